@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Calico.Wizard.Core.Drafts;
+
+namespace Calico.Wizard.Core.Addresses;
+
+/// <summary>
+/// CIDR and address parsing as strict as Kubernetes' KEP-4858 / Go's netip: System.Net accepts "127.1",
+/// octal "010.0.0.0", zones and silently masks host bits, so the text is checked first and the library does
+/// the arithmetic.
+/// </summary>
+public static partial class StrictCidr
+{
+    [GeneratedRegex(@"^(0|[1-9][0-9]{0,2})$")]
+    private static partial Regex PrefixText();
+
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+){3}$")]
+    private static partial Regex DottedQuad();
+
+    public static Parsed<IPNetwork> Parse(string? text, NetworkStack stack)
+    {
+        var s = (text ?? "").Trim();
+        if (s.Length == 0) return Parsed<IPNetwork>.Fail($"Enter a CIDR such as {Example(stack)}.");
+        if (s.Any(char.IsWhiteSpace)) return Parsed<IPNetwork>.Fail($"Remove the spaces: a CIDR is address/prefix, e.g. {Example(stack)}.");
+        var slash = s.IndexOf('/');
+        if (slash < 0) return Parsed<IPNetwork>.Fail($"Add the prefix length: address/prefix, e.g. {s}/{(s.Contains(':') ? 64 : 16)}.");
+        var addressText = s[..slash];
+        var prefixText = s[(slash + 1)..];
+        if (addressText.Length == 0) return Parsed<IPNetwork>.Fail($"The address is missing before '/': e.g. {Example(stack)}.");
+        if (prefixText.Length == 0) return Parsed<IPNetwork>.Fail($"The prefix length is missing after '/': e.g. {addressText}/{(addressText.Contains(':') ? 64 : 16)}.");
+
+        var address = ParseAddress(addressText, stack);
+        if (!address.Ok) return Parsed<IPNetwork>.Fail(address.Error!);
+
+        var maxPrefix = address.Value!.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
+        if (!PrefixText().IsMatch(prefixText))
+            return Parsed<IPNetwork>.Fail($"The prefix length must be a whole number from 0 to {maxPrefix} without leading zeros.");
+        var prefix = int.Parse(prefixText);
+        if (prefix > maxPrefix)
+            return Parsed<IPNetwork>.Fail($"The prefix length /{prefix} is out of range: an {Family(address.Value)} prefix is 0–{maxPrefix}.");
+
+        // IPNetwork.Parse masks host bits away without a word; comparing with what was typed finds them.
+        var network = IPNetwork.Parse($"{address.Value}/{prefix}");
+        if (!network.BaseAddress.Equals(address.Value))
+            return Parsed<IPNetwork>.Fail($"Host bits are set: did you mean {network}?");
+        return Parsed<IPNetwork>.Success(network);
+    }
+
+    /// <summary>An IP address literal of the stack's family, written the strict way.</summary>
+    public static Parsed<IPAddress> ParseAddress(string text, NetworkStack stack)
+    {
+        IPAddress? address;
+        if (text.Contains(':'))
+        {
+            if (text.Contains('%')) return Parsed<IPAddress>.Fail("Zones (%eth0) are not allowed in a CIDR: remove the %… part.");
+            if (!IPAddress.TryParse(text, out address) || address.AddressFamily != AddressFamily.InterNetworkV6)
+                return Parsed<IPAddress>.Fail($"'{text}' is not a valid IPv6 address (e.g. 2001:db8::).");
+            if (address.IsIPv4MappedToIPv6)
+                return Parsed<IPAddress>.Fail("IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are not allowed: use the IPv4 form on an IPv4 stack.");
+        }
+        else
+        {
+            if (!DottedQuad().IsMatch(text))
+                return Parsed<IPAddress>.Fail($"'{text}' is not an IPv4 address: write all four parts, a.b.c.d (e.g. 10.20.0.0).");
+            var parts = text.Split('.');
+            if (parts.Any(p => p.Length > 1 && p[0] == '0'))
+                return Parsed<IPAddress>.Fail($"Remove the leading zeros in '{text}': they are read as octal by some tools.");
+            if (parts.FirstOrDefault(p => p.Length > 3 || int.Parse(p) > 255) is { } big)
+                return Parsed<IPAddress>.Fail($"{big} is out of range: each part of an IPv4 address is 0–255.");
+            address = IPAddress.Parse(text);
+        }
+
+        var wanted = stack == NetworkStack.IPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        if (address.AddressFamily != wanted)
+            return Parsed<IPAddress>.Fail($"This is an {Family(address)} address but the network stack is {stack}: use an {stack} address (e.g. {Example(stack)}) or change the network stack.");
+        return Parsed<IPAddress>.Success(address);
+    }
+
+    /// <summary>Two CIDRs overlap when either contains the other.</summary>
+    public static bool Overlap(IPNetwork a, IPNetwork b) => a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress);
+
+    public static int AddressBits(IPNetwork network) =>
+        network.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
+
+    public static string Example(NetworkStack stack) => stack == NetworkStack.IPv6 ? "fd00:10:20::/64" : "10.20.0.0/16";
+
+    private static string Family(IPAddress a) => a.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+}
+
+/// <summary>A parse result that carries the message an operator sees.</summary>
+public readonly record struct Parsed<T>(bool Ok, T? Value, string? Error)
+{
+    public static Parsed<T> Success(T value) => new(true, value, null);
+    public static Parsed<T> Fail(string error) => new(false, default, error);
+}

@@ -1,0 +1,75 @@
+namespace Calico.Wizard.Core.Drafts;
+
+/// <summary>
+/// What the wizard edits: every typed value kept as the operator typed it (so "26.5" or "1440abc" can be
+/// rejected with a message instead of being lost in a number conversion). <see cref="ClusterSpec"/> is built
+/// from it only once every rule passes.
+/// </summary>
+public sealed class ClusterDraft
+{
+    /// <summary>The draft's identity (in the wizard's URL); a submitted draft becomes exactly one cluster.</summary>
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public string Name { get; set; } = "";
+    public string Provider { get; set; } = "BareOS";
+    public MachineKind MachineKind { get; set; } = MachineKind.Virtual;
+    public string L2Network { get; set; } = "";
+    public string PlannedNodes { get; set; } = "3";
+
+    public NetworkStack NetworkStack { get; set; } = NetworkStack.IPv4;
+    public string ContainersCidr { get; set; } = Defaults.IPv4.ContainersCidr;
+    public string ServicesCidr { get; set; } = Defaults.IPv4.ServicesCidr;
+    public NetworkBackend Backend { get; set; } = NetworkBackend.Calico;
+
+    public IpInIpMode IpInIpMode { get; set; } = IpInIpMode.Always;
+    public bool NatOutgoing { get; set; } = true;
+    public string BlockSize { get; set; } = Defaults.IPv4.BlockSize;
+    public string Mtu { get; set; } = Defaults.Mtu;
+    /// <summary>MTU of the nodes' own network; only used to warn when IP-in-IP overhead does not fit.</summary>
+    public string UnderlayMtu { get; set; } = Defaults.UnderlayMtu;
+    public InterfaceDetection InterfaceDetection { get; set; } = InterfaceDetection.FirstFound;
+    /// <summary>The can-reach destination, or the interface / skip-interface regular expression.</summary>
+    public string InterfaceDetectionValue { get; set; } = "";
+
+    public ClusterDraft Clone() => (ClusterDraft)MemberwiseClone();
+
+    /// <summary>
+    /// Switching the stack swaps in the other family's defaults for the values still at their defaults, so an
+    /// operator who only flips IPv4 → IPv6 gets a valid starting point, and nothing they typed is thrown away.
+    /// </summary>
+    public void ChangeNetworkStack(NetworkStack stack)
+    {
+        if (stack == NetworkStack) return;
+        var from = Defaults.For(NetworkStack);
+        var to = Defaults.For(stack);
+        if (ContainersCidr == from.ContainersCidr) ContainersCidr = to.ContainersCidr;
+        if (ServicesCidr == from.ServicesCidr) ServicesCidr = to.ServicesCidr;
+        if (BlockSize == from.BlockSize) BlockSize = to.BlockSize;
+        if (stack == NetworkStack.IPv6 && IpInIpMode != IpInIpMode.Never)
+        {
+            IpInIpMode = IpInIpMode.Never; // IPv6 pools cannot use IP-in-IP at all
+            NatOutgoing = false;
+        }
+        NetworkStack = stack;
+    }
+
+    /// <summary>The seed: "When selecting [Never], NAT Outgoing will be disabled."</summary>
+    public void ChangeIpInIpMode(IpInIpMode mode)
+    {
+        IpInIpMode = mode;
+        if (mode == IpInIpMode.Never) NatOutgoing = false;
+    }
+}
+
+/// <summary>PMK's defaults, per network stack.</summary>
+public static class Defaults
+{
+    public sealed record StackDefaults(string ContainersCidr, string ServicesCidr, string BlockSize);
+
+    public static readonly StackDefaults IPv4 = new("10.20.0.0/16", "10.21.0.0/16", "26");
+    public static readonly StackDefaults IPv6 = new("fd00:10:20::/64", "fd00:10:21::/112", "122");
+    public const string Mtu = "1440";
+    public const string UnderlayMtu = "1500";
+
+    public static StackDefaults For(NetworkStack stack) => stack == NetworkStack.IPv6 ? IPv6 : IPv4;
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Calico.Wizard.Core.Drafts;
+
+/// <summary>A cluster whose every rule passed: immutable, typed, what the provisioner receives.</summary>
+public sealed record ClusterSpec(
+    Guid DraftId,
+    string Name,
+    string Provider,
+    MachineKind MachineKind,
+    string L2Network,
+    int PlannedNodes,
+    NetworkStack NetworkStack,
+    [property: JsonConverter(typeof(IPNetworkJsonConverter))] IPNetwork ContainersCidr,
+    [property: JsonConverter(typeof(IPNetworkJsonConverter))] IPNetwork ServicesCidr,
+    NetworkBackend Backend,
+    CalicoOptions? Calico)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        WriteIndented = false,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ClusterSpec FromJson(string json) =>
+        JsonSerializer.Deserialize<ClusterSpec>(json, Json) ?? throw new JsonException("empty cluster spec");
+}
+
+public sealed record CalicoOptions(
+    IpInIpMode IpInIpMode,
+    bool NatOutgoing,
+    int BlockSize,
+    int Mtu,
+    InterfaceDetection InterfaceDetection,
+    string? InterfaceDetectionValue);
+
+public sealed class IPNetworkJsonConverter : JsonConverter<IPNetwork>
+{
+    public override IPNetwork Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        IPNetwork.Parse(reader.GetString() ?? throw new JsonException("CIDR expected"));
+
+    public override void Write(Utf8JsonWriter writer, IPNetwork value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
+}

@@ -1,0 +1,43 @@
+using Calico.Wizard.Core.Drafts;
+
+namespace Calico.Wizard.Core.Providers;
+
+/// <summary>One row of the provider support matrix; bound from appsettings.json ("Providers").</summary>
+public sealed class ProviderOption
+{
+    public string Name { get; set; } = "";
+    public bool Calico { get; set; }
+    /// <summary>Shown where Calico is not offered, so the operator knows why.</summary>
+    public string? CalicoUnavailableReason { get; set; }
+    public List<MachineKind> MachineKinds { get; set; } = [];
+    public string NetworkLabel { get; set; } = "L2 network";
+    public string NetworkHint { get; set; } = "";
+    public string NetworkPattern { get; set; } = "^.+$";
+    public string NetworkExample { get; set; } = "";
+}
+
+public sealed class ProviderMatrix(IEnumerable<ProviderOption> providers)
+{
+    public IReadOnlyList<ProviderOption> Providers { get; } = providers.ToArray();
+
+    public ProviderOption? Find(string? name) =>
+        Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
+
+    public IReadOnlyList<NetworkBackend> BackendsFor(string? provider) =>
+        Find(provider) is { Calico: true } ? [NetworkBackend.Calico, NetworkBackend.Flannel] : [NetworkBackend.Flannel];
+
+    /// <summary>The matrix the seed documents; the host reads the same from appsettings.json.</summary>
+    public static ProviderMatrix Seed { get; } = new(
+    [
+        new() { Name = "BareOS", Calico = true, MachineKinds = [MachineKind.Physical, MachineKind.Virtual],
+            NetworkLabel = "L2 network name", NetworkHint = "The network (L2 domain) the nodes share, as named in your datacenter.",
+            NetworkPattern = "^[A-Za-z0-9]([A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$", NetworkExample = "rack-a-vlan-120" },
+        new() { Name = "AWS", Calico = true, MachineKinds = [MachineKind.Virtual],
+            NetworkLabel = "VPC ID", NetworkHint = "The VPC the EC2 instances run in.",
+            NetworkPattern = "^vpc-([0-9a-f]{8}|[0-9a-f]{17})$", NetworkExample = "vpc-0a1b2c3d4e5f67890" },
+        new() { Name = "Azure", Calico = false, MachineKinds = [MachineKind.Virtual],
+            CalicoUnavailableReason = "PMK supports Calico on BareOS and AWS only (provider support matrix); Azure clusters use Flannel.",
+            NetworkLabel = "Virtual network name", NetworkHint = "The Azure virtual network the VMs share.",
+            NetworkPattern = "^[A-Za-z0-9]([A-Za-z0-9._-]{0,62}[A-Za-z0-9_])?$", NetworkExample = "prod-vnet" },
+    ]);
+}

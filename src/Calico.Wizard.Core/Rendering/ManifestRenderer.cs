@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+using Calico.Wizard.Core.Drafts;
+using k8s;
+using k8s.Models;
+
+namespace Calico.Wizard.Core.Rendering;
+
+/// <summary>One object to apply, in the order it must be applied.</summary>
+public sealed record RenderedObject(string ApiVersion, string Kind, string? Namespace, string Name, object Body)
+{
+    public string Key => Namespace is null ? $"{Kind}/{Name}" : $"{Kind}/{Namespace}/{Name}";
+}
+
+/// <summary>Turns a spec into exactly the Kubernetes objects the provisioner applies, and their YAML.</summary>
+public static class ManifestRenderer
+{
+    public const string FlannelNamespace = "kube-flannel", FlannelConfigMap = "kube-flannel-cfg";
+
+    public static IReadOnlyList<RenderedObject> Render(ClusterSpec spec) => spec.Backend switch
+    {
+        NetworkBackend.Calico => [Installation(spec)],
+        NetworkBackend.Flannel => [Flannel(spec)],
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Backend, "unknown backend"),
+    };
+
+    public static string ToYaml(IEnumerable<RenderedObject> objects)
+    {
+        var yaml = new StringBuilder();
+        foreach (var o in objects)
+        {
+            if (yaml.Length > 0) yaml.Append("---\n");
+            yaml.Append(KubernetesYaml.Serialize(o.Body).Replace("\r\n", "\n"));
+            if (yaml[^1] != '\n') yaml.Append('\n');
+        }
+        return yaml.ToString();
+    }
+
+    public static string ToYaml(ClusterSpec spec) => ToYaml(Render(spec));
+
+    private static RenderedObject Installation(ClusterSpec spec)
+    {
+        var calico = spec.Calico ?? throw new ArgumentException("a Calico spec needs Calico options", nameof(spec));
+        var v6 = spec.NetworkStack == NetworkStack.IPv6;
+        var installation = new TigeraInstallation
+        {
+            Spec = new InstallationSpec
+            {
+                CalicoNetwork = new CalicoNetworkSpec
+                {
+                    Mtu = calico.Mtu,
+                    IpPools =
+                    [
+                        new IpPoolSpec
+                        {
+                            Name = v6 ? "default-ipv6-ippool" : "default-ipv4-ippool",
+                            Cidr = spec.ContainersCidr.ToString(),
+                            BlockSize = calico.BlockSize,
+                            Encapsulation = calico.IpInIpMode switch
+                            {
+                                IpInIpMode.Always => "IPIP",
+                                IpInIpMode.CrossSubnet => "IPIPCrossSubnet",
+                                _ => "None",
+                            },
+                            NatOutgoing = calico.NatOutgoing ? "Enabled" : "Disabled",
+                        },
+                    ],
+                },
+            },
+        };
+        var detection = calico.InterfaceDetection switch
+        {
+            InterfaceDetection.CanReach => new NodeAddressAutodetection { CanReach = calico.InterfaceDetectionValue },
+            InterfaceDetection.Interface => new NodeAddressAutodetection { Interface = calico.InterfaceDetectionValue },
+            InterfaceDetection.SkipInterface => new NodeAddressAutodetection { SkipInterface = calico.InterfaceDetectionValue },
+            _ => new NodeAddressAutodetection { FirstFound = true },
+        };
+        if (v6) installation.Spec.CalicoNetwork.NodeAddressAutodetectionV6 = detection;
+        else installation.Spec.CalicoNetwork.NodeAddressAutodetectionV4 = detection;
+        return new RenderedObject(installation.ApiVersion, installation.Kind, null, "default", installation);
+    }
+
+    private static RenderedObject Flannel(ClusterSpec spec)
+    {
+        // Flannel reads its pod network from net-conf.json in this ConfigMap.
+        object netConf = spec.NetworkStack == NetworkStack.IPv6
+            ? new { EnableIPv4 = false, EnableIPv6 = true, IPv6Network = spec.ContainersCidr.ToString(), Backend = new { Type = "vxlan" } }
+            : new { Network = spec.ContainersCidr.ToString(), Backend = new { Type = "vxlan" } };
+        var configMap = new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = new V1ObjectMeta
+            {
+                Name = FlannelConfigMap,
+                NamespaceProperty = FlannelNamespace,
+                Labels = new Dictionary<string, string> { ["app"] = "flannel", ["tier"] = "node" },
+            },
+            Data = new Dictionary<string, string>
+            {
+                ["net-conf.json"] = JsonSerializer.Serialize(netConf, new JsonSerializerOptions { WriteIndented = true }) + "\n",
+            },
+        };
+        return new RenderedObject("v1", "ConfigMap", FlannelNamespace, FlannelConfigMap, configMap);
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Numerics;
+using System.Text.RegularExpressions;
+using Calico.Wizard.Core.Addresses;
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Providers;
+using FluentValidation;
+using FluentValidation.Results;
+
+namespace Calico.Wizard.Core.Rules;
+
+/// <summary>
+/// Every rule of the seed and the design, in one place. The wizard runs it on each keystroke, the server on
+/// submit, the API and the provisioner before they act. Warnings carry <see cref="Severity.Warning"/> and
+/// never block.
+/// </summary>
+public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
+{
+    public const int MaxNodes = 5000; // Kubernetes' documented largest cluster
+    public const int MinMtu = 576, MaxMtu = 9000, MinIPv6Mtu = 1280, MaxUnderlayMtu = 9216;
+    public const int IpInIpOverhead = 20;
+    public static readonly BigInteger MaxServiceAddresses = 1 << 20; // kube-apiserver refuses larger service ranges
+
+    public ClusterDraftValidator(ProviderMatrix matrix, IClusterRegistry registry)
+    {
+        // Cluster
+        RuleFor(d => d.Name).Custom((name, ctx) => Fail(ctx, HostName.CheckDns1123Label(name ?? "", "cluster name")));
+        RuleFor(d => d.Name).CustomAsync(async (name, ctx, ct) =>
+        {
+            if (HostName.CheckDns1123Label(name ?? "", "") is not null) return;
+            var existing = await registry.FindByNameAsync(name!, ct);
+            if (existing is not null && existing.DraftId != ctx.InstanceToValidate.Id)
+                ctx.AddFailure($"A cluster named '{name}' already exists: choose another name.");
+        });
+        RuleFor(d => d.Provider).Custom((provider, ctx) =>
+        {
+            if (matrix.Find(provider) is null)
+                ctx.AddFailure($"Choose a provider: {string.Join(", ", matrix.Providers.Select(p => p.Name))}.");
+        });
+        RuleFor(d => d.MachineKind).Custom((kind, ctx) =>
+        {
+            if (!Enum.IsDefined(kind)) { ctx.AddFailure("Choose physical or virtual machines."); return; }
+            if (matrix.Find(ctx.InstanceToValidate.Provider) is { } p && !p.MachineKinds.Contains(kind))
+                ctx.AddFailure($"{p.Name} offers {string.Join(" or ", p.MachineKinds.Select(k => k.ToString().ToLowerInvariant()))} machines only.");
+        });
+        RuleFor(d => d.L2Network).Custom((network, ctx) =>
+        {
+            if (matrix.Find(ctx.InstanceToValidate.Provider) is not { } p) return;
+            var value = (network ?? "").Trim();
+            if (value.Length == 0) ctx.AddFailure($"Enter the {p.NetworkLabel}, e.g. {p.NetworkExample}.");
+            else if (!Regex.IsMatch(value, p.NetworkPattern, RegexOptions.None, TimeSpan.FromMilliseconds(50)))
+                ctx.AddFailure($"'{value}' is not a valid {p.NetworkLabel}: expected something like {p.NetworkExample}.");
+        });
+        RuleFor(d => d.PlannedNodes).Custom((nodes, ctx) =>
+            Fail(ctx, WholeNumber.Parse(nodes, 1, MaxNodes, " nodes").Error));
+
+        // Network configuration
+        RuleFor(d => d.NetworkStack).Custom((stack, ctx) =>
+        {
+            if (!Enum.IsDefined(stack)) ctx.AddFailure("Choose IPv4 or IPv6.");
+        });
+        RuleFor(d => d.ContainersCidr).Custom((cidr, ctx) =>
+            Fail(ctx, StrictCidr.Parse(cidr, ctx.InstanceToValidate.NetworkStack).Error));
+        RuleFor(d => d.ServicesCidr).Custom((cidr, ctx) =>
+        {
+            var draft = ctx.InstanceToValidate;
+            var services = StrictCidr.Parse(cidr, draft.NetworkStack);
+            if (!services.Ok) { ctx.AddFailure(services.Error!); return; }
+            var size = BigInteger.Pow(2, StrictCidr.AddressBits(services.Value!) - services.Value!.PrefixLength);
+            if (size > MaxServiceAddresses)
+            {
+                var longest = StrictCidr.AddressBits(services.Value) - 20;
+                ctx.AddFailure($"{services.Value} has {size:N0} addresses; Kubernetes allows at most {MaxServiceAddresses:N0}: use a /{longest} or longer prefix.");
+                return;
+            }
+            var containers = StrictCidr.Parse(draft.ContainersCidr, draft.NetworkStack);
+            if (containers.Ok && StrictCidr.Overlap(containers.Value!, services.Value))
+                ctx.AddFailure($"Overlaps the Containers CIDR {containers.Value}: pods and services need separate ranges.");
+        });
+        RuleFor(d => d.ContainersCidr).CustomAsync((_, ctx, ct) => CheckRegistry(registry, ctx, isContainers: true, ct));
+        RuleFor(d => d.ServicesCidr).CustomAsync((_, ctx, ct) => CheckRegistry(registry, ctx, isContainers: false, ct));
+        RuleFor(d => d.Backend).Custom((backend, ctx) =>
+        {
+            if (!Enum.IsDefined(backend)) { ctx.AddFailure("Choose a network backend."); return; }
+            if (matrix.Find(ctx.InstanceToValidate.Provider) is { } p && !matrix.BackendsFor(p.Name).Contains(backend))
+                ctx.AddFailure($"Calico is not offered on {p.Name}: {p.CalicoUnavailableReason ?? "see the provider support matrix."} Choose Flannel.");
+        });
+
+        When(d => d.Backend == NetworkBackend.Calico, () =>
+        {
+            RuleFor(d => d.IpInIpMode).Custom((mode, ctx) =>
+            {
+                if (!Enum.IsDefined(mode)) { ctx.AddFailure("Choose Always, CrossSubnet or Never."); return; }
+                var draft = ctx.InstanceToValidate;
+                if (draft.NetworkStack == NetworkStack.IPv6 && mode != IpInIpMode.Never)
+                    ctx.AddFailure("IPv6 pools cannot use IP-in-IP: choose Never.");
+                if (mode == IpInIpMode.Never && draft.MachineKind == MachineKind.Virtual)
+                    Warn(ctx, "Encapsulation is off on virtual machines: disable port security (source/destination check on AWS) on every node, or pod traffic using Containers or Services CIDR addresses is dropped.");
+                if (mode != IpInIpMode.Never && draft.Provider == "AWS")
+                    Warn(ctx, "IP-in-IP is IP protocol 4: allow it between the nodes in the AWS security group, or pods on different nodes cannot talk.");
+            });
+            RuleFor(d => d.NatOutgoing).Custom((nat, ctx) =>
+            {
+                if (nat && ctx.InstanceToValidate.IpInIpMode == IpInIpMode.Never)
+                    ctx.AddFailure("NAT Outgoing is disabled when encapsulation is Never (pod IPs are routed as they are): turn it off.");
+            });
+            RuleFor(d => d.BlockSize).Custom((text, ctx) =>
+            {
+                var draft = ctx.InstanceToValidate;
+                var (min, max) = BlockCapacity.Range(draft.NetworkStack);
+                var block = WholeNumber.Parse(text, min, max, draft.NetworkStack == NetworkStack.IPv6 ? " for IPv6" : "");
+                if (!block.Ok)
+                {
+                    ctx.AddFailure(draft.NetworkStack == NetworkStack.IPv4 && block.Error!.Contains("out of range")
+                        ? $"Block size must be greater than 20 and less than 32 (21–31); {text!.Trim()} is not."
+                        : block.Error!);
+                    return;
+                }
+                var containers = StrictCidr.Parse(draft.ContainersCidr, draft.NetworkStack);
+                if (!containers.Ok) return;
+                var prefix = containers.Value.PrefixLength;
+                if (block.Value < prefix)
+                {
+                    ctx.AddFailure($"A /{block.Value} block is wider than the Containers CIDR {containers.Value}: use a block size of at least {Math.Max(prefix, min)}, or a larger Containers CIDR.");
+                    return;
+                }
+                var nodes = WholeNumber.Parse(draft.PlannedNodes, 1, MaxNodes, "");
+                var capacity = BlockCapacity.Of(prefix, block.Value, draft.NetworkStack);
+                if (nodes.Ok && capacity.MaxNodes < nodes.Value)
+                {
+                    var fitting = BlockCapacity.SmallestFitting(prefix, nodes.Value, draft.NetworkStack);
+                    ctx.AddFailure($"{nodes.Value} planned nodes do not fit: block size {block.Value} in a /{prefix} allows up to {capacity.MaxNodes:N0} nodes. " +
+                        (fitting is { } f ? $"Use block size {f} or larger, or a larger Containers CIDR." : "Use a larger Containers CIDR."));
+                }
+            });
+            RuleFor(d => d.Mtu).Custom((text, ctx) =>
+            {
+                var draft = ctx.InstanceToValidate;
+                var min = draft.NetworkStack == NetworkStack.IPv6 ? MinIPv6Mtu : MinMtu;
+                var mtu = WholeNumber.Parse(text, min, MaxMtu, " bytes");
+                if (!mtu.Ok) { ctx.AddFailure(draft.NetworkStack == NetworkStack.IPv6 && mtu.Error!.Contains("out of range") ? $"{mtu.Error} IPv6 needs at least {MinIPv6Mtu}." : mtu.Error!); return; }
+                var underlay = WholeNumber.Parse(draft.UnderlayMtu, MinMtu, MaxUnderlayMtu, "");
+                if (underlay.Ok && draft.IpInIpMode != IpInIpMode.Never && mtu.Value > underlay.Value - IpInIpOverhead)
+                    Warn(ctx, $"IP-in-IP adds {IpInIpOverhead} bytes: on a {underlay.Value}-byte network the pod MTU should be at most {underlay.Value - IpInIpOverhead}; {mtu.Value} will fragment or drop large packets.");
+                else if (underlay.Ok && mtu.Value > underlay.Value)
+                    Warn(ctx, $"The pod MTU {mtu.Value} is larger than the node network's {underlay.Value}: large packets will be dropped.");
+            });
+            RuleFor(d => d.UnderlayMtu).Custom((text, ctx) =>
+                Fail(ctx, WholeNumber.Parse(text, MinMtu, MaxUnderlayMtu, " bytes").Error));
+            RuleFor(d => d.InterfaceDetection).Custom((method, ctx) =>
+            {
+                if (!Enum.IsDefined(method)) ctx.AddFailure("Choose an interface detection method.");
+            });
+            RuleFor(d => d.InterfaceDetectionValue).Custom((value, ctx) =>
+            {
+                var draft = ctx.InstanceToValidate;
+                if (Enum.IsDefined(draft.InterfaceDetection))
+                    Fail(ctx, InterfaceDetectionRule.Check(draft.InterfaceDetection, value, draft.NetworkStack));
+            });
+            RuleFor(d => d.Backend).Custom((_, ctx) =>
+                Warn(ctx, "Calico needs TCP 5473 (Typha) and TCP 179 (BGP) open between all nodes."));
+        });
+    }
+
+    private static async Task CheckRegistry(IClusterRegistry registry, ValidationContext<ClusterDraft> ctx, bool isContainers, CancellationToken ct)
+    {
+        var draft = ctx.InstanceToValidate;
+        var mine = StrictCidr.Parse(isContainers ? draft.ContainersCidr : draft.ServicesCidr, draft.NetworkStack);
+        if (!mine.Ok || string.IsNullOrWhiteSpace(draft.L2Network)) return;
+        foreach (var other in await registry.OnNetworkAsync(draft.Provider, draft.L2Network.Trim(), ct))
+        {
+            if (other.DraftId == draft.Id) continue;
+            var clash = new[] { ("containers", other.ContainersCidr), ("services", other.ServicesCidr) }
+                .FirstOrDefault(o => o.Item2.BaseAddress.AddressFamily == mine.Value.BaseAddress.AddressFamily && StrictCidr.Overlap(mine.Value, o.Item2));
+            if (clash.Item1 is not null)
+            {
+                ctx.AddFailure($"Overlaps cluster '{other.Name}' ({clash.Item1} CIDR {clash.Item2}) on the same network '{other.L2Network}': subnets on one L2 network must not coincide; choose another range.");
+                return;
+            }
+        }
+    }
+
+    private static void Fail(ValidationContext<ClusterDraft> ctx, string? error)
+    {
+        if (error is not null) ctx.AddFailure(error);
+    }
+
+    private static void Warn(ValidationContext<ClusterDraft> ctx, string message) =>
+        ctx.AddFailure(new ValidationFailure(ctx.PropertyPath, message) { Severity = Severity.Warning });
+}

@@ -1,0 +1,95 @@
+using Calico.Wizard.Core.Addresses;
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Providers;
+using FluentValidation;
+using FluentValidation.Results;
+
+namespace Calico.Wizard.Core.Rules;
+
+public enum WizardStep { Cluster, Network, Policies, Review }
+
+/// <summary>The one entry point to the rules: the wizard, the API, the headless path and the provisioner all call it.</summary>
+public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registry)
+{
+    private readonly ClusterDraftValidator validator = new(matrix, registry);
+
+    public ProviderMatrix Matrix => matrix;
+
+    public static readonly IReadOnlyDictionary<WizardStep, string[]> StepFields = new Dictionary<WizardStep, string[]>
+    {
+        [WizardStep.Cluster] = [nameof(ClusterDraft.Name), nameof(ClusterDraft.Provider), nameof(ClusterDraft.MachineKind), nameof(ClusterDraft.L2Network), nameof(ClusterDraft.PlannedNodes)],
+        [WizardStep.Network] =
+        [
+            nameof(ClusterDraft.NetworkStack), nameof(ClusterDraft.ContainersCidr), nameof(ClusterDraft.ServicesCidr), nameof(ClusterDraft.Backend),
+            nameof(ClusterDraft.IpInIpMode), nameof(ClusterDraft.NatOutgoing), nameof(ClusterDraft.BlockSize), nameof(ClusterDraft.Mtu),
+            nameof(ClusterDraft.UnderlayMtu), nameof(ClusterDraft.InterfaceDetection), nameof(ClusterDraft.InterfaceDetectionValue),
+        ],
+        [WizardStep.Policies] = [],
+        [WizardStep.Review] = [],
+    };
+
+    /// <summary>Every rule on the whole draft; the spec only when nothing blocks.</summary>
+    public async Task<DraftCheck> CheckAsync(ClusterDraft draft, CancellationToken cancellationToken = default)
+    {
+        var result = await validator.ValidateAsync(draft, cancellationToken);
+        var check = new DraftCheck(result.Errors);
+        return check.IsValid ? check with { Spec = BuildSpec(draft) } : check;
+    }
+
+    /// <summary>The rules of one field (what a form's per-field validation asks for).</summary>
+    public async Task<IReadOnlyList<string>> CheckFieldAsync(ClusterDraft draft, string property, CancellationToken cancellationToken = default)
+    {
+        var context = ValidationContext<ClusterDraft>.CreateWithOptions(draft, o => o.IncludeProperties(property));
+        var result = await validator.ValidateAsync(context, cancellationToken);
+        return result.Errors.Where(e => e.Severity == Severity.Error).Select(e => e.ErrorMessage).ToArray();
+    }
+
+    /// <summary>IPs per node and the largest node count, when the containers CIDR and block size are valid.</summary>
+    public static BlockCapacity? CapacityOf(ClusterDraft draft)
+    {
+        var containers = StrictCidr.Parse(draft.ContainersCidr, draft.NetworkStack);
+        var (min, max) = BlockCapacity.Range(draft.NetworkStack);
+        var block = WholeNumber.Parse(draft.BlockSize, min, max, "");
+        if (!containers.Ok || !block.Ok || block.Value < containers.Value.PrefixLength) return null;
+        return BlockCapacity.Of(containers.Value.PrefixLength, block.Value, draft.NetworkStack);
+    }
+
+    private static ClusterSpec BuildSpec(ClusterDraft d) => new(
+        d.Id,
+        d.Name,
+        d.Provider,
+        d.MachineKind,
+        d.L2Network.Trim(),
+        int.Parse(d.PlannedNodes.Trim()),
+        d.NetworkStack,
+        StrictCidr.Parse(d.ContainersCidr, d.NetworkStack).Value,
+        StrictCidr.Parse(d.ServicesCidr, d.NetworkStack).Value,
+        d.Backend,
+        d.Backend == NetworkBackend.Calico
+            ? new CalicoOptions(d.IpInIpMode, d.NatOutgoing, int.Parse(d.BlockSize.Trim()), int.Parse(d.Mtu.Trim()), d.InterfaceDetection,
+                d.InterfaceDetection == InterfaceDetection.FirstFound ? null : d.InterfaceDetectionValue.Trim())
+            : null);
+}
+
+/// <summary>What the rules found: errors block, warnings inform.</summary>
+public sealed record DraftCheck(IReadOnlyList<ValidationFailure> Failures)
+{
+    public ClusterSpec? Spec { get; init; }
+
+    public bool IsValid => !Failures.Any(f => f.Severity == Severity.Error);
+
+    public IEnumerable<ValidationFailure> Errors => Failures.Where(f => f.Severity == Severity.Error);
+
+    public IEnumerable<ValidationFailure> Warnings => Failures.Where(f => f.Severity == Severity.Warning);
+
+    public IReadOnlyList<string> ErrorsFor(string property) =>
+        Errors.Where(f => f.PropertyName == property).Select(f => f.ErrorMessage).ToArray();
+
+    public string? FirstErrorFor(string property) => ErrorsFor(property).FirstOrDefault();
+
+    public bool StepIsValid(WizardStep step) =>
+        !Errors.Any(f => ClusterRules.StepFields[step].Contains(f.PropertyName));
+
+    public IEnumerable<ValidationFailure> WarningsFor(WizardStep step) =>
+        Warnings.Where(f => ClusterRules.StepFields[step].Contains(f.PropertyName));
+}

@@ -1,0 +1,101 @@
+using System.Text.RegularExpressions;
+
+namespace Calico.Wizard.Core.Rules;
+
+/// <summary>
+/// Calico (written in Go) compiles interface patterns with Go's RE2 syntax. .NET's non-backtracking engine
+/// refuses the same constructs RE2 does — look-around, back-references, atomic groups, possessive quantifiers —
+/// and matches in linear time, so it judges the pattern; a short list covers what .NET accepts and Go does not.
+/// </summary>
+public static partial class GoRegex
+{
+    public const int MaxLength = 1000;
+    public const int MaxRepeat = 1000; // Go: "invalid repeat count" above 1000
+
+    [GeneratedRegex(@"\\[ZGekcuU]|\\[0-9]*[89]")]
+    private static partial Regex DotNetOnlyEscape();
+
+    [GeneratedRegex(@"\(\?([a-zA-Z-]*)([:)])")]
+    private static partial Regex FlagGroup();
+
+    [GeneratedRegex(@"\{(\d+)(,(\d*))?\}")]
+    private static partial Regex Repeat();
+
+    [GeneratedRegex(@"(\*|\+|\?|\})\+")]
+    private static partial Regex Possessive();
+
+    public static (Regex? Regex, string? Error) Compile(string pattern)
+    {
+        if (pattern.Length == 0) return (null, "Enter a regular expression (Go RE2 syntax), e.g. eth.*");
+        if (pattern.Length > MaxLength) return (null, $"A pattern is at most {MaxLength} characters.");
+        var unescaped = StripEscapedPairs(pattern);
+        if (Possessive().IsMatch(unescaped))
+            return (null, "Possessive quantifiers (++, *+, ?+) are not supported by Go RE2: use eth+ instead of eth++.");
+        if (unescaped.Contains("(?#"))
+            return (null, "Comments (?#…) are not supported by Go RE2: remove them.");
+        if (DotNetOnlyEscape().Match(pattern) is { Success: true } esc && !IsEscapedBackslash(pattern, esc.Index))
+            return (null, $"The escape {esc.Value} is not supported by Go RE2 (use \\z for end of text, \\x{{…}} for a code point).");
+        foreach (Match m in Repeat().Matches(unescaped))
+        {
+            if (int.TryParse(m.Groups[1].Value, out var lo) && lo > MaxRepeat
+                || int.TryParse(m.Groups[3].Value, out var hi) && hi > MaxRepeat)
+                return (null, $"Repeat counts above {MaxRepeat} are not supported by Go RE2: {m.Value}.");
+        }
+        if (FlagGroup().Matches(unescaped).FirstOrDefault(f => f.Groups[1].Value.Any(c => c is not ('i' or 'm' or 's' or 'U' or '-'))) is { } flags)
+            return (null, $"Go RE2 supports only the flags i, m, s and U: {flags.Value} is not valid.");
+
+        // Go spells named groups (?P<name>…) (and, since 1.22, (?<name>…)); .NET knows only the latter.
+        // U (ungreedy) has no .NET twin; it changes what is captured, never whether a name matches.
+        var dotnet = FlagGroup().Replace(pattern.Replace("(?P<", "(?<"), f =>
+        {
+            var flags = f.Groups[1].Value.Replace("U", "");
+            return flags.Trim('-').Length == 0 && f.Groups[2].Value == ")" ? "" : $"(?{flags}{f.Groups[2].Value}";
+        });
+        try
+        {
+            var regex = new Regex(dotnet, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+            return (regex, null);
+        }
+        catch (NotSupportedException e)
+        {
+            return (null, Describe(e.Message));
+        }
+        catch (ArgumentException e)
+        {
+            var detail = e.Message;
+            var cut = detail.IndexOf(". ", StringComparison.Ordinal);
+            if (cut > 0 && cut + 2 < detail.Length) detail = detail[(cut + 2)..];
+            return (null, $"Invalid regular expression: {detail.TrimEnd('.')}.");
+        }
+    }
+
+    private static string Describe(string notSupported) =>
+        notSupported.Contains("lookahead") || notSupported.Contains("lookbehind")
+            ? "Look-around ((?=…), (?!…), (?<=…), (?<!…)) is not supported by Go RE2: describe the names to match instead, or use skip-interface to exclude."
+        : notSupported.Contains("backreference")
+            ? "Back-references (\\1) are not supported by Go RE2."
+        : notSupported.Contains("atomic")
+            ? "Atomic groups (?>…) are not supported by Go RE2: use a plain group (…)."
+        : notSupported.Contains("conditional")
+            ? "Conditionals (?(…)…) are not supported by Go RE2."
+            : "This construct is not supported by Go RE2.";
+
+    // Drop escaped characters so "\+\+" or "\(?#" are not mistaken for operators.
+    private static string StripEscapedPairs(string pattern)
+    {
+        var chars = new List<char>(pattern.Length);
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\' && i + 1 < pattern.Length) { chars.Add('_'); chars.Add('_'); i++; continue; }
+            chars.Add(pattern[i]);
+        }
+        return new string(chars.ToArray());
+    }
+
+    private static bool IsEscapedBackslash(string pattern, int index)
+    {
+        var run = 0;
+        for (var i = index - 1; i >= 0 && pattern[i] == '\\'; i--) run++;
+        return run % 2 == 1;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace Calico.Wizard.Core.Rules;
+
+/// <summary>A cluster already submitted, as the seed's prerequisite needs it: its network and its ranges.</summary>
+public sealed record RegisteredCluster(Guid DraftId, string Name, string L2Network, IPNetwork ContainersCidr, IPNetwork ServicesCidr);
+
+/// <summary>The clusters submitted so far. The rules ask; the store answers.</summary>
+public interface IClusterRegistry
+{
+    /// <summary>Clusters of the provider whose L2 network (case-insensitive) is the one given.</summary>
+    Task<IReadOnlyList<RegisteredCluster>> OnNetworkAsync(string provider, string l2Network, CancellationToken cancellationToken = default);
+
+    Task<RegisteredCluster?> FindByNameAsync(string name, CancellationToken cancellationToken = default);
+}
+
+/// <summary>No clusters: for checks that must not depend on a store (a spec file checked offline).</summary>
+public sealed class EmptyClusterRegistry : IClusterRegistry
+{
+    public static readonly EmptyClusterRegistry Instance = new();
+    public Task<IReadOnlyList<RegisteredCluster>> OnNetworkAsync(string provider, string l2Network, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<RegisteredCluster>>([]);
+    public Task<RegisteredCluster?> FindByNameAsync(string name, CancellationToken cancellationToken = default) =>
+        Task.FromResult<RegisteredCluster?>(null);
+}

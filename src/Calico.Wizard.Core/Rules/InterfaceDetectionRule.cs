@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using Calico.Wizard.Core.Addresses;
+using Calico.Wizard.Core.Drafts;
+
+namespace Calico.Wizard.Core.Rules;
+
+/// <summary>Calico's IP autodetection methods, judged the way calico-node would read them.</summary>
+public static partial class InterfaceDetectionRule
+{
+    /// <summary>Interface names an operator recognises, used to show what a pattern would pick.</summary>
+    public static readonly IReadOnlyList<string> SampleInterfaces = ["eth0", "ens3", "enp6s0f0", "docker0", "cali0a1b", "tunl0", "lo"];
+
+    [GeneratedRegex(@"^(?<host>[^:\[\]]+|\[[^\]]*\]):(?<port>[0-9]+)$")]
+    private static partial Regex HostAndPort();
+
+    [GeneratedRegex(@"^[0-9.]+$")]
+    private static partial Regex DigitsAndDots();
+
+    public static string? Check(InterfaceDetection method, string? value, NetworkStack stack) => method switch
+    {
+        InterfaceDetection.FirstFound => null,
+        InterfaceDetection.CanReach => CheckCanReach((value ?? "").Trim(), stack),
+        InterfaceDetection.Interface => GoRegex.Compile((value ?? "").Trim()).Error,
+        InterfaceDetection.SkipInterface => CheckSkipList((value ?? "").Trim()),
+        _ => "Choose an interface detection method.",
+    };
+
+    private static string? CheckCanReach(string value, NetworkStack stack)
+    {
+        var example = stack == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8";
+        if (value.Length == 0) return $"Enter an IP address or host name the node can reach, e.g. {example} or www.google.com.";
+        if (value.Contains("://") || value.Contains('/'))
+            return "Enter only an address or host name: no scheme (http://), path or prefix.";
+        if (HostAndPort().Match(value) is { Success: true } hp && !value.Trim('[', ']').Contains("::"))
+            return $"Remove the port ':{hp.Groups["port"].Value}': can-reach takes an address or host name only.";
+        if (value.Contains(':') || DigitsAndDots().IsMatch(value))
+            return StrictCidr.ParseAddress(value.Trim('[', ']'), stack).Error;
+        return HostName.CheckHostName(value);
+    }
+
+    private static string? CheckSkipList(string value)
+    {
+        if (value.Length == 0) return "Enter one or more regular expressions separated by commas, e.g. enp6s0f0,eth.*";
+        var items = value.Split(',');
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i].Trim().Length == 0)
+                return $"Item {i + 1} of the list is empty: remove the extra comma.";
+            if (GoRegex.Compile(items[i].Trim()).Error is { } error)
+                return items.Length == 1 ? error : $"Item {i + 1} ('{items[i].Trim()}'): {error}";
+        }
+        return null;
+    }
+
+    /// <summary>For interface / skip-interface: which sample names the pattern(s) match, or null when not applicable or invalid.</summary>
+    public static IReadOnlyList<string>? MatchingSamples(InterfaceDetection method, string? value)
+    {
+        var patterns = method switch
+        {
+            InterfaceDetection.Interface => [(value ?? "").Trim()],
+            InterfaceDetection.SkipInterface => (value ?? "").Split(',').Select(p => p.Trim()).ToArray(),
+            _ => null,
+        };
+        if (patterns is null) return null;
+        var compiled = patterns.Select(GoRegex.Compile).ToArray();
+        if (compiled.Any(c => c.Regex is null)) return null;
+        return SampleInterfaces.Where(name => compiled.Any(c => c.Regex!.IsMatch(name))).ToArray();
+    }
+}
