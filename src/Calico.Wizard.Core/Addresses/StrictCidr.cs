@@ -54,6 +54,7 @@ public static partial class StrictCidr
         if (text.Contains(':'))
         {
             if (text.Contains('%')) return Parsed<IPAddress>.Fail("Zones (%eth0) are not allowed in a CIDR: remove the %… part.");
+            if (text.Contains('[') || text.Contains(']')) return Parsed<IPAddress>.Fail("Remove the brackets: write the IPv6 address alone (e.g. 2001:db8::).");
             if (!IPAddress.TryParse(text, out address) || address.AddressFamily != AddressFamily.InterNetworkV6)
                 return Parsed<IPAddress>.Fail($"'{text}' is not a valid IPv6 address (e.g. 2001:db8::).");
             if (address.IsIPv4MappedToIPv6)

@@ -53,6 +53,17 @@ public sealed class ClusterDraft
         NetworkStack = stack;
     }
 
+    /// <summary>
+    /// Picking a provider keeps the draft consistent with the matrix: a machine kind or backend the provider does
+    /// not offer is replaced by one it does (Azure ⇒ Flannel), and the wizard says so.
+    /// </summary>
+    public void ChangeProvider(Providers.ProviderOption provider, IReadOnlyList<NetworkBackend> backends)
+    {
+        Provider = provider.Name;
+        if (provider.MachineKinds.Count > 0 && !provider.MachineKinds.Contains(MachineKind)) MachineKind = provider.MachineKinds[0];
+        if (backends.Count > 0 && !backends.Contains(Backend)) Backend = backends[0];
+    }
+
     /// <summary>The seed: "When selecting [Never], NAT Outgoing will be disabled."</summary>
     public void ChangeIpInIpMode(IpInIpMode mode)
     {

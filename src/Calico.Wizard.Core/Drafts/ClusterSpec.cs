@@ -46,3 +46,27 @@ public sealed class IPNetworkJsonConverter : JsonConverter<IPNetwork>
     public override void Write(Utf8JsonWriter writer, IPNetwork value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.ToString());
 }
+
+public static class ClusterSpecDrafts
+{
+    /// <summary>The draft a spec came from (in canonical form), so the same rules can judge it again.</summary>
+    public static ClusterDraft ToDraft(this ClusterSpec spec) => new()
+    {
+        Id = spec.DraftId,
+        Name = spec.Name,
+        Provider = spec.Provider,
+        MachineKind = spec.MachineKind,
+        L2Network = spec.L2Network,
+        PlannedNodes = spec.PlannedNodes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        NetworkStack = spec.NetworkStack,
+        ContainersCidr = spec.ContainersCidr.ToString(),
+        ServicesCidr = spec.ServicesCidr.ToString(),
+        Backend = spec.Backend,
+        IpInIpMode = spec.Calico?.IpInIpMode ?? IpInIpMode.Never,
+        NatOutgoing = spec.Calico?.NatOutgoing ?? false,
+        BlockSize = spec.Calico?.BlockSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.For(spec.NetworkStack).BlockSize,
+        Mtu = spec.Calico?.Mtu.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.Mtu,
+        InterfaceDetection = spec.Calico?.InterfaceDetection ?? InterfaceDetection.FirstFound,
+        InterfaceDetectionValue = spec.Calico?.InterfaceDetectionValue ?? "",
+    };
+}

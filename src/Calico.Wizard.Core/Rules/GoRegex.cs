@@ -33,6 +33,8 @@ public static partial class GoRegex
             return (null, "Possessive quantifiers (++, *+, ?+) are not supported by Go RE2: use eth+ instead of eth++.");
         if (unescaped.Contains("(?#"))
             return (null, "Comments (?#…) are not supported by Go RE2: remove them.");
+        if (unescaped.Contains("(?'"))
+            return (null, "Named groups (?'name'…) are not supported by Go RE2: write (?P<name>…) or a plain group (…).");
         if (DotNetOnlyEscape().Match(pattern) is { Success: true } esc && !IsEscapedBackslash(pattern, esc.Index))
             return (null, $"The escape {esc.Value} is not supported by Go RE2 (use \\z for end of text, \\x{{…}} for a code point).");
         foreach (Match m in Repeat().Matches(unescaped))

@@ -5,10 +5,10 @@ namespace Calico.Wizard.Core.Rules;
 /// <summary>Names as Kubernetes and RFC 1123 require them.</summary>
 public static partial class HostName
 {
-    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z")] // \z: "$" would also match before a final newline
     private static partial Regex Label();
 
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex Dns1123Label();
 
     [GeneratedRegex(@"[^a-z0-9-]+")]

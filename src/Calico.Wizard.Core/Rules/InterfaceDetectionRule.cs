@@ -31,10 +31,10 @@ public static partial class InterfaceDetectionRule
         if (value.Length == 0) return $"Enter an IP address or host name the node can reach, e.g. {example} or www.google.com.";
         if (value.Contains("://") || value.Contains('/'))
             return "Enter only an address or host name: no scheme (http://), path or prefix.";
-        if (HostAndPort().Match(value) is { Success: true } hp && !value.Trim('[', ']').Contains("::"))
+        if (HostAndPort().Match(value) is { Success: true } hp)
             return $"Remove the port ':{hp.Groups["port"].Value}': can-reach takes an address or host name only.";
         if (value.Contains(':') || DigitsAndDots().IsMatch(value))
-            return StrictCidr.ParseAddress(value.Trim('[', ']'), stack).Error;
+            return StrictCidr.ParseAddress(value, stack).Error; // calico-node dials "[<dest>]:80": brackets of its own would break it
         return HostName.CheckHostName(value);
     }
 

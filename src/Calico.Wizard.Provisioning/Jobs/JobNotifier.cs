@@ -1,0 +1,21 @@
+using System.Threading.Channels;
+
+namespace Calico.Wizard.Provisioning.Jobs;
+
+/// <summary>Tells open cluster pages that a job moved, so progress is pushed, not polled.</summary>
+public sealed class JobNotifier
+{
+    public event Action<Guid>? JobChanged;
+
+    public void Notify(Guid jobId) => JobChanged?.Invoke(jobId);
+}
+
+/// <summary>Jobs waiting for the worker in this process; the database is the source of truth.</summary>
+public sealed class JobQueue
+{
+    private readonly Channel<Guid> channel = Channel.CreateUnbounded<Guid>();
+
+    public void Enqueue(Guid jobId) => channel.Writer.TryWrite(jobId);
+
+    public IAsyncEnumerable<Guid> ReadAllAsync(CancellationToken ct) => channel.Reader.ReadAllAsync(ct);
+}

@@ -1,0 +1,18 @@
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Rendering;
+
+namespace Calico.Wizard.Provisioning.Targets;
+
+/// <summary>One step of a job, as the target plans it and the worker runs and records it.</summary>
+public sealed record PlannedStep(string Name, Func<StepContext, CancellationToken, Task<string>> Run);
+
+/// <summary>What a step works with: the spec, the objects rendered from it (and their YAML), a log.</summary>
+public sealed record StepContext(ClusterSpec Spec, IReadOnlyList<RenderedObject> Objects, string ManifestYaml, Action<string> Log);
+
+/// <summary>Somewhere a cluster spec can be deployed: the dry-run store, or a real cluster.</summary>
+public interface IProvisioningTarget
+{
+    string Name { get; }
+    string Description { get; }
+    IReadOnlyList<PlannedStep> Plan(ClusterSpec spec);
+}

@@ -1,0 +1,65 @@
+using Calico.Wizard.Core.Providers;
+using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Provisioning;
+using Calico.Wizard.Provisioning.Jobs;
+using Calico.Wizard.Provisioning.Store;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace Calico.Wizard;
+
+public sealed class EmbeddingOptions
+{
+    /// <summary>Origins allowed to frame the wizard; the app's own origin always may.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+}
+
+public static class Extensions
+{
+    public static void AddCalicoWizard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        var providers = builder.Configuration.GetSection("Providers").Get<List<ProviderOption>>();
+        services.AddSingleton(providers is { Count: > 0 } ? new ProviderMatrix(providers) : ProviderMatrix.Seed);
+        services.AddSingleton<ClusterRules>();
+        services.AddOptions<ProvisioningOptions>().BindConfiguration("Provisioning");
+        services.AddOptions<EmbeddingOptions>().BindConfiguration("Embedding");
+        services.AddProvisioning(SqliteConnectionString(builder));
+    }
+
+    /// <summary>The SQLite file named in appsettings.json, relative to the content root, its folder created on first run.</summary>
+    private static string SqliteConnectionString(WebApplicationBuilder builder)
+    {
+        var path = builder.Configuration["Storage:SqlitePath"] ?? "data/calico-wizard.db";
+        var full = Path.GetFullPath(path, builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return $"Data Source={full}";
+    }
+
+    public static async Task MigrateStoreAsync(this WebApplication app)
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<WizardDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // readers never wait for the autosave writer
+    }
+
+    /// <summary>Framing only from allow-listed origins: CSP frame-ancestors (X-Frame-Options cannot list origins).</summary>
+    public static void UseFrameAncestors(this WebApplication app)
+    {
+        var origins = app.Services.GetRequiredService<IOptions<EmbeddingOptions>>().Value.AllowedOrigins
+            .Where(o => Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" && u.AbsolutePath == "/")
+            .Select(o => o.TrimEnd('/'));
+        var policy = $"frame-ancestors {string.Join(' ', new[] { "'self'" }.Concat(origins))}";
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy = policy;
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
+    }
+}

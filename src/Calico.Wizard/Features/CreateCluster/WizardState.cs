@@ -1,0 +1,105 @@
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Providers;
+using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Provisioning.Store;
+
+namespace Calico.Wizard.Features.CreateCluster;
+
+/// <summary>
+/// One operator's wizard: the draft, what the rules say about it, which step is open. Every change is checked
+/// against every rule and saved, so the messages are always current and nothing is lost to a reload.
+/// </summary>
+public sealed class WizardState(ClusterRules rules, DraftStore store)
+{
+    private readonly SemaphoreSlim saving = new(1, 1);
+    private readonly HashSet<string> touched = [];
+    private readonly HashSet<WizardStep> attempted = [];
+    private int version;
+
+    public ClusterDraft Draft { get; private set; } = new();
+    public WizardStep Step { get; private set; } = WizardStep.Cluster;
+    public DraftCheck Check { get; private set; } = new([]);
+    public ProviderMatrix Matrix => rules.Matrix;
+    public ProviderOption? Provider => rules.Matrix.Find(Draft.Provider);
+    public BlockCapacity? Capacity => ClusterRules.CapacityOf(Draft);
+
+    /// <summary>Raised after each change has been checked, so every step re-renders with current messages.</summary>
+    public event Action? Changed;
+
+    /// <returns>The cluster id when this draft was already submitted.</returns>
+    public async Task<Guid?> LoadAsync(Guid draftId)
+    {
+        var saved = await store.LoadAsync(draftId);
+        if (saved?.ClusterId is { } clusterId) return clusterId;
+        Draft = saved?.Draft ?? new ClusterDraft { Id = draftId };
+        Step = saved is null ? WizardStep.Cluster : (WizardStep)Math.Clamp(saved.Step, 0, (int)WizardStep.Review);
+        Check = await rules.CheckAsync(Draft);
+        if (saved is null) await SaveAsync();
+        else for (var s = WizardStep.Cluster; s < Step; s++) attempted.Add(s); // a resumed draft shows what is still wrong behind it
+        return null;
+    }
+
+    /// <summary>Applies one change (a keystroke, a click), checks every rule and saves the draft.</summary>
+    public async Task ChangeAsync(string property, Action<ClusterDraft> change)
+    {
+        change(Draft);
+        touched.Add(property);
+        await RecheckAsync();
+        await SaveAsync();
+    }
+
+    /// <summary>The message shown under a field: an empty field stays quiet until it is touched or Next is tried.</summary>
+    public string? ErrorFor(string property)
+    {
+        var message = Check.FirstErrorFor(property);
+        if (message is null) return null;
+        var step = ClusterRules.StepFields.First(s => s.Value.Contains(property)).Key;
+        return touched.Contains(property) || attempted.Contains(step) || !IsEmpty(property) ? message : null;
+    }
+
+    public bool StepIsValid(WizardStep step) => Check.StepIsValid(step);
+
+    /// <summary>Next is refused while the open step breaks a rule; every message of the step is then shown.</summary>
+    public async Task<bool> NextAsync()
+    {
+        attempted.Add(Step);
+        await RecheckAsync();
+        if (!Check.StepIsValid(Step)) { Changed?.Invoke(); return false; }
+        Step = Step == WizardStep.Network ? WizardStep.Review : Step + 1; // Network Policies: its own issue
+        await SaveAsync();
+        Changed?.Invoke();
+        return true;
+    }
+
+    public async Task GoToAsync(WizardStep step)
+    {
+        if (step > Step) return; // forward only through Next, so no rule is skipped
+        Step = step;
+        await SaveAsync();
+        Changed?.Invoke();
+    }
+
+    private async Task RecheckAsync()
+    {
+        var mine = Interlocked.Increment(ref version);
+        var check = await rules.CheckAsync(Draft.Clone());
+        if (mine != Volatile.Read(ref version)) return; // a newer keystroke's check wins
+        Check = check;
+        Changed?.Invoke();
+    }
+
+    private async Task SaveAsync()
+    {
+        await saving.WaitAsync();
+        try { await store.SaveAsync(Draft.Clone(), (int)Step); }
+        finally { saving.Release(); }
+    }
+
+    private bool IsEmpty(string property) => property switch
+    {
+        nameof(ClusterDraft.Name) => Draft.Name.Length == 0,
+        nameof(ClusterDraft.L2Network) => Draft.L2Network.Length == 0,
+        nameof(ClusterDraft.InterfaceDetectionValue) => Draft.InterfaceDetectionValue.Length == 0,
+        _ => false,
+    };
+}

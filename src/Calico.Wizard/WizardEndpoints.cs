@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Rendering;
+using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Features.Clusters;
+using Calico.Wizard.Features.Shared;
+using Calico.Wizard.Provisioning.Jobs;
+using Calico.Wizard.Provisioning.Store;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+
+namespace Calico.Wizard;
+
+/// <summary>Downloads, and the submission API that answers with the same rules and messages as the wizard.</summary>
+public static class WizardEndpoints
+{
+    private const string Yaml = "application/yaml; charset=utf-8";
+
+    public static void MapWizardEndpoints(this WebApplication app)
+    {
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JsonOptions>>().Value.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        var api = app.MapGroup("/api");
+
+        api.MapGet("/drafts/{id:guid}/manifests.yaml", async (Guid id, DraftStore drafts, ClusterRules rules, CancellationToken ct) =>
+        {
+            if (await drafts.LoadAsync(id, ct) is not { } saved) return Results.NotFound();
+            var check = await rules.CheckAsync(saved.Draft, ct);
+            return check.Spec is { } spec
+                ? Results.Text(ManifestRenderer.ToYaml(spec), Yaml)
+                : Results.UnprocessableEntity(Problems(check));
+        });
+
+        api.MapGet("/clusters/{id:guid}/manifests.yaml", async (Guid id, IDbContextFactory<WizardDbContext> db, HttpContext http, CancellationToken ct) =>
+        {
+            if (await ClusterView.LoadAsync(db, id, ct) is not { Job.ManifestYaml: { } yaml } view) return Results.NotFound();
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{view.FileName}\"";
+            return Results.Text(yaml, Yaml);
+        });
+
+        // The same hand-off as the wizard's "Create cluster": every rule is checked here, whatever the caller sent.
+        api.MapPost("/clusters", async (ClusterDraft draft, ClusterSubmission submission, CancellationToken ct) =>
+        {
+            var result = await submission.SubmitAsync(draft, ct);
+            return result.ClusterId is { } id
+                ? Results.Created($"/clusters/{id}", new { clusterId = id })
+                : Results.UnprocessableEntity(Problems(result.Check));
+        }).DisableAntiforgery();
+    }
+
+    private static object Problems(DraftCheck check) => new
+    {
+        title = "The cluster breaks the rules",
+        errors = check.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => $"{Labels.For(g.Key)}: {e.ErrorMessage}").ToArray()),
+    };
+}
