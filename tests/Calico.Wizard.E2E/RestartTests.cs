@@ -1,0 +1,34 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Calico.Wizard.E2E;
+
+/// <summary>Its own app process: these tests kill it and start it again on the same database.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RestartTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task ServerRestart_MidWizard_ResumesTheDraft()
+    {
+        await using var app = await WizardApp.StartAsync();
+        await using var context = await fixture.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var wizard = new WizardDriver(page, app.BaseUrl);
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync("restart-01", "rack-restart");
+        await wizard.NextAsync("network");
+        await wizard.FillAsync("mtu", "1400");
+        var path = new Uri(page.Url).PathAndQuery;
+
+        await app.KillAsync();
+        await app.StartAsync(); // same database, new port
+
+        await page.GotoAsync(new Uri(app.BaseUrl, path).ToString());
+        await wizard.WaitInteractiveAsync();
+        await Expect(page.GetByTestId("step-network")).ToBeVisibleAsync();
+        await Expect(wizard.Field("mtu")).ToHaveValueAsync("1400");
+        await wizard.NextAsync("review");
+        await wizard.Field("submit").ClickAsync();
+        await Expect(page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+    }
+}

@@ -1,0 +1,296 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Calico.Wizard.E2E;
+
+[Collection(BrowserCollection.Name)]
+public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    private IBrowserContext context = default!;
+    private WizardDriver wizard = default!;
+
+    public async Task InitializeAsync()
+    {
+        context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 }, AcceptDownloads = true });
+        wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl);
+    }
+
+    public async Task DisposeAsync() => await context.DisposeAsync();
+
+    private IPage Page => wizard.Page;
+
+    [Fact]
+    public async Task HappyPath_OnBareOS_ProvisionsADryRunClusterWithTheReviewedYaml()
+    {
+        var name = WizardDriver.UniqueName("edge");
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(name, "rack-happy");
+        await wizard.NextAsync("network");
+
+        await Expect(wizard.Field("containers-cidr")).ToHaveValueAsync("10.20.0.0/16");
+        await Expect(wizard.Field("services-cidr")).ToHaveValueAsync("10.21.0.0/16");
+        await Expect(wizard.Field("block-size")).ToHaveValueAsync("26");
+        await Expect(wizard.Field("mtu")).ToHaveValueAsync("1440");
+        await Expect(wizard.Field("capacity")).ToHaveTextAsync("64 IPs per node · up to 1,024 nodes");
+        await wizard.Field("detect-can-reach").ClickAsync();
+        await wizard.FillAsync("detect-value", "8.8.8.8");
+        await Expect(wizard.Field("detect-env")).ToHaveTextAsync("IP_AUTODETECTION_METHOD=can-reach=8.8.8.8");
+        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
+            await Page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "docs", "images", "network-configuration.png"), FullPage = true });
+
+        await wizard.NextAsync("review");
+        var table = wizard.Field("review-table");
+        await Expect(table).ToContainTextAsync(name);
+        await Expect(table).ToContainTextAsync("can-reach=8.8.8.8");
+        var yaml = wizard.Field("review-yaml");
+        await Expect(yaml).ToContainTextAsync("kind: Installation");
+        await Expect(yaml).ToContainTextAsync("cidr: 10.20.0.0/16");
+        await Expect(yaml).ToContainTextAsync("canReach: 8.8.8.8");
+        var reviewed = await yaml.TextContentAsync();
+
+        var download = await Page.RunAndWaitForDownloadAsync(() => wizard.Field("download-yaml").ClickAsync());
+        var downloaded = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.Equal(reviewed, downloaded);
+
+        await wizard.Field("submit").ClickAsync();
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await Expect(Page.GetByTestId("job-state")).ToHaveTextAsync("Ready");
+        await Expect(Page.GetByTestId("job-progress")).ToHaveTextAsync("Step 3 of 3");
+        await Expect(Page.GetByTestId("cluster-yaml")).ToHaveTextAsync(reviewed!);
+        await Expect(Page.GetByTestId("kubectl-line")).ToHaveTextAsync($"kubectl apply --server-side --field-manager=calico-wizard -f {name}-network.yaml");
+        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
+            await Page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "docs", "images", "cluster-ready.png"), FullPage = true });
+
+        await Page.GetByTestId("nav-clusters").ClickAsync();
+        await Expect(Page.GetByTestId("cluster-row").Filter(new() { HasText = name })).ToContainTextAsync("Ready");
+    }
+
+    [Fact]
+    public async Task Azure_OffersNoCalico_SaysWhy_AndProvisionsFlannel()
+    {
+        var name = WizardDriver.UniqueName("az");
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(name, "prod-vnet", provider: "azure");
+        await Expect(wizard.Field("provider-calico-note")).ToContainTextAsync("Calico is not offered on Azure");
+        await wizard.NextAsync("network");
+
+        await Expect(wizard.Field("backend-calico")).ToBeDisabledAsync();
+        await Expect(wizard.Field("backend-flannel")).ToBeCheckedAsync();
+        await Expect(wizard.Field("calico-unavailable")).ToContainTextAsync("PMK supports Calico on BareOS and AWS only");
+        await Expect(wizard.Field("calico-options")).ToHaveCountAsync(0);
+
+        await wizard.NextAsync("review");
+        await Expect(wizard.Field("review-yaml")).ToContainTextAsync("kind: ConfigMap");
+        await Expect(wizard.Field("review-yaml")).ToContainTextAsync("\"Network\": \"10.20.0.0/16\"");
+        await wizard.Field("submit").ClickAsync();
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+    }
+
+    [Fact]
+    public async Task BadCidr_ShowsItsFixWhileTyping_AndBlocksNext()
+    {
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(WizardDriver.UniqueName("cidr"), "rack-cidr");
+        await wizard.NextAsync("network");
+
+        var containers = wizard.Field("containers-cidr");
+        await containers.FillAsync("");
+        await containers.PressSequentiallyAsync("10.0.0.1/16");
+        await Expect(wizard.Error("containers-cidr")).ToHaveTextAsync("Host bits are set: did you mean 10.0.0.0/16?");
+        await Expect(containers).ToHaveAttributeAsync("aria-invalid", "true");
+
+        await wizard.Field("next").ClickAsync();
+        await Expect(wizard.Field("next-blocked")).ToContainTextAsync("Fix the 1 problem(s)");
+        await Expect(Page.GetByTestId("step-network")).ToBeVisibleAsync();
+
+        await containers.FillAsync("10.0.0.0/16");
+        await Expect(wizard.Error("containers-cidr")).ToHaveCountAsync(0);
+        await wizard.NextAsync("review");
+    }
+
+    [Theory]
+    [InlineData("services-cidr", "10.0.0.0/8", "Kubernetes allows at most 1,048,576")]
+    [InlineData("services-cidr", "10.20.128.0/20", "Overlaps the Containers CIDR 10.20.0.0/16")]
+    [InlineData("containers-cidr", "010.0.0.0/8", "leading zeros")]
+    [InlineData("block-size", "26.5", "not a whole number")]
+    [InlineData("block-size", "32", "greater than 20 and less than 32")]
+    [InlineData("mtu", "1440abc", "not a whole number")]
+    [InlineData("mtu", "9001", "out of range")]
+    public async Task BadInput_ShowsItsMessageUnderTheField(string field, string value, string message)
+    {
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(WizardDriver.UniqueName("bad"), "rack-bad");
+        await wizard.NextAsync("network");
+        await wizard.FillAsync(field, value);
+        await Expect(wizard.Error(field)).ToContainTextAsync(message);
+    }
+
+    [Fact]
+    public async Task InterfaceDetection_JudgesGoRegexAndCanReachLive()
+    {
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(WizardDriver.UniqueName("if"), "rack-if");
+        await wizard.NextAsync("network");
+
+        await wizard.Field("detect-interface").ClickAsync();
+        await wizard.FillAsync("detect-value", "(?!lo)");
+        await Expect(wizard.Error("detect-value")).ToContainTextAsync("not supported by Go RE2");
+        await wizard.FillAsync("detect-value", "(a+)+$");
+        await Expect(wizard.Error("detect-value")).ToHaveCountAsync(0);
+        await wizard.FillAsync("detect-value", "eth.*");
+        await Expect(wizard.Field("detect-matches")).ToContainTextAsync("Matches: eth0");
+
+        await wizard.Field("detect-skip-interface").ClickAsync();
+        await wizard.FillAsync("detect-value", "eth.*,,ens.*");
+        await Expect(wizard.Error("detect-value")).ToContainTextAsync("Item 2 of the list is empty");
+
+        await wizard.Field("detect-can-reach").ClickAsync();
+        await wizard.FillAsync("detect-value", "8.8.8.8:53");
+        await Expect(wizard.Error("detect-value")).ToContainTextAsync("Remove the port");
+        await wizard.FillAsync("detect-value", "www.google.com");
+        await Expect(wizard.Error("detect-value")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Never_LocksNatOutgoingOff_WithTheReason()
+    {
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(WizardDriver.UniqueName("nat"), "rack-nat", nodes: "3");
+        await wizard.NextAsync("network");
+        var nat = wizard.Field("nat-outgoing");
+        await Expect(nat).ToBeCheckedAsync();
+        await Expect(nat).ToBeEnabledAsync();
+
+        await wizard.Field("ipip-never").ClickAsync();
+        await Expect(nat).Not.ToBeCheckedAsync();
+        await Expect(nat).ToBeDisabledAsync();
+        await Expect(wizard.Field("nat-locked-reason")).ToContainTextAsync("NAT Outgoing is disabled");
+        await Expect(wizard.Field("ipip-help")).ToContainTextAsync("When selecting this option, NAT Outgoing will be disabled.");
+        await Expect(wizard.Field("warnings")).ToContainTextAsync("disable port security");
+
+        await wizard.Field("ipip-always").ClickAsync();
+        await Expect(nat).ToBeEnabledAsync();
+    }
+
+    [Fact]
+    public async Task BlockSize22_OnA16_Shows1024IpsAnd64Nodes_AndRefuses100Nodes()
+    {
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(WizardDriver.UniqueName("cap"), "rack-cap", nodes: "100");
+        await wizard.NextAsync("network");
+        await wizard.FillAsync("block-size", "22");
+        await Expect(wizard.Field("capacity")).ToHaveTextAsync("1,024 IPs per node · up to 64 nodes");
+        await Expect(wizard.Error("block-size")).ToContainTextAsync("100 planned nodes do not fit");
+        await Expect(wizard.Error("block-size")).ToContainTextAsync("Use block size 23 or larger");
+        await wizard.FillAsync("block-size", "23");
+        await Expect(wizard.Field("capacity")).ToHaveTextAsync("512 IPs per node · up to 128 nodes");
+        await Expect(wizard.Error("block-size")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Reload_MidWizard_ResumesTheDraftWhereItWas()
+    {
+        var name = WizardDriver.UniqueName("reload");
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(name, "rack-reload");
+        await wizard.NextAsync("network");
+        await wizard.FillAsync("containers-cidr", "10.40.0.0/16");
+        await wizard.FillAsync("block-size", "27x"); // a typo is kept, not lost
+        await Expect(wizard.Error("block-size")).ToBeVisibleAsync();
+        var url = Page.Url;
+
+        await Page.ReloadAsync();
+        await wizard.WaitInteractiveAsync();
+        Assert.Equal(url, Page.Url);
+        await Expect(Page.GetByTestId("step-network")).ToBeVisibleAsync();
+        await Expect(wizard.Field("containers-cidr")).ToHaveValueAsync("10.40.0.0/16");
+        await Expect(wizard.Field("block-size")).ToHaveValueAsync("27x");
+        await Expect(wizard.Error("block-size")).ToContainTextAsync("not a whole number");
+        await wizard.Field("goto-cluster").ClickAsync();
+        await Expect(wizard.Field("cluster-name")).ToHaveValueAsync(name);
+    }
+
+    [Fact]
+    public async Task DoubleSubmit_MakesExactlyOneCluster()
+    {
+        var name = WizardDriver.UniqueName("twice");
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(name, "rack-twice");
+        await wizard.NextAsync("network");
+        await wizard.NextAsync("review");
+        var submit = wizard.Field("submit");
+        // Five clicks as fast as the browser can send them, even on a button that disables itself.
+        await submit.EvaluateAsync("b => { for (let i = 0; i < 5; i++) b.dispatchEvent(new MouseEvent('click', { bubbles: true })); }");
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+
+        await Page.GotoAsync(new Uri(fixture.App.BaseUrl, "clusters").ToString());
+        await Expect(Page.GetByTestId("cluster-row").Filter(new() { HasText = name })).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task OverlappingCluster_OnTheSameNetwork_IsNamed()
+    {
+        var first = WizardDriver.UniqueName("first");
+        await wizard.CreateClusterAsync(first, "rack-shared", w => w.FillAsync("containers-cidr", "10.60.0.0/16"));
+
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(WizardDriver.UniqueName("second"), "RACK-shared");
+        await wizard.NextAsync("network");
+        await wizard.FillAsync("containers-cidr", "10.60.128.0/17");
+        await Expect(wizard.Error("containers-cidr")).ToContainTextAsync($"Overlaps cluster '{first}'");
+        await wizard.Field("next").ClickAsync();
+        await Expect(wizard.Field("next-blocked")).ToBeVisibleAsync();
+
+        await wizard.FillAsync("containers-cidr", "10.61.0.0/16");
+        await Expect(wizard.Error("containers-cidr")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task UserText_IsNeverRenderedAsMarkup()
+    {
+        var dialogs = 0;
+        Page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
+        await wizard.OpenNewAsync();
+        await wizard.FillAsync("cluster-name", "<script>alert(1)</script>");
+        await wizard.FillAsync("l2-network", "<img src=x onerror=alert(2)>");
+        await Expect(wizard.Error("cluster-name")).ToContainTextAsync("Use lowercase letters");
+        await wizard.Field("next").ClickAsync();
+        await Expect(wizard.Error("l2-network")).ToContainTextAsync("<img src=x onerror=alert(2)>");
+        Assert.Equal(0, await Page.Locator("main script, main img").CountAsync());
+        Assert.Equal(0, dialogs);
+    }
+
+    [Fact]
+    public async Task KeyboardOnly_ReachesNetworkStep()
+    {
+        await wizard.OpenNewAsync();
+        await wizard.Field("cluster-name").FocusAsync();
+        await Page.Keyboard.TypeAsync("kb-01");
+        await Page.Keyboard.PressAsync("Tab");
+        await Page.Keyboard.PressAsync("ArrowRight"); // provider radios: BareOS → AWS
+        await Expect(wizard.Field("provider-aws")).ToBeCheckedAsync();
+        await Expect(wizard.Field("machine-physical")).ToBeDisabledAsync();
+        await wizard.Field("l2-network").FocusAsync();
+        await Page.Keyboard.TypeAsync("vpc-0a1b2c3d");
+        await wizard.Field("next").FocusAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.GetByTestId("step-network")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Api_RefusesAForgedAzureCalicoSubmission()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.App.BaseUrl };
+        var response = await http.PostAsJsonAsync("api/clusters", new
+        {
+            id = Guid.NewGuid(), name = "forged", provider = "Azure", machineKind = "Virtual", l2Network = "prod-vnet", plannedNodes = "3",
+            networkStack = "IPv4", containersCidr = "10.70.0.0/16", servicesCidr = "10.71.0.0/16", backend = "Calico",
+            ipInIpMode = "Always", natOutgoing = true, blockSize = "26", mtu = "1440", underlayMtu = "1500", interfaceDetection = "FirstFound",
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Calico is not offered on Azure", body);
+    }
+}
