@@ -29,6 +29,7 @@ public static class Extensions
         services.AddOptions<ProvisioningOptions>().BindConfiguration("Provisioning");
         services.AddOptions<EmbeddingOptions>().BindConfiguration("Embedding");
         services.AddProvisioning(SqliteConnectionString(builder));
+        services.AddKubernetesTargets(builder.Configuration.GetSection("Provisioning"));
     }
 
     /// <summary>The SQLite file named in appsettings.json, relative to the content root, its folder created on first run.</summary>

@@ -15,6 +15,8 @@ public sealed class ClusterDraft
     public MachineKind MachineKind { get; set; } = MachineKind.Virtual;
     public string L2Network { get; set; } = "";
     public string PlannedNodes { get; set; } = "3";
+    /// <summary>Where the cluster is deployed: a target configured on the server ("" = its default).</summary>
+    public string Target { get; set; } = "";
 
     public NetworkStack NetworkStack { get; set; } = NetworkStack.IPv4;
     public string ContainersCidr { get; set; } = Defaults.IPv4.ContainersCidr;

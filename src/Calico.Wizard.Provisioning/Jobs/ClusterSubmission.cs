@@ -21,7 +21,8 @@ public sealed class ClusterSubmission(
     IDbContextFactory<WizardDbContext> dbFactory,
     JobQueue queue,
     TimeProvider time,
-    IOptions<ProvisioningOptions> options)
+    IOptions<ProvisioningOptions> options,
+    IEnumerable<Targets.IProvisioningTarget> targets)
 {
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
@@ -34,7 +35,11 @@ public sealed class ClusterSubmission(
                 return new SubmitResult(existing, new DraftCheck([]));
 
             var check = await rules.CheckAsync(draft, ct);
-            if (check.Spec is not { } spec) return new SubmitResult(null, check);
+            var target = string.IsNullOrWhiteSpace(draft.Target) ? options.Value.DefaultTarget : draft.Target;
+            if (!targets.Any(t => t.Name == target))
+                check = new DraftCheck([.. check.Failures, new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.Target),
+                    $"Target '{target}' is not configured on this server: choose one of {string.Join(", ", targets.Select(t => t.Name))}.")]);
+            if (!check.IsValid || check.Spec is not { } spec) return new SubmitResult(null, check);
 
             var now = time.GetUtcNow().UtcDateTime;
             var cluster = new ClusterRecord
@@ -55,7 +60,7 @@ public sealed class ClusterSubmission(
             {
                 Id = Guid.NewGuid(),
                 ClusterId = cluster.Id,
-                Target = options.Value.DefaultTarget,
+                Target = target,
                 State = JobState.Pending,
                 CreatedAt = now,
                 ManifestYaml = ManifestRenderer.ToYaml(spec),

@@ -73,6 +73,21 @@ public sealed class ProvisioningWorker(
         return true;
     }
 
+    /// <summary>Runs the cluster's spec again as a new job on the same target: an unchanged spec changes nothing.</summary>
+    public async Task<Guid?> RunAgainAsync(Guid clusterId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var last = await db.Jobs.Where(j => j.ClusterId == clusterId).OrderByDescending(j => j.CreatedAt).FirstOrDefaultAsync(ct);
+        if (last is null || last.State is JobState.Pending or JobState.Running) return null;
+        var job = new ProvisioningJob { Id = Guid.NewGuid(), ClusterId = clusterId, Target = last.Target, State = JobState.Pending, CreatedAt = Now, ManifestYaml = last.ManifestYaml };
+        db.Jobs.Add(job);
+        db.JobLog.Add(new JobLogLine { JobId = job.Id, At = Now, Message = $"Run again on target {job.Target}" });
+        await db.SaveChangesAsync(ct);
+        queue.Enqueue(job.Id);
+        notifier.Notify(last.Id);
+        return job.Id;
+    }
+
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     private async Task RunAsync(Guid jobId, CancellationToken stoppingToken)
@@ -105,7 +120,7 @@ public sealed class ProvisioningWorker(
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         running[job.Id] = cts;
         var log = new List<string>();
-        var context = new StepContext(spec, objects, yaml, log.Add);
+        var context = new StepContext(cluster.Id, spec, objects, yaml, log.Add);
         try
         {
             foreach (var step in job.Steps.OrderBy(s => s.Index))

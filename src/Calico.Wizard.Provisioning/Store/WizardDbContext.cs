@@ -10,6 +10,7 @@ public sealed class WizardDbContext(DbContextOptions<WizardDbContext> options) :
     public DbSet<ProvisioningJob> Jobs => Set<ProvisioningJob>();
     public DbSet<JobStep> JobSteps => Set<JobStep>();
     public DbSet<JobLogLine> JobLog => Set<JobLogLine>();
+    public DbSet<AppliedObject> AppliedObjects => Set<AppliedObject>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -40,6 +41,7 @@ public sealed class WizardDbContext(DbContextOptions<WizardDbContext> options) :
             e.HasKey(s => new { s.JobId, s.Index });
             e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
         });
+        model.Entity<AppliedObject>(e => e.HasKey(a => new { a.ClusterId, a.Target, a.Key }));
         model.Entity<JobLogLine>(e =>
         {
             e.HasKey(l => l.Id);

@@ -7,7 +7,7 @@ namespace Calico.Wizard.Provisioning.Targets;
 public sealed record PlannedStep(string Name, Func<StepContext, CancellationToken, Task<string>> Run);
 
 /// <summary>What a step works with: the spec, the objects rendered from it (and their YAML), a log.</summary>
-public sealed record StepContext(ClusterSpec Spec, IReadOnlyList<RenderedObject> Objects, string ManifestYaml, Action<string> Log);
+public sealed record StepContext(Guid ClusterId, ClusterSpec Spec, IReadOnlyList<RenderedObject> Objects, string ManifestYaml, Action<string> Log);
 
 /// <summary>Somewhere a cluster spec can be deployed: the dry-run store, or a real cluster.</summary>
 public interface IProvisioningTarget

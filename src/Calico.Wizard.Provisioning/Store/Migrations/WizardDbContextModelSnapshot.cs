@@ -17,6 +17,28 @@ namespace Calico.Wizard.Provisioning.Store.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Calico.Wizard.Provisioning.Store.AppliedObject", b =>
+                {
+                    b.Property<Guid>("ClusterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AppliedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceVersion")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ClusterId", "Target", "Key");
+
+                    b.ToTable("AppliedObjects");
+                });
+
             modelBuilder.Entity("Calico.Wizard.Provisioning.Store.ClusterRecord", b =>
                 {
                     b.Property<Guid>("Id")

@@ -12,6 +12,7 @@ public static class Labels
         [nameof(ClusterDraft.MachineKind)] = "Machines",
         [nameof(ClusterDraft.L2Network)] = "L2 network",
         [nameof(ClusterDraft.PlannedNodes)] = "Planned nodes",
+        [nameof(ClusterDraft.Target)] = "Deploy to",
         [nameof(ClusterDraft.NetworkStack)] = "Network stack",
         [nameof(ClusterDraft.ContainersCidr)] = "Containers CIDR",
         [nameof(ClusterDraft.ServicesCidr)] = "Services CIDR",

@@ -1,0 +1,11 @@
+namespace Calico.Wizard.Provisioning.Store;
+
+/// <summary>What the last apply of an object returned, so a re-run can say "unchanged" without asking twice.</summary>
+public sealed class AppliedObject
+{
+    public Guid ClusterId { get; set; }
+    public string Target { get; set; } = "";
+    public string Key { get; set; } = "";
+    public string? ResourceVersion { get; set; }
+    public DateTime AppliedAt { get; set; }
+}
