@@ -1,5 +1,6 @@
 using System.Numerics;
 using Calico.Wizard.Core.Drafts;
+using static System.FormattableString;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -26,5 +27,5 @@ public readonly record struct BlockCapacity(BigInteger IpsPerNode, BigInteger Ma
         return null;
     }
 
-    public string Describe() => $"{IpsPerNode:N0} IPs per node · up to {MaxNodes:N0} nodes";
+    public string Describe() => Invariant($"{IpsPerNode:N0} IPs per node · up to {MaxNodes:N0} nodes");
 }

@@ -6,6 +6,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using FluentValidation;
 using FluentValidation.Results;
+using static System.FormattableString;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -70,7 +71,7 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             if (size > MaxServiceAddresses)
             {
                 var longest = StrictCidr.AddressBits(services.Value) - 20;
-                ctx.AddFailure($"{services.Value} has {size:N0} addresses; Kubernetes allows at most {MaxServiceAddresses:N0}: use a /{longest} or longer prefix.");
+                ctx.AddFailure(Invariant($"{services.Value} has {size:N0} addresses; Kubernetes allows at most {MaxServiceAddresses:N0}: use a /{longest} or longer prefix."));
                 return;
             }
             var containers = StrictCidr.Parse(draft.ContainersCidr, draft.NetworkStack);
@@ -129,7 +130,7 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 if (nodes.Ok && capacity.MaxNodes < nodes.Value)
                 {
                     var fitting = BlockCapacity.SmallestFitting(prefix, nodes.Value, draft.NetworkStack);
-                    ctx.AddFailure($"{nodes.Value} planned nodes do not fit: block size {block.Value} in a /{prefix} allows up to {capacity.MaxNodes:N0} nodes. " +
+                    ctx.AddFailure(Invariant($"{nodes.Value} planned nodes do not fit: block size {block.Value} in a /{prefix} allows up to {capacity.MaxNodes:N0} nodes. ") +
                         (fitting is { } f ? $"Use block size {f} or larger, or a larger Containers CIDR." : "Use a larger Containers CIDR."));
                 }
             });

@@ -82,16 +82,31 @@ public static partial class GoRegex
             ? "Conditionals (?(…)…) are not supported by Go RE2."
             : "This construct is not supported by Go RE2.";
 
-    // Drop escaped characters so "\+\+" or "\(?#" are not mistaken for operators.
+    // Blank out escaped characters and character-class contents so "\\+\\+", "[?+]" or "\\(?#" are not mistaken for operators.
     private static string StripEscapedPairs(string pattern)
     {
-        var chars = new List<char>(pattern.Length);
-        for (var i = 0; i < pattern.Length; i++)
+        var chars = pattern.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
         {
-            if (pattern[i] == '\\' && i + 1 < pattern.Length) { chars.Add('_'); chars.Add('_'); i++; continue; }
-            chars.Add(pattern[i]);
+            if (chars[i] == '\\' && i + 1 < chars.Length) { chars[i] = chars[i + 1] = '_'; i++; continue; }
+            if (chars[i] != '[') continue;
+            var j = i + 1;
+            if (j < chars.Length && chars[j] == '^') j++;
+            if (j < chars.Length && chars[j] == ']') j++; // a leading ']' is a literal
+            for (; j < chars.Length && chars[j] != ']'; j++)
+            {
+                if (chars[j] == '[' && j + 1 < chars.Length && chars[j + 1] == ':') // [:alpha:]
+                {
+                    var end = pattern.IndexOf(":]", j + 2, StringComparison.Ordinal);
+                    if (end > 0) { for (; j < end + 1; j++) chars[j] = '_'; continue; }
+                }
+                if (chars[j] == '\\' && j + 1 < chars.Length) chars[j++] = '_';
+                chars[j] = '_';
+            }
+            for (var k = i + 1; k < Math.Min(j, chars.Length); k++) chars[k] = '_';
+            i = j;
         }
-        return new string(chars.ToArray());
+        return new string(chars);
     }
 
     private static bool IsEscapedBackslash(string pattern, int index)

@@ -1,3 +1,5 @@
+using static System.FormattableString;
+
 namespace Calico.Wizard.Provisioning.Targets;
 
 /// <summary>The default target: renders and stores the manifests; nothing to connect to.</summary>
@@ -12,6 +14,6 @@ public sealed class DryRunTarget : IProvisioningTarget
         new("Render manifests", (ctx, _) =>
             Task.FromResult($"{ctx.Objects.Count} object(s): {string.Join(", ", ctx.Objects.Select(o => o.Key))}")),
         new("Store manifests (dry run: nothing applied)", (ctx, _) =>
-            Task.FromResult($"{ctx.ManifestYaml.Length:N0} bytes of YAML stored with the job; apply them by hand with kubectl")),
+            Task.FromResult(Invariant($"{ctx.ManifestYaml.Length:N0} bytes of YAML stored with the job; apply them by hand with kubectl"))),
     ];
 }

@@ -8,6 +8,7 @@ using Calico.Wizard.Provisioning.Store;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using static System.FormattableString;
 
 namespace Calico.Wizard.Provisioning.Targets.Kubernetes;
 
@@ -100,8 +101,8 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         var nodes = await client.CoreV1.ListNodeAsync(cancellationToken: ct);
         var capacity = BlockCapacity.Of(spec.ContainersCidr.PrefixLength, spec.Calico!.BlockSize, spec.NetworkStack);
         if (nodes.Items.Count > capacity.MaxNodes)
-            throw new ProvisioningException($"The cluster has {nodes.Items.Count} nodes but block size {spec.Calico.BlockSize} in {spec.ContainersCidr} allows {capacity.MaxNodes:N0}: choose a larger block size or Containers CIDR.");
-        return $"{nodes.Items.Count} node(s); block size {spec.Calico.BlockSize} allows {capacity.MaxNodes:N0}";
+            throw new ProvisioningException(Invariant($"The cluster has {nodes.Items.Count} nodes but block size {spec.Calico.BlockSize} in {spec.ContainersCidr} allows {capacity.MaxNodes:N0}: choose a larger block size or Containers CIDR."));
+        return Invariant($"{nodes.Items.Count} node(s); block size {spec.Calico.BlockSize} allows {capacity.MaxNodes:N0}");
     }
 
     private static async Task<string> PodCidrAsync(IKubernetes client, ClusterSpec spec, CancellationToken ct)
