@@ -33,7 +33,15 @@ public sealed class ClusterDraft
     /// <summary>The can-reach destination, or the interface / skip-interface regular expression.</summary>
     public string InterfaceDetectionValue { get; set; } = "";
 
-    public ClusterDraft Clone() => (ClusterDraft)MemberwiseClone();
+    /// <summary>NetworkPolicies to create once the CNI is ready, each kept as its YAML (the one source the form edits).</summary>
+    public List<string> NetworkPolicies { get; set; } = [];
+
+    public ClusterDraft Clone()
+    {
+        var copy = (ClusterDraft)MemberwiseClone();
+        copy.NetworkPolicies = [.. NetworkPolicies];
+        return copy;
+    }
 
     /// <summary>
     /// Switching the stack swaps in the other family's defaults for the values still at their defaults, so an

@@ -16,7 +16,8 @@ public sealed record ClusterSpec(
     [property: JsonConverter(typeof(IPNetworkJsonConverter))] IPNetwork ContainersCidr,
     [property: JsonConverter(typeof(IPNetworkJsonConverter))] IPNetwork ServicesCidr,
     NetworkBackend Backend,
-    CalicoOptions? Calico)
+    CalicoOptions? Calico,
+    IReadOnlyList<string>? NetworkPolicies = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -68,5 +69,6 @@ public static class ClusterSpecDrafts
         Mtu = spec.Calico?.Mtu.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.Mtu,
         InterfaceDetection = spec.Calico?.InterfaceDetection ?? InterfaceDetection.FirstFound,
         InterfaceDetectionValue = spec.Calico?.InterfaceDetectionValue ?? "",
+        NetworkPolicies = [.. spec.NetworkPolicies ?? []],
     };
 }

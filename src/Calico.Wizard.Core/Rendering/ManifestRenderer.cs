@@ -17,12 +17,23 @@ public static class ManifestRenderer
 {
     public const string FlannelNamespace = "kube-flannel", FlannelConfigMap = "kube-flannel-cfg";
 
-    public static IReadOnlyList<RenderedObject> Render(ClusterSpec spec) => spec.Backend switch
+    /// <summary>The CNI's objects first, then the network policies (applied once the CNI is ready).</summary>
+    public static IReadOnlyList<RenderedObject> Render(ClusterSpec spec) =>
+    [
+        spec.Backend switch
+        {
+            NetworkBackend.Calico => Installation(spec),
+            NetworkBackend.Flannel => Flannel(spec),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Backend, "unknown backend"),
+        },
+        .. (spec.NetworkPolicies ?? []).Select(Policy),
+    ];
+
+    private static RenderedObject Policy(string yaml)
     {
-        NetworkBackend.Calico => [Installation(spec)],
-        NetworkBackend.Flannel => [Flannel(spec)],
-        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Backend, "unknown backend"),
-    };
+        var policy = Policies.PolicyText.Parse(yaml).Policy ?? throw new ArgumentException("a spec holds only valid policies", nameof(yaml));
+        return new RenderedObject(Policies.PolicyText.ApiVersion, Policies.PolicyText.Kind, policy.Metadata.NamespaceProperty, policy.Metadata.Name, policy);
+    }
 
     public static string ToYaml(IEnumerable<RenderedObject> objects)
     {

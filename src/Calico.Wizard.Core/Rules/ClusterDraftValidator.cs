@@ -87,6 +87,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 ctx.AddFailure($"Calico is not offered on {p.Name}: {p.CalicoUnavailableReason ?? "see the provider support matrix."} Choose Flannel.");
         });
 
+        RuleFor(d => d.NetworkPolicies).Custom((policies, ctx) => CheckPolicies(policies ?? [], ctx));
+
         When(d => d.Backend == NetworkBackend.Calico, () =>
         {
             RuleFor(d => d.IpInIpMode).Custom((mode, ctx) =>
@@ -161,6 +163,24 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             RuleFor(d => d.Backend).Custom((_, ctx) =>
                 Warn(ctx, "Calico needs TCP 5473 (Typha) and TCP 179 (BGP) open between all nodes."));
         });
+    }
+
+    private static void CheckPolicies(List<string> policies, ValidationContext<ClusterDraft> ctx)
+    {
+        var seen = new Dictionary<string, int>();
+        for (var i = 0; i < policies.Count; i++)
+        {
+            var path = $"{nameof(ClusterDraft.NetworkPolicies)}[{i}]";
+            var parsed = Policies.PolicyText.Parse(policies[i]);
+            if (parsed.Policy is not { } policy) { ctx.AddFailure(path, parsed.YamlError!); continue; }
+            foreach (var e in Policies.NetworkPolicyRules.Errors(policy, ctx.InstanceToValidate.NetworkStack)) ctx.AddFailure(path, e.ToString());
+            foreach (var h in Policies.NetworkPolicyRules.Hints(policy))
+                ctx.AddFailure(new ValidationFailure(path, $"{policy.Metadata?.NamespaceProperty}/{policy.Metadata?.Name}: {h.Message}") { Severity = Severity.Warning });
+            var key = $"{policy.Metadata?.NamespaceProperty}/{policy.Metadata?.Name}";
+            if (seen.TryGetValue(key, out var first))
+                ctx.AddFailure(path, $"metadata.name: policy {key} is defined twice (also policy {first + 1}): give one another name or namespace.");
+            else seen[key] = i;
+        }
     }
 
     private static async Task CheckRegistry(IClusterRegistry registry, ValidationContext<ClusterDraft> ctx, bool isContainers, CancellationToken ct)

@@ -24,7 +24,7 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
             nameof(ClusterDraft.IpInIpMode), nameof(ClusterDraft.NatOutgoing), nameof(ClusterDraft.BlockSize), nameof(ClusterDraft.Mtu),
             nameof(ClusterDraft.UnderlayMtu), nameof(ClusterDraft.InterfaceDetection), nameof(ClusterDraft.InterfaceDetectionValue),
         ],
-        [WizardStep.Policies] = [],
+        [WizardStep.Policies] = [nameof(ClusterDraft.NetworkPolicies)],
         [WizardStep.Review] = [],
     };
 
@@ -68,7 +68,15 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
         d.Backend == NetworkBackend.Calico
             ? new CalicoOptions(d.IpInIpMode, d.NatOutgoing, int.Parse(d.BlockSize.Trim()), int.Parse(d.Mtu.Trim()), d.InterfaceDetection,
                 d.InterfaceDetection == InterfaceDetection.FirstFound ? null : d.InterfaceDetectionValue.Trim())
-            : null);
+            : null,
+            d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies.Select(y => Policies.PolicyText.ToYaml(Policies.PolicyText.Parse(y).Policy!)).ToArray());
+
+    /// <summary>"NetworkPolicies[2]" belongs to the field "NetworkPolicies".</summary>
+    public static string FieldOf(string propertyName) =>
+        propertyName.IndexOf('[') is var i and > 0 ? propertyName[..i] : propertyName;
+
+    public static WizardStep StepOf(string propertyName) =>
+        StepFields.First(s => s.Value.Contains(FieldOf(propertyName))).Key;
 }
 
 /// <summary>What the rules found: errors block, warnings inform.</summary>
@@ -88,8 +96,11 @@ public sealed record DraftCheck(IReadOnlyList<ValidationFailure> Failures)
     public string? FirstErrorFor(string property) => ErrorsFor(property).FirstOrDefault();
 
     public bool StepIsValid(WizardStep step) =>
-        !Errors.Any(f => ClusterRules.StepFields[step].Contains(f.PropertyName));
+        !Errors.Any(f => ClusterRules.StepFields[step].Contains(ClusterRules.FieldOf(f.PropertyName)));
 
     public IEnumerable<ValidationFailure> WarningsFor(WizardStep step) =>
-        Warnings.Where(f => ClusterRules.StepFields[step].Contains(f.PropertyName));
+        Warnings.Where(f => ClusterRules.StepFields[step].Contains(ClusterRules.FieldOf(f.PropertyName)));
+
+    public IEnumerable<ValidationFailure> ErrorsFor(WizardStep step) =>
+        Errors.Where(f => ClusterRules.StepFields[step].Contains(ClusterRules.FieldOf(f.PropertyName)));
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Policies;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Provisioning.Store;
@@ -39,11 +40,13 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         steps.Add(new("Preflight: cluster pod CIDR contains the Containers CIDR", (ctx, ct) => PodCidrAsync(client.Value, ctx.Spec, ct)));
         steps.Add(new("Preflight: permissions to apply", (ctx, ct) => PermissionsAsync(client.Value, ctx.Objects, ct)));
         if (calico) steps.Add(new("Apply the Tigera operator manifest", (ctx, ct) => ApplyOperatorManifestAsync(client.Value, ctx, ct)));
-        foreach (var o in ManifestRenderer.Render(spec))
-            steps.Add(new($"Apply {o.Key}", (ctx, ct) => ApplyAsync(client.Value, ctx, ctx.Objects.Single(x => x.Key == o.Key), ct)));
+        var objects = ManifestRenderer.Render(spec);
+        PlannedStep Apply(RenderedObject o) => new($"Apply {o.Key}", (ctx, ct) => ApplyAsync(client.Value, ctx, ctx.Objects.Single(x => x.Key == o.Key), ct));
+        steps.AddRange(objects.Where(o => o.Kind != PolicyText.Kind).Select(Apply));
         steps.Add(calico
             ? new("Wait for TigeraStatus calico Available", (ctx, ct) => WaitForCalicoAsync(client.Value, ctx, ct))
             : new("Wait for the Flannel DaemonSet ready", (ctx, ct) => WaitForFlannelAsync(client.Value, ctx, ct)));
+        steps.AddRange(objects.Where(o => o.Kind == PolicyText.Kind).Select(Apply)); // policies need a CNI that enforces them
         return steps;
     }
 

@@ -53,7 +53,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
     {
         var message = Check.FirstErrorFor(property);
         if (message is null) return null;
-        var step = ClusterRules.StepFields.First(s => s.Value.Contains(property)).Key;
+        var step = ClusterRules.StepOf(property);
         return touched.Contains(property) || attempted.Contains(step) || !IsEmpty(property) ? message : null;
     }
 
@@ -65,7 +65,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
         attempted.Add(Step);
         await RecheckAsync();
         if (!Check.StepIsValid(Step)) { Changed?.Invoke(); return false; }
-        Step = Step == WizardStep.Network ? WizardStep.Review : Step + 1; // Network Policies: its own issue
+        Step = Step + 1;
         await SaveAsync();
         Changed?.Invoke();
         return true;
@@ -78,6 +78,12 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
         await SaveAsync();
         Changed?.Invoke();
     }
+
+    public IEnumerable<string> PolicyErrors(int index) =>
+        Check.Errors.Where(e => e.PropertyName == $"{nameof(ClusterDraft.NetworkPolicies)}[{index}]").Select(e => e.ErrorMessage);
+
+    public IEnumerable<string> PolicyHints(int index) =>
+        Check.Warnings.Where(e => e.PropertyName == $"{nameof(ClusterDraft.NetworkPolicies)}[{index}]").Select(e => e.ErrorMessage);
 
     private async Task RecheckAsync()
     {

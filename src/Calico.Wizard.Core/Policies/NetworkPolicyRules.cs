@@ -1,0 +1,195 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Calico.Wizard.Core.Addresses;
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Rules;
+using k8s.Models;
+
+namespace Calico.Wizard.Core.Policies;
+
+/// <summary>One finding about a policy: where in it (a JSON-path-like location) and what to do.</summary>
+public sealed record PolicyFinding(string Path, string Message)
+{
+    public override string ToString() => Path.Length == 0 ? Message : $"{Path}: {Message}";
+}
+
+/// <summary>What Kubernetes' own validation of networking.k8s.io/v1 NetworkPolicy requires, with strict CIDRs.</summary>
+public static partial class NetworkPolicyRules
+{
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
+    private static partial Regex Dns1123Subdomain();
+
+    [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\z")]
+    private static partial Regex QualifiedName();
+
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]*[a-z0-9])?\z")]
+    private static partial Regex ServiceName();
+
+    private static readonly string[] Protocols = ["TCP", "UDP", "SCTP"];
+
+    public static IReadOnlyList<PolicyFinding> Errors(V1NetworkPolicy policy, NetworkStack stack)
+    {
+        var errors = new List<PolicyFinding>();
+        void Add(string path, string? message) { if (message is not null) errors.Add(new(path, message)); }
+
+        var name = policy.Metadata?.Name ?? "";
+        Add("metadata.name", name.Length == 0 ? "Enter a name (lowercase letters, digits, '-' and '.')."
+            : name.Length > 253 || !Dns1123Subdomain().IsMatch(name) ? $"'{name}' is not a valid name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit." : null);
+        Add("metadata.namespace", HostName.CheckDns1123Label(policy.Metadata?.NamespaceProperty ?? "", "namespace"));
+
+        var spec = policy.Spec;
+        if (spec is null) { Add("spec", "A NetworkPolicy needs a spec with a podSelector."); return errors; }
+        if (spec.PodSelector is null) Add("spec.podSelector", "Required: use {} to select every pod in the namespace.");
+        else CheckSelector("spec.podSelector", spec.PodSelector, Add);
+
+        var types = spec.PolicyTypes ?? [];
+        for (var i = 0; i < types.Count; i++)
+            if (types[i] is not ("Ingress" or "Egress")) Add($"spec.policyTypes[{i}]", $"'{types[i]}' is not a policy type: use Ingress or Egress.");
+        if (types.Count > 0 && !types.Contains("Egress") && spec.Egress is { Count: > 0 })
+            Add("spec.egress", "Egress rules are ignored unless policyTypes includes Egress: add it, or remove the rules.");
+        if (types.Count > 0 && !types.Contains("Ingress") && spec.Ingress is { Count: > 0 })
+            Add("spec.ingress", "Ingress rules are ignored unless policyTypes includes Ingress: add it, or remove the rules.");
+
+        for (var r = 0; r < (spec.Ingress?.Count ?? 0); r++)
+        {
+            var rule = spec.Ingress![r];
+            CheckPeers($"spec.ingress[{r}].from", rule.FromProperty, stack, Add);
+            CheckPorts($"spec.ingress[{r}].ports", rule.Ports, Add);
+        }
+        for (var r = 0; r < (spec.Egress?.Count ?? 0); r++)
+        {
+            var rule = spec.Egress![r];
+            CheckPeers($"spec.egress[{r}].to", rule.To, stack, Add);
+            CheckPorts($"spec.egress[{r}].ports", rule.Ports, Add);
+        }
+        return errors;
+    }
+
+    /// <summary>Things worth knowing that are not errors: what the policy selects and what it denies.</summary>
+    public static IReadOnlyList<PolicyFinding> Hints(V1NetworkPolicy policy)
+    {
+        var hints = new List<PolicyFinding>();
+        var spec = policy.Spec;
+        if (spec is null) return hints;
+        var ns = policy.Metadata?.NamespaceProperty ?? "default";
+        var selectsAll = spec.PodSelector is null || IsEmpty(spec.PodSelector);
+        var who = selectsAll ? $"every pod in namespace {ns}" : $"the pods matching {Describe(spec.PodSelector!)} in namespace {ns}";
+        if (selectsAll) hints.Add(new("spec.podSelector", $"Selects {who}."));
+        var types = spec.PolicyTypes is { Count: > 0 } t ? t : (IList<string>)["Ingress"];
+        if (types.Contains("Ingress") && spec.Ingress is not { Count: > 0 })
+            hints.Add(new("spec.ingress", $"Denies all ingress to {who}."));
+        if (types.Contains("Egress") && spec.Egress is not { Count: > 0 })
+            hints.Add(new("spec.egress", $"Denies all egress from {who}, DNS included."));
+        return hints;
+    }
+
+    private static void CheckPeers(string path, IList<V1NetworkPolicyPeer>? peers, NetworkStack stack, Action<string, string?> add)
+    {
+        for (var p = 0; p < (peers?.Count ?? 0); p++)
+        {
+            var peer = peers![p];
+            var at = $"{path}[{p}]";
+            if (peer.IpBlock is { } block)
+            {
+                if (peer.NamespaceSelector is not null || peer.PodSelector is not null)
+                    add(at, "An ipBlock cannot be combined with a namespaceSelector or podSelector in the same peer: make them separate peers.");
+                var cidr = StrictCidr.Parse(block.Cidr, stack);
+                if (!cidr.Ok) { add($"{at}.ipBlock.cidr", cidr.Error); continue; }
+                for (var e = 0; e < (block.Except?.Count ?? 0); e++)
+                {
+                    var except = StrictCidr.Parse(block.Except![e], stack);
+                    if (!except.Ok) add($"{at}.ipBlock.except[{e}]", except.Error);
+                    else if (!IsStrictSubset(except.Value, cidr.Value))
+                        add($"{at}.ipBlock.except[{e}]", $"{except.Value} is not inside the cidr {cidr.Value}: an except must be a smaller range within it.");
+                }
+            }
+            else if (peer.NamespaceSelector is null && peer.PodSelector is null)
+            {
+                add(at, "A peer needs an ipBlock, a namespaceSelector or a podSelector.");
+            }
+            if (peer.NamespaceSelector is { } nsSel) CheckSelector($"{at}.namespaceSelector", nsSel, add);
+            if (peer.PodSelector is { } podSel) CheckSelector($"{at}.podSelector", podSel, add);
+        }
+    }
+
+    private static void CheckPorts(string path, IList<V1NetworkPolicyPort>? ports, Action<string, string?> add)
+    {
+        for (var i = 0; i < (ports?.Count ?? 0); i++)
+        {
+            var port = ports![i];
+            var at = $"{path}[{i}]";
+            if (port.Protocol is { } protocol && !Protocols.Contains(protocol))
+                add($"{at}.protocol", $"'{protocol}' is not a protocol: use TCP, UDP or SCTP.");
+            var value = port.Port?.Value;
+            int? number = null;
+            if (value is null) { if (port.EndPort is not null) add($"{at}.endPort", "endPort needs a port."); continue; }
+            if (value.Length > 0 && value.All(char.IsAsciiDigit) && int.TryParse(value, out var n))
+            {
+                number = n;
+                if (n is < 1 or > 65535) add($"{at}.port", $"{n} is out of range: ports are 1–65535.");
+            }
+            else add($"{at}.port", CheckPortName(value));
+            if (port.EndPort is { } end)
+            {
+                if (number is null) add($"{at}.endPort", "endPort needs a numeric port, not a named one.");
+                else if (end < number || end > 65535) add($"{at}.endPort", $"endPort {end} must be between the port {number} and 65535.");
+            }
+        }
+    }
+
+    /// <summary>IANA service names, as Kubernetes accepts them for named ports.</summary>
+    public static string? CheckPortName(string name) =>
+        name.Length is 0 or > 15 || !ServiceName().IsMatch(name) || name.Contains("--") || !name.Any(char.IsAsciiLetter)
+            ? $"'{name}' is neither a port number (1–65535) nor a valid port name (at most 15 lowercase letters, digits and single '-', with a letter)."
+            : null;
+
+    private static void CheckSelector(string path, V1LabelSelector selector, Action<string, string?> add)
+    {
+        foreach (var (key, value) in selector.MatchLabels ?? new Dictionary<string, string>())
+        {
+            add($"{path}.matchLabels", CheckLabelKey(key));
+            add($"{path}.matchLabels", CheckLabelValue(key, value));
+        }
+        for (var i = 0; i < (selector.MatchExpressions?.Count ?? 0); i++)
+        {
+            var e = selector.MatchExpressions![i];
+            var at = $"{path}.matchExpressions[{i}]";
+            add(at, CheckLabelKey(e.Key ?? ""));
+            var values = e.Values ?? [];
+            switch (e.OperatorProperty)
+            {
+                case "In" or "NotIn" when values.Count == 0: add(at, $"{e.OperatorProperty} needs at least one value."); break;
+                case "Exists" or "DoesNotExist" when values.Count > 0: add(at, $"{e.OperatorProperty} takes no values."); break;
+                case "In" or "NotIn" or "Exists" or "DoesNotExist": break;
+                default: add(at, $"'{e.OperatorProperty}' is not an operator: use In, NotIn, Exists or DoesNotExist."); break;
+            }
+            foreach (var v in values) add(at, CheckLabelValue(e.Key ?? "", v));
+        }
+    }
+
+    public static string? CheckLabelKey(string key)
+    {
+        var slash = key.IndexOf('/');
+        var (prefix, name) = slash >= 0 ? (key[..slash], key[(slash + 1)..]) : ("", key);
+        if (slash >= 0 && (prefix.Length == 0 || prefix.Length > 253 || !Dns1123Subdomain().IsMatch(prefix)))
+            return $"Label key '{key}': the prefix before '/' must be a DNS subdomain such as example.com.";
+        if (name.Length is 0 or > 63 || !QualifiedName().IsMatch(name))
+            return $"Label key '{key}' is not valid: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (an optional DNS prefix and '/').";
+        return null;
+    }
+
+    public static string? CheckLabelValue(string key, string? value) =>
+        string.IsNullOrEmpty(value) || (value.Length <= 63 && QualifiedName().IsMatch(value))
+            ? null
+            : $"Label value '{value}' (of {key}) is not valid: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.";
+
+    private static bool IsStrictSubset(IPNetwork inner, IPNetwork outer) =>
+        inner.BaseAddress.AddressFamily == outer.BaseAddress.AddressFamily
+        && inner.PrefixLength > outer.PrefixLength && outer.Contains(inner.BaseAddress);
+
+    private static bool IsEmpty(V1LabelSelector s) => (s.MatchLabels?.Count ?? 0) == 0 && (s.MatchExpressions?.Count ?? 0) == 0;
+
+    public static string Describe(V1LabelSelector s) =>
+        string.Join(", ", (s.MatchLabels ?? new Dictionary<string, string>()).Select(kv => $"{kv.Key}={kv.Value}")
+            .Concat((s.MatchExpressions ?? []).Select(e => $"{e.Key} {e.OperatorProperty} ({string.Join(",", e.Values ?? [])})")));
+}
