@@ -48,11 +48,20 @@ public sealed class ProvisioningWorker(
     {
         if (running.TryGetValue(jobId, out var cts)) { await cts.CancelAsync(); return true; }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var job = await db.Jobs.SingleOrDefaultAsync(j => j.Id == jobId, ct);
-        if (job is not { State: JobState.Pending }) return false;
-        Finish(db, job, JobState.Cancelled, "Cancelled before it started");
+        // Conditional, so a worker claiming the job at the same moment and this cancel cannot both win.
+        var now = Now;
+        var cancelled = await db.Jobs.Where(j => j.Id == jobId && j.State == JobState.Pending).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.Error, "Cancelled before it started").SetProperty(j => j.FinishedAt, now), ct);
+        if (cancelled == 0) return running.TryGetValue(jobId, out cts) && await CancelRunningAsync(cts);
+        db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = "Finished: Cancelled — Cancelled before it started" });
         await db.SaveChangesAsync(ct);
         notifier.Notify(jobId);
+        return true;
+    }
+
+    private static async Task<bool> CancelRunningAsync(CancellationTokenSource cts)
+    {
+        await cts.CancelAsync();
         return true;
     }
 
@@ -92,9 +101,28 @@ public sealed class ProvisioningWorker(
 
     private async Task RunAsync(Guid jobId, CancellationToken stoppingToken)
     {
+        // Cancellable before anyone can see the job Running, then claimed atomically: a job cancelled while
+        // Pending is never started, and one claimed is never also marked cancelled-before-start.
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        running[jobId] = cts;
+        try
+        {
+            await RunClaimedAsync(jobId, cts, stoppingToken);
+        }
+        finally
+        {
+            running.TryRemove(jobId, out _);
+        }
+    }
+
+    private async Task RunClaimedAsync(Guid jobId, CancellationTokenSource cts, CancellationToken stoppingToken)
+    {
+        var now = Now;
         await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
-        var job = await db.Jobs.Include(j => j.Steps).SingleOrDefaultAsync(j => j.Id == jobId, stoppingToken);
-        if (job is not { State: JobState.Pending or JobState.Running }) return;
+        var claimed = await db.Jobs.Where(j => j.Id == jobId && (j.State == JobState.Pending || j.State == JobState.Running))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running).SetProperty(j => j.StartedAt, j => j.StartedAt ?? now), stoppingToken);
+        if (claimed == 0) return;
+        var job = await db.Jobs.Include(j => j.Steps).SingleAsync(j => j.Id == jobId, stoppingToken);
         var cluster = await db.Clusters.AsNoTracking().SingleAsync(c => c.Id == job.ClusterId, stoppingToken);
         var spec = ClusterSpec.FromJson(cluster.SpecJson);
         var objects = ManifestRenderer.Render(spec);
@@ -112,62 +140,59 @@ public sealed class ProvisioningWorker(
         PlannedStep[] plan = [new(CheckRulesStep, (ctx, ct) => CheckRulesAsync(ctx.Spec, ct)), .. target.Plan(spec)];
         if (job.Steps.Count == 0)
             job.Steps.AddRange(plan.Select((p, i) => new JobStep { JobId = job.Id, Index = i, Name = p.Name, State = StepState.Pending }));
-        job.State = JobState.Running;
-        job.StartedAt ??= Now;
         job.ManifestYaml = yaml;
         await SaveAndNotify(db, job, stoppingToken);
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        running[job.Id] = cts;
         var log = new List<string>();
         var context = new StepContext(cluster.Id, spec, objects, yaml, log.Add);
-        try
+        foreach (var step in job.Steps.OrderBy(s => s.Index))
         {
-            foreach (var step in job.Steps.OrderBy(s => s.Index))
+            if (step.State == StepState.Succeeded) continue; // done before a restart or a retry
+            if (cts.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {
-                if (step.State == StepState.Succeeded) continue; // done before a restart or a retry
-                step.State = StepState.Running;
-                step.StartedAt = Now;
-                step.Message = null;
-                Log(db, job, $"Step {step.Index + 1} of {job.Steps.Count}: {step.Name}");
-                await SaveAndNotify(db, job, stoppingToken);
-                try
-                {
-                    step.Message = await plan[step.Index].Run(context, cts.Token);
-                    step.State = StepState.Succeeded;
-                }
-                catch (OperationCanceledException) when (cts.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
-                {
-                    step.State = StepState.Failed;
-                    step.Message = "Cancelled";
-                    Finish(db, job, JobState.Cancelled, $"Cancelled during '{step.Name}'");
-                    await SaveAndNotify(db, job, CancellationToken.None);
-                    return;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    step.State = StepState.Failed;
-                    step.Message = e.Message;
-                    step.FinishedAt = Now;
-                    FlushLog(db, job, log);
-                    Finish(db, job, JobState.Failed, $"{step.Name}: {e.Message}");
-                    await SaveAndNotify(db, job, stoppingToken);
-                    logger.LogWarning("Provisioning job {JobId} failed at step {Step}", job.Id, step.Index + 1);
-                    return;
-                }
+                Finish(db, job, JobState.Cancelled, $"Cancelled before '{step.Name}'");
+                await SaveAndNotify(db, job, CancellationToken.None);
+                return;
+            }
+            step.State = StepState.Running;
+            step.StartedAt = Now;
+            step.Message = null;
+            Log(db, job, $"Step {step.Index + 1} of {job.Steps.Count}: {step.Name}");
+            await SaveAndNotify(db, job, stoppingToken);
+            try
+            {
+                step.Message = await plan[step.Index].Run(context, cts.Token);
+                step.State = StepState.Succeeded;
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                step.State = StepState.Failed;
+                step.Message = "Cancelled";
                 step.FinishedAt = Now;
                 FlushLog(db, job, log);
-                Log(db, job, $"✓ {step.Name}: {step.Message}");
-                await SaveAndNotify(db, job, stoppingToken);
+                Finish(db, job, JobState.Cancelled, $"Cancelled during '{step.Name}'");
+                await SaveAndNotify(db, job, CancellationToken.None);
+                return;
             }
-            Finish(db, job, JobState.Succeeded, null);
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                step.State = StepState.Failed;
+                step.Message = e.Message;
+                step.FinishedAt = Now;
+                FlushLog(db, job, log);
+                Finish(db, job, JobState.Failed, $"{step.Name}: {e.Message}");
+                await SaveAndNotify(db, job, stoppingToken);
+                logger.LogWarning("Provisioning job {JobId} failed at step {Step}", job.Id, step.Index + 1);
+                return;
+            }
+            step.FinishedAt = Now;
+            FlushLog(db, job, log);
+            Log(db, job, $"✓ {step.Name}: {step.Message}");
             await SaveAndNotify(db, job, stoppingToken);
-            logger.LogInformation("Provisioning job {JobId} for cluster {ClusterId} succeeded on {Target}", job.Id, job.ClusterId, job.Target);
         }
-        finally
-        {
-            running.TryRemove(job.Id, out _);
-        }
+        Finish(db, job, JobState.Succeeded, null);
+        await SaveAndNotify(db, job, stoppingToken);
+        logger.LogInformation("Provisioning job {JobId} for cluster {ClusterId} succeeded on {Target}", job.Id, job.ClusterId, job.Target);
     }
 
     private async Task<string> CheckRulesAsync(ClusterSpec spec, CancellationToken ct)

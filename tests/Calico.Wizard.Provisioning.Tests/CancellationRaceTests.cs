@@ -1,0 +1,65 @@
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Provisioning.Jobs;
+using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Provisioning.Targets;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Calico.Wizard.Provisioning.Tests;
+
+/// <summary>Cancel arriving at the worst moments: it either stops the job or says it could not — never both.</summary>
+public sealed class CancellationRaceTests
+{
+    /// <summary>Calls Cancel from inside Plan(): the worker has picked the job up, its steps have not run.</summary>
+    private sealed class CancelDuringPlanTarget : IProvisioningTarget
+    {
+        public ProvisioningWorker? Worker { get; set; }
+        public Guid JobId { get; set; }
+        public bool? CancelReturned { get; private set; }
+        public int StepRuns;
+        public string Name => "cancel-during-plan";
+        public string Description => "cancels its own job while it is planned";
+
+        public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec)
+        {
+            CancelReturned = Worker!.CancelAsync(JobId).GetAwaiter().GetResult();
+            return [new("Apply", (_, _) => { Interlocked.Increment(ref StepRuns); return Task.FromResult("applied"); })];
+        }
+    }
+
+    [Fact]
+    public async Task Cancel_WhileTheWorkerPicksTheJobUp_StopsItBeforeAnyTargetStep()
+    {
+        var target = new CancelDuringPlanTarget();
+        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddDefaultTarget(target));
+        target.Worker = f.Worker;
+        var result = await f.Submission.SubmitAsync(TestDrafts.Valid());
+        target.JobId = (await f.SingleJobOfAsync(result.ClusterId)).Id;
+
+        await f.StartWorkerAsync();
+        var job = await f.WaitUntilFinishedAsync(target.JobId);
+
+        Assert.True(target.CancelReturned);
+        Assert.Equal(JobState.Cancelled, job.State);
+        Assert.Equal(0, target.StepRuns);
+    }
+
+    [Fact]
+    public async Task Cancel_AsSoonAsTheJobIsShownRunning_IsHonoured()
+    {
+        var target = new BlockingTarget();
+        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddDefaultTarget(target));
+        var result = await f.Submission.SubmitAsync(TestDrafts.Valid());
+        var jobId = (await f.SingleJobOfAsync(result.ClusterId)).Id;
+        var answers = new List<Task<bool>>();
+        f.Services.GetRequiredService<JobNotifier>().JobChanged += id =>
+        {
+            lock (answers) if (id == jobId && answers.Count == 0) answers.Add(f.Worker.CancelAsync(jobId)); // the first time the page could show it
+        };
+
+        await f.StartWorkerAsync();
+        var job = await f.WaitUntilFinishedAsync(jobId);
+
+        Assert.True(await answers.Single());
+        Assert.Equal(JobState.Cancelled, job.State);
+    }
+}
