@@ -27,6 +27,7 @@ public sealed class RestartTests(BrowserFixture fixture)
         await wizard.WaitInteractiveAsync();
         await Expect(page.GetByTestId("step-network")).ToBeVisibleAsync();
         await Expect(wizard.Field("mtu")).ToHaveValueAsync("1400");
+        await wizard.NextAsync("policies");
         await wizard.NextAsync("review");
         await wizard.Field("submit").ClickAsync();
         await Expect(page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });

@@ -50,6 +50,7 @@ public sealed class WizardDriver(IPage page, Uri baseUrl)
         await FillClusterStepAsync(name, network, provider);
         await NextAsync("network");
         if (network_step is not null) await network_step(this);
+        await NextAsync("policies");
         await NextAsync("review");
         await Field("submit").ClickAsync();
         await Expect(page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });

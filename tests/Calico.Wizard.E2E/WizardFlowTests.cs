@@ -40,6 +40,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
             await Page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "docs", "images", "network-configuration.png"), FullPage = true });
 
+        await wizard.NextAsync("policies");
         await wizard.NextAsync("review");
         var table = wizard.Field("review-table");
         await Expect(table).ToContainTextAsync(name);
@@ -81,6 +82,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(wizard.Field("calico-unavailable")).ToContainTextAsync("PMK supports Calico on BareOS and AWS only");
         await Expect(wizard.Field("calico-options")).ToHaveCountAsync(0);
 
+        await wizard.NextAsync("policies");
         await wizard.NextAsync("review");
         await Expect(wizard.Field("review-yaml")).ToContainTextAsync("kind: ConfigMap");
         await Expect(wizard.Field("review-yaml")).ToContainTextAsync("\"Network\": \"10.20.0.0/16\"");
@@ -107,6 +109,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
 
         await containers.FillAsync("10.0.0.0/16");
         await Expect(wizard.Error("containers-cidr")).ToHaveCountAsync(0);
+        await wizard.NextAsync("policies");
         await wizard.NextAsync("review");
     }
 
@@ -219,6 +222,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(name, "rack-twice");
         await wizard.NextAsync("network");
+        await wizard.NextAsync("policies");
         await wizard.NextAsync("review");
         var submit = wizard.Field("submit");
         // Five clicks as fast as the browser can send them, even on a button that disables itself.
