@@ -49,16 +49,23 @@ public static class Extensions
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // readers never wait for the autosave writer
     }
 
-    /// <summary>Framing only from allow-listed origins: CSP frame-ancestors (X-Frame-Options cannot list origins).</summary>
+    /// <summary>The CSP frame-ancestors sources: the app itself and the allow-listed origins (X-Frame-Options cannot list origins).</summary>
+    public static string FrameAncestors(this IServiceProvider services) =>
+        string.Join(' ', new[] { "'self'" }.Concat(services.GetRequiredService<IOptions<EmbeddingOptions>>().Value.AllowedOrigins
+            .Where(o => Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" && u.AbsolutePath == "/")
+            .Select(o => o.TrimEnd('/'))));
+
+    /// <summary>Framing only from allow-listed origins, on every response (Blazor's pages get the same policy from its own option).</summary>
     public static void UseFrameAncestors(this WebApplication app)
     {
-        var origins = app.Services.GetRequiredService<IOptions<EmbeddingOptions>>().Value.AllowedOrigins
-            .Where(o => Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" && u.AbsolutePath == "/")
-            .Select(o => o.TrimEnd('/'));
-        var policy = $"frame-ancestors {string.Join(' ', new[] { "'self'" }.Concat(origins))}";
+        var policy = $"frame-ancestors {app.Services.FrameAncestors()}";
         app.Use((context, next) =>
         {
-            context.Response.Headers.ContentSecurityPolicy = policy;
+            context.Response.OnStarting(() =>
+            {
+                if (!context.Response.Headers.ContainsKey("Content-Security-Policy")) context.Response.Headers.ContentSecurityPolicy = policy;
+                return Task.CompletedTask;
+            });
             context.Response.Headers.XContentTypeOptions = "nosniff";
             return next(context);
         });

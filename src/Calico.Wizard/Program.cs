@@ -19,7 +19,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapWizardEndpoints();
 app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+    .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = app.Services.FrameAncestors());
 
 app.Run();
 

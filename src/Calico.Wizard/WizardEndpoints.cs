@@ -30,6 +30,14 @@ public static class WizardEndpoints
                 : Results.UnprocessableEntity(Problems(check));
         });
 
+        api.MapGet("/drafts/{id:guid}/spec.yaml", async (Guid id, DraftStore drafts, HttpContext http, CancellationToken ct) =>
+        {
+            if (await drafts.LoadAsync(id, ct) is not { } saved) return Results.NotFound();
+            var name = saved.Draft.Name.Length > 0 && Core.Rules.HostName.CheckDns1123Label(saved.Draft.Name, "") is null ? saved.Draft.Name : "cluster";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-spec.yaml\"";
+            return Results.Text(DraftFile.Write(saved.Draft), Yaml);
+        });
+
         api.MapGet("/clusters/{id:guid}/manifests.yaml", async (Guid id, IDbContextFactory<WizardDbContext> db, HttpContext http, CancellationToken ct) =>
         {
             if (await ClusterView.LoadAsync(db, id, ct) is not { Job.ManifestYaml: { } yaml } view) return Results.NotFound();

@@ -52,13 +52,13 @@ public static partial class NetworkPolicyRules
 
         for (var r = 0; r < (spec.Ingress?.Count ?? 0); r++)
         {
-            var rule = spec.Ingress![r];
+            if (spec.Ingress![r] is not { } rule) { Add($"spec.ingress[{r}]", EmptyEntry("rule", "from and ports, or {} to allow all ingress")); continue; }
             CheckPeers($"spec.ingress[{r}].from", rule.FromProperty, stack, Add);
             CheckPorts($"spec.ingress[{r}].ports", rule.Ports, Add);
         }
         for (var r = 0; r < (spec.Egress?.Count ?? 0); r++)
         {
-            var rule = spec.Egress![r];
+            if (spec.Egress![r] is not { } rule) { Add($"spec.egress[{r}]", EmptyEntry("rule", "to and ports, or {} to allow all egress")); continue; }
             CheckPeers($"spec.egress[{r}].to", rule.To, stack, Add);
             CheckPorts($"spec.egress[{r}].ports", rule.Ports, Add);
         }
@@ -87,8 +87,8 @@ public static partial class NetworkPolicyRules
     {
         for (var p = 0; p < (peers?.Count ?? 0); p++)
         {
-            var peer = peers![p];
             var at = $"{path}[{p}]";
+            if (peers![p] is not { } peer) { add(at, EmptyEntry("peer", "an ipBlock, a namespaceSelector or a podSelector")); continue; }
             if (peer.IpBlock is { } block)
             {
                 if (peer.NamespaceSelector is not null || peer.PodSelector is not null)
@@ -116,8 +116,8 @@ public static partial class NetworkPolicyRules
     {
         for (var i = 0; i < (ports?.Count ?? 0); i++)
         {
-            var port = ports![i];
             var at = $"{path}[{i}]";
+            if (ports![i] is not { } port) { add(at, EmptyEntry("port", "a protocol and a port, e.g. {protocol: TCP, port: 80}")); continue; }
             if (port.Protocol is { } protocol && !Protocols.Contains(protocol))
                 add($"{at}.protocol", $"'{protocol}' is not a protocol: use TCP, UDP or SCTP.");
             var value = port.Port?.Value;
@@ -152,8 +152,8 @@ public static partial class NetworkPolicyRules
         }
         for (var i = 0; i < (selector.MatchExpressions?.Count ?? 0); i++)
         {
-            var e = selector.MatchExpressions![i];
             var at = $"{path}.matchExpressions[{i}]";
+            if (selector.MatchExpressions![i] is not { } e) { add(at, EmptyEntry("expression", "a key and an operator")); continue; }
             add(at, CheckLabelKey(e.Key ?? ""));
             var values = e.Values ?? [];
             switch (e.OperatorProperty)
@@ -183,6 +183,9 @@ public static partial class NetworkPolicyRules
             ? null
             : $"Label value '{value}' (of {key}) is not valid: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.";
 
+    /// <summary>A lone "-" in YAML is a null list entry: say so instead of failing on it.</summary>
+    private static string EmptyEntry(string what, string give) => $"This {what} is empty (a lone '-'): give it {give}, or remove the '-'.";
+
     private static bool IsStrictSubset(IPNetwork inner, IPNetwork outer) =>
         inner.BaseAddress.AddressFamily == outer.BaseAddress.AddressFamily
         && inner.PrefixLength > outer.PrefixLength && outer.Contains(inner.BaseAddress);
@@ -191,5 +194,5 @@ public static partial class NetworkPolicyRules
 
     public static string Describe(V1LabelSelector s) =>
         string.Join(", ", (s.MatchLabels ?? new Dictionary<string, string>()).Select(kv => $"{kv.Key}={kv.Value}")
-            .Concat((s.MatchExpressions ?? []).Select(e => $"{e.Key} {e.OperatorProperty} ({string.Join(",", e.Values ?? [])})")));
+            .Concat((s.MatchExpressions ?? []).OfType<V1LabelSelectorRequirement>().Select(e => $"{e.Key} {e.OperatorProperty} ({string.Join(",", e.Values ?? [])})")));
 }

@@ -28,8 +28,34 @@ public static class PolicyText
             var reason = (e.InnerException ?? e).Message;
             var cut = reason.LastIndexOf("): ", StringComparison.Ordinal);
             if (cut >= 0) reason = reason[(cut + 3)..];
-            return new(null, $"YAML error on line {e.Start.Line}, column {e.Start.Column}: {reason}");
+            var (line, column) = (e.Start.Line, e.Start.Column);
+            // YamlDotNet marks a tab in the indentation at the start of the enclosing node (often line 1): name the tab's line.
+            if (reason.Contains(" tab ", StringComparison.Ordinal) && FirstTabIndentedLine(yaml, from: line) is { } tabLine)
+                (line, column, reason) = (tabLine, 1, reason + " Indent with spaces only.");
+            return new(null, $"YAML error on line {line}, column {column}: {reason}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) when the text ends inside a flow { … } or [ … ].
+            var at = ScanFailure(yaml);
+            return new(null, $"YAML error on line {at.Line}, column {at.Column}: a {{ or [ opened before this point is not closed: close it with }} or ].");
+        }
+    }
+
+    private static int? FirstTabIndentedLine(string yaml, long from)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = (int)Math.Max(from - 1, 0); i < lines.Length; i++)
+            if (lines[i].TakeWhile(char.IsWhiteSpace).Contains('\t')) return i + 1;
+        return null;
+    }
+
+    private static Mark ScanFailure(string yaml)
+    {
+        var scanner = new Scanner(new StringReader(yaml));
+        try { while (scanner.MoveNext()) { } }
+        catch (Exception e) when (e is YamlException or InvalidOperationException) { }
+        return scanner.CurrentPosition;
     }
 
     public static string ToYaml(V1NetworkPolicy policy)

@@ -1,0 +1,96 @@
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Calico.Wizard.Core.Drafts;
+
+/// <summary>
+/// The cluster spec file: what Review's "Download spec" writes and what the headless command and embed prefill
+/// read. It is a draft, not a trusted spec: every value goes through the same rules as typing it would.
+/// </summary>
+public static class DraftFile
+{
+    public const string Header = "# Calico Wizard cluster spec. Replay: dotnet run --project src/Calico.Wizard.Headless -- --url URL --spec FILE\n";
+
+    private static readonly ISerializer Writer = new SerializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithIndentedSequences()
+        .Build();
+
+    private static readonly IDeserializer Reader = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build(); // unknown keys are errors: a typo in a spec file must not pass silently
+
+    /// <summary>The fields of a draft, in the order the wizard asks for them (the draft id is not part of a spec).</summary>
+    public sealed class Spec
+    {
+        public string? Name { get; set; }
+        public string? Provider { get; set; }
+        public MachineKind? MachineKind { get; set; }
+        public string? L2Network { get; set; }
+        public string? PlannedNodes { get; set; }
+        public string? Target { get; set; }
+        public NetworkStack? NetworkStack { get; set; }
+        public string? ContainersCidr { get; set; }
+        public string? ServicesCidr { get; set; }
+        public NetworkBackend? Backend { get; set; }
+        public IpInIpMode? IpInIpMode { get; set; }
+        public bool? NatOutgoing { get; set; }
+        public string? BlockSize { get; set; }
+        public string? Mtu { get; set; }
+        public string? UnderlayMtu { get; set; }
+        public InterfaceDetection? InterfaceDetection { get; set; }
+        public string? InterfaceDetectionValue { get; set; }
+        public List<string>? NetworkPolicies { get; set; }
+    }
+
+    public static string Write(ClusterDraft d) => Header + Writer.Serialize(new Spec
+    {
+        Name = d.Name, Provider = d.Provider, MachineKind = d.MachineKind, L2Network = d.L2Network, PlannedNodes = d.PlannedNodes,
+        Target = d.Target.Length == 0 ? null : d.Target, NetworkStack = d.NetworkStack, ContainersCidr = d.ContainersCidr,
+        ServicesCidr = d.ServicesCidr, Backend = d.Backend, IpInIpMode = d.IpInIpMode, NatOutgoing = d.NatOutgoing, BlockSize = d.BlockSize,
+        Mtu = d.Mtu, UnderlayMtu = d.UnderlayMtu, InterfaceDetection = d.InterfaceDetection,
+        InterfaceDetectionValue = d.InterfaceDetectionValue.Length == 0 ? null : d.InterfaceDetectionValue,
+        NetworkPolicies = d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies,
+    });
+
+    /// <returns>The spec, or the reason it cannot be read (with its line).</returns>
+    public static (Spec? Spec, string? Error) Read(string text)
+    {
+        try
+        {
+            return (Reader.Deserialize<Spec>(text) ?? new Spec(), null);
+        }
+        catch (YamlException e)
+        {
+            return (null, $"The spec file cannot be read (line {e.Start.Line}): {(e.InnerException ?? e).Message}");
+        }
+    }
+
+    /// <summary>Lays the spec's values over a draft (missing keys keep the draft's values), as if typed in that order.</summary>
+    public static void Apply(Spec s, ClusterDraft d, Providers.ProviderMatrix matrix)
+    {
+        if (s.Provider is { } provider)
+        {
+            if (matrix.Find(provider) is { } p) d.ChangeProvider(p, matrix.BackendsFor(p.Name));
+            else d.Provider = provider;
+        }
+        if (s.Name is not null) d.Name = s.Name;
+        if (s.MachineKind is { } kind) d.MachineKind = kind;
+        if (s.L2Network is not null) d.L2Network = s.L2Network;
+        if (s.PlannedNodes is not null) d.PlannedNodes = s.PlannedNodes;
+        if (s.Target is not null) d.Target = s.Target;
+        if (s.NetworkStack is { } stack) d.ChangeNetworkStack(stack);
+        if (s.ContainersCidr is not null) d.ContainersCidr = s.ContainersCidr;
+        if (s.ServicesCidr is not null) d.ServicesCidr = s.ServicesCidr;
+        if (s.Backend is { } backend) d.Backend = backend;
+        if (s.IpInIpMode is { } mode) d.ChangeIpInIpMode(mode);
+        if (s.NatOutgoing is { } nat) d.NatOutgoing = nat;
+        if (s.BlockSize is not null) d.BlockSize = s.BlockSize;
+        if (s.Mtu is not null) d.Mtu = s.Mtu;
+        if (s.UnderlayMtu is not null) d.UnderlayMtu = s.UnderlayMtu;
+        if (s.InterfaceDetection is { } detection) d.InterfaceDetection = detection;
+        if (s.InterfaceDetectionValue is not null) d.InterfaceDetectionValue = s.InterfaceDetectionValue;
+        if (s.NetworkPolicies is not null) d.NetworkPolicies = [.. s.NetworkPolicies];
+    }
+}
