@@ -19,11 +19,13 @@ public sealed class WizardApp : IAsyncDisposable
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
     public string Output { get { lock (output) return output.ToString(); } }
 
-    private WizardApp(string databasePath) => DatabasePath = databasePath;
+    private readonly string[] extraArgs;
 
-    public static async Task<WizardApp> StartAsync(string? databasePath = null)
+    private WizardApp(string databasePath, string[] extraArgs) => (DatabasePath, this.extraArgs) = (databasePath, extraArgs);
+
+    public static async Task<WizardApp> StartAsync(string? databasePath = null, params string[] extraArgs)
     {
-        var app = new WizardApp(databasePath ?? Path.Combine(Path.GetTempPath(), $"calico-wizard-e2e-{Guid.NewGuid():N}.db"));
+        var app = new WizardApp(databasePath ?? Path.Combine(Path.GetTempPath(), $"calico-wizard-e2e-{Guid.NewGuid():N}.db"), extraArgs);
         await app.StartAsync();
         return app;
     }
@@ -42,6 +44,7 @@ public sealed class WizardApp : IAsyncDisposable
         info.ArgumentList.Add(AppDll());
         info.ArgumentList.Add($"--urls={BaseUrl.ToString().TrimEnd('/')}");
         info.ArgumentList.Add($"--Storage:SqlitePath={DatabasePath}");
+        foreach (var arg in extraArgs) info.ArgumentList.Add(arg);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // a built (not published) app serves its static assets in Development
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
@@ -91,17 +94,20 @@ public sealed class WizardApp : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string AppDll()
-    {
-        var configuration = typeof(WizardApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var dll = Path.Combine(Repository.Root, "src", "Calico.Wizard", "bin", configuration, "net10.0", "Calico.Wizard.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first (the E2E project references the app).", dll);
-    }
+    private static string AppDll() => Repository.BuiltDll("Calico.Wizard", "Calico.Wizard.dll");
 }
 
 public static class Repository
 {
     public static string Root { get; } = Find();
+
+    /// <summary>A project's built entry point, in the configuration these tests were built in.</summary>
+    public static string BuiltDll(string project, string dll)
+    {
+        var configuration = typeof(WizardApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var path = Path.Combine(Root, "src", project, "bin", configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first (the E2E project references it).", path);
+    }
 
     private static string Find()
     {

@@ -158,7 +158,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
             {
                 Spec = new V1SelfSubjectAccessReviewSpec { ResourceAttributes = new V1ResourceAttributes { Verb = verb, Group = group, Resource = resource, NamespaceProperty = ns } },
             }, cancellationToken: ct);
-            if (review.Status?.Allowed == null) denied.Add($"{verb} {resource}{(group.Length > 0 ? "." + group : "")}{(ns is null ? "" : $" in {ns}")}");
+            if (review.Status?.Allowed != true) denied.Add($"{verb} {resource}{(group.Length > 0 ? "." + group : "")}{(ns is null ? "" : $" in {ns}")}");
         }
         if (denied.Count > 0)
             throw new ProvisioningException($"The kubeconfig's identity may not {string.Join("; ", denied)}: grant these (e.g. a ClusterRole bound to it) and retry.");

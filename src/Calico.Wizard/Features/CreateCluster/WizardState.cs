@@ -32,6 +32,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
         var saved = await store.LoadAsync(draftId);
         if (saved?.ClusterId is { } clusterId) return clusterId;
         Draft = saved?.Draft ?? new ClusterDraft { Id = draftId };
+        if (Draft.IpInIpMode == IpInIpMode.Never) Draft.NatOutgoing = false; // a draft saved before the seed's rule, or edited elsewhere
         Step = saved is null ? WizardStep.Cluster : (WizardStep)Math.Clamp(saved.Step, 0, (int)WizardStep.Review);
         Check = await rules.CheckAsync(Draft);
         if (saved is null) await SaveAsync();

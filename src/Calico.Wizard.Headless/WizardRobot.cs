@@ -1,0 +1,134 @@
+using Calico.Wizard.Core.Drafts;
+using Microsoft.Playwright;
+
+namespace Calico.Wizard.Headless;
+
+/// <summary>A spec value the wizard refused, as the wizard itself words it.</summary>
+public sealed class SpecRejected(IReadOnlyList<(string Field, string Message)> errors) : Exception("the spec breaks the wizard's rules")
+{
+    public IReadOnlyList<(string Field, string Message)> Errors { get; } = errors;
+}
+
+/// <summary>Fills the real wizard step by step through its data-testid contract (docs/automation.md).</summary>
+public sealed class WizardRobot(IPage page, Report report)
+{
+    private const float Quick = 5_000;
+
+    public async Task<string> SubmitAsync(Uri baseUrl, DraftFile.Spec s)
+    {
+        await page.GotoAsync(new Uri(baseUrl, "/new").ToString());
+        await page.Locator("[data-interactive='true']").WaitForAsync();
+
+        // Cluster
+        if (s.Provider is { } provider) await ChooseAsync($"provider-{provider.ToLowerInvariant()}", "provider", $"Provider '{provider}' is not offered by this wizard.");
+        if (s.MachineKind is { } kind) await ChooseAsync($"machine-{kind.ToString().ToLowerInvariant()}", "machine-kind", $"{s.Provider} does not offer {kind.ToString().ToLowerInvariant()} machines.");
+        await FillAsync("cluster-name", s.Name);
+        await FillAsync("l2-network", s.L2Network);
+        await FillAsync("planned-nodes", s.PlannedNodes);
+        if (s.Target is { Length: > 0 } target) await ChooseAsync($"target-{target}", "target", $"Target '{target}' is not configured on this server.");
+        await NextAsync("network");
+
+        // Network Configuration
+        if (s.NetworkStack is { } stack) await ChooseAsync($"stack-{stack.ToString().ToLowerInvariant()}", "network-stack", $"{stack} is not offered.");
+        await FillAsync("containers-cidr", s.ContainersCidr);
+        await FillAsync("services-cidr", s.ServicesCidr);
+        if (s.Backend is { } backend)
+            await ChooseAsync($"backend-{backend.ToString().ToLowerInvariant()}", "backend", await TextOfAsync("calico-unavailable") ?? $"{backend} is not offered.");
+        if (await page.GetByTestId("calico-options").CountAsync() > 0)
+        {
+            if (s.IpInIpMode is { } mode)
+                await ChooseAsync($"ipip-{mode.ToString().ToLowerInvariant()}", "ipip-mode", await TextOfAsync("ipip-ipv6-note") ?? $"{mode} is not offered.");
+            if (s.NatOutgoing is { } nat) await SwitchAsync("nat-outgoing", nat, "nat");
+            await FillAsync("block-size", s.BlockSize);
+            await FillAsync("mtu", s.Mtu);
+            await FillAsync("underlay-mtu", s.UnderlayMtu);
+            if (s.InterfaceDetection is { } detection)
+                await ChooseAsync($"detect-{Kebab(detection.ToString())}", "interface-detection", $"{detection} is not offered.");
+            if (s.InterfaceDetection is not null and not InterfaceDetection.FirstFound) await FillAsync("detect-value", s.InterfaceDetectionValue ?? "");
+        }
+        await NextAsync("policies");
+
+        // Network Policies
+        var policies = s.NetworkPolicies ?? [];
+        for (var i = 0; i < policies.Count; i++)
+        {
+            await page.GetByTestId("add-policy-blank").ClickAsync();
+            await page.GetByTestId($"policy-{i}-view-yaml").ClickAsync();
+            await page.GetByTestId($"policy-{i}-yaml").FillAsync(policies[i]);
+        }
+        await NextAsync("review");
+
+        // Review → hand-off
+        await page.GetByTestId("submit").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/clusters/", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        report.Submitted(page.Url);
+        return page.Url;
+    }
+
+    /// <summary>Follows the cluster page until the job ends; the page is pushed live, this only reads it.</summary>
+    public async Task<(string State, string? Error)> FollowAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            var state = await page.GetByTestId("job-state").GetAttributeAsync("data-state") ?? "Pending";
+            var step = await TextOfAsync("job-progress") ?? "";
+            var log = (await TextOfAsync("job-log"))?.Split('\n').LastOrDefault()?.Trim();
+            var now = $"{state}|{step}|{log}";
+            if (now != last) { report.Progress(state, step, log); last = now; }
+            if (state is "Succeeded" or "Failed" or "Cancelled") return (state, await TextOfAsync("job-error"));
+            await page.WaitForTimeoutAsync(200);
+        }
+        return ("TimedOut", $"Provisioning did not finish within {timeout}.");
+    }
+
+    private async Task FillAsync(string testId, string? value)
+    {
+        if (value is null) return;
+        var field = page.GetByTestId(testId);
+        await field.FillAsync(value, new() { Timeout = Quick });
+    }
+
+    private async Task ChooseAsync(string testId, string field, string notOffered)
+    {
+        var radio = page.GetByTestId(testId);
+        if (await radio.CountAsync() == 0 || await radio.IsDisabledAsync()) throw new SpecRejected([(field, notOffered)]);
+        if (!await radio.IsCheckedAsync()) await radio.ClickAsync(new() { Timeout = Quick });
+    }
+
+    private async Task SwitchAsync(string testId, bool on, string field)
+    {
+        var toggle = page.GetByTestId(testId);
+        if (await toggle.IsCheckedAsync() == on) return;
+        if (await toggle.IsDisabledAsync())
+            throw new SpecRejected([(field, await TextOfAsync("nat-locked-reason") ?? "This switch is locked.")]);
+        await toggle.ClickAsync(new() { Timeout = Quick });
+    }
+
+    /// <summary>Next, and if the wizard refuses, every message of the step exactly as shown under its field.</summary>
+    private async Task NextAsync(string expectStep)
+    {
+        await page.GetByTestId("next").ClickAsync();
+        var moved = page.GetByTestId($"step-{expectStep}");
+        var blocked = page.GetByTestId("next-blocked");
+        await moved.Or(blocked).First.WaitForAsync(new() { Timeout = 30_000 });
+        if (await moved.IsVisibleAsync()) return;
+        var errors = new List<(string, string)>();
+        foreach (var message in await page.Locator("[data-testid$='-error'], [data-testid$='-errors']").AllAsync())
+        {
+            var id = await message.GetAttributeAsync("data-testid") ?? "";
+            var field = id.EndsWith("-errors", StringComparison.Ordinal) ? id[..^"-errors".Length] : id[..^"-error".Length];
+            errors.Add((field, (await message.InnerTextAsync()).Trim()));
+        }
+        throw new SpecRejected(errors.Count > 0 ? errors : [("wizard", (await blocked.InnerTextAsync()).Trim())]);
+    }
+
+    private async Task<string?> TextOfAsync(string testId)
+    {
+        var element = page.GetByTestId(testId);
+        return await element.CountAsync() > 0 ? (await element.First.InnerTextAsync()).Trim() : null;
+    }
+
+    private static string Kebab(string pascal) => string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

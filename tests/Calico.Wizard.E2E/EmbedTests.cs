@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Calico.Wizard.E2E;
+
+/// <summary>An allowed portal, a portal that is not allowed, and the app allowing only the first — each on its own loopback port.</summary>
+public sealed class EmbedFixture : IAsyncLifetime
+{
+    public PortalHost Allowed { get; private set; } = default!;
+    public PortalHost Other { get; private set; } = default!;
+    public WizardApp App { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        Allowed = await PortalHost.StartAsync();
+        Other = await PortalHost.StartAsync();
+        App = await WizardApp.StartAsync(null, $"--Embedding:AllowedOrigins:0={Allowed.OriginText}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Allowed.DisposeAsync();
+        await Other.DisposeAsync();
+    }
+}
+
+[Collection(BrowserCollection.Name)]
+public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : IClassFixture<EmbedFixture>, IAsyncLifetime
+{
+    private IBrowserContext context = default!;
+    private IPage page = default!;
+
+    public async Task InitializeAsync()
+    {
+        context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
+        page = await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync() => await context.DisposeAsync();
+
+    private IFrameLocator Wizard => page.FrameLocator("#wizard");
+
+    private IFrame WizardFrame => page.Frames.Single(f => f.Name == "wizard");
+
+    private async Task<List<JsonElement>> EventsAsync() =>
+        (await page.EvaluateAsync<JsonElement>("() => window.events.filter(e => e.type !== 'height')")).EnumerateArray().ToList();
+
+    private static string Describe(JsonElement e) => e.GetProperty("type").GetString() switch
+    {
+        "step" => $"step:{e.GetProperty("step").GetString()}",
+        "progress" or "finished" => $"{e.GetProperty("type").GetString()}:{e.GetProperty("state").GetString()}",
+        var t => t!,
+    };
+
+    [Fact]
+    public async Task AllowedPortal_EmbedsTheWizard_PrefillsIt_AndReceivesEveryEventInOrder()
+    {
+        var name = WizardDriver.UniqueName("portal");
+        await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}&provider=AWS"));
+        await Expect(Wizard.Locator("[data-interactive='true']")).ToBeVisibleAsync();
+        await Expect(Wizard.GetByTestId("provider-aws")).ToBeCheckedAsync(); // query-string prefill
+        await Expect(Wizard.GetByTestId("nav-new")).ToHaveCountAsync(0);     // no app chrome
+
+        await page.EvaluateAsync("spec => window.send({ type: 'prefill', spec })", new { name, l2Network = "vpc-0a1b2c3d", plannedNodes = "4" });
+        await Expect(Wizard.GetByTestId("cluster-name")).ToHaveValueAsync(name);
+        await Expect(Wizard.GetByTestId("l2-network")).ToHaveValueAsync("vpc-0a1b2c3d");
+
+        await page.EvaluateAsync("spec => window.send({ type: 'prefill', spec })", new { containersCidr = "10.0.0.1/16" });
+        await Expect(Wizard.GetByTestId("next")).ToBeVisibleAsync();
+        await Wizard.GetByTestId("next").ClickAsync();
+        await Expect(Wizard.GetByTestId("containers-cidr-error")).ToHaveTextAsync("Host bits are set: did you mean 10.0.0.0/16?"); // prefill is validated like typing
+        await Wizard.GetByTestId("containers-cidr").FillAsync("10.90.0.0/16");
+        await Wizard.GetByTestId("next").ClickAsync();
+        await Expect(Wizard.GetByTestId("step-policies")).ToBeVisibleAsync();
+        await Wizard.GetByTestId("next").ClickAsync();
+        await Wizard.GetByTestId("submit").ClickAsync();
+        await Expect(Wizard.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await page.WaitForFunctionAsync("() => window.events.some(e => e.type === 'finished')");
+
+        var events = await EventsAsync();
+        var kinds = events.Select(Describe).ToList();
+        Assert.Equal("ready", kinds[0]);
+        Assert.Equal("step:Cluster", kinds[1]);
+        var order = new[] { "step:Cluster", "step:Network", "step:Policies", "step:Review", "submitted", "finished:Succeeded" }
+            .Select(k => kinds.IndexOf(k)).ToList();
+        Assert.DoesNotContain(-1, order);
+        Assert.Equal(order.OrderBy(i => i), order);
+        Assert.Contains(events, e => e.GetProperty("type").GetString() == "validity" && !e.GetProperty("valid").GetBoolean());
+        Assert.Contains("progress:Running", kinds);
+        var submitted = events.Single(e => e.GetProperty("type").GetString() == "submitted");
+        Assert.Contains($"/embed/clusters/{submitted.GetProperty("clusterId").GetString()}", WizardFrame.Url);
+    }
+
+    [Fact]
+    public async Task PortalNotOnTheAllowList_IsRefusedTheFrame()
+    {
+        var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.Console += (_, m) => { if (m.Text.Contains("frame-ancestors", StringComparison.Ordinal)) refused.TrySetResult(m.Text); };
+        await page.GotoAsync(fixture.Other.PortalUrl(fixture.App.BaseUrl, "/embed"));
+
+        var message = await refused.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Contains(fixture.App.BaseUrl.GetLeftPart(UriPartial.Authority), message);
+        Assert.Equal(0, await Wizard.Locator("[data-testid='wizard']").CountAsync());
+        Assert.Empty(await EventsAsync());
+    }
+
+    [Fact]
+    public async Task PrefillFromAnotherOrigin_IsIgnored()
+    {
+        await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}", attacker: fixture.Other.Origin));
+        await Expect(Wizard.Locator("[data-interactive='true']")).ToBeVisibleAsync();
+        var attacker = page.FrameLocator("#attacker");
+        await Expect(attacker.Locator("body")).ToBeAttachedAsync();
+        await page.Frames.Single(f => f.Url.Contains("/attacker", StringComparison.Ordinal)).EvaluateAsync("() => window.attack()");
+
+        // The allowed parent's own prefill, sent after the attack, arrives; the attacker's never does.
+        await page.EvaluateAsync("() => window.send({ type: 'prefill', spec: { l2Network: 'rack-after' } })");
+        await Expect(Wizard.GetByTestId("l2-network")).ToHaveValueAsync("rack-after");
+        await Expect(Wizard.GetByTestId("cluster-name")).ToHaveValueAsync("");
+    }
+
+    [Fact]
+    public async Task Theme_FollowsTheParameter_AndTheParent()
+    {
+        await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}&theme=dark"));
+        await Expect(Wizard.Locator("[data-interactive='true']")).ToBeVisibleAsync();
+        var background = () => Wizard.Locator("body").EvaluateAsync<string>("b => getComputedStyle(b).backgroundColor");
+        var dark = await background();
+        Assert.NotEqual("rgb(255, 255, 255)", dark);
+        await page.EvaluateAsync("() => window.send({ type: 'theme', theme: 'light' })");
+        await WizardFrame.WaitForFunctionAsync("dark => getComputedStyle(document.body).backgroundColor !== dark", dark);
+        Assert.Equal("rgb(255, 255, 255)", await background());
+    }
+}

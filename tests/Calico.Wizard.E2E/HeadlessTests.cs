@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Calico.Wizard.E2E;
+
+/// <summary>The headless command, run as a script would run it, against the running wizard.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class HeadlessTests(BrowserFixture fixture)
+{
+    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Repository.BuiltDll("Calico.Wizard.Headless", "calico-wizard-headless.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["CHROMIUM_PATH"] = BrowserFixture.ChromiumPath;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static async Task<string> SpecFileAsync(string yaml)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"calico-wizard-spec-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public async Task SpecDownloadedFromReview_IsProvisionedByOneCommand()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(new() { AcceptDownloads = true });
+        var wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl);
+        var name = WizardDriver.UniqueName("replay");
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(name, "rack-replay");
+        await wizard.NextAsync("network");
+        await wizard.Field("ipip-crosssubnet").ClickAsync();
+        await wizard.FillAsync("block-size", "24");
+        await wizard.NextAsync("policies");
+        await wizard.Field("add-policy-default-deny-ingress").ClickAsync();
+        await wizard.NextAsync("review");
+        var download = await wizard.Page.RunAndWaitForDownloadAsync(() => wizard.Field("download-spec").ClickAsync());
+        var spec = await download.PathAsync();
+        Assert.Contains($"name: {name}", await File.ReadAllTextAsync(spec));
+        // the person never submitted it: the script does
+
+        var (exit, output) = await RunAsync("--url", fixture.App.BaseUrl.ToString(), "--spec", spec);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("Finished: Succeeded", output);
+        var clusterUrl = output.Split('\n').Single(l => l.StartsWith("Submitted: ", StringComparison.Ordinal))["Submitted: ".Length..].Trim();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(clusterUrl);
+        await Expect(page.GetByTestId("cluster-title")).ToHaveTextAsync(name);
+        await Expect(page.GetByTestId("cluster-yaml")).ToContainTextAsync("encapsulation: IPIPCrossSubnet");
+        await Expect(page.GetByTestId("cluster-yaml")).ToContainTextAsync("blockSize: 24");
+        await Expect(page.GetByTestId("cluster-yaml")).ToContainTextAsync("name: default-deny-ingress");
+    }
+
+    [Fact]
+    public async Task InvalidSpec_Exits2_WithTheMessagesTheWizardShows()
+    {
+        var spec = await SpecFileAsync($"""
+            name: {WizardDriver.UniqueName("bad")}
+            provider: BareOS
+            l2Network: rack-bad
+            containersCidr: 10.0.0.1/16
+            servicesCidr: 10.0.0.0/8
+            """);
+
+        var (exit, output) = await RunAsync("--url", fixture.App.BaseUrl.ToString(), "--spec", spec);
+
+        Assert.True(exit == 2, output);
+        Assert.Contains("containers-cidr: Host bits are set: did you mean 10.0.0.0/16?", output);
+        Assert.Contains("services-cidr: 10.0.0.0/8 has 16,777,216 addresses; Kubernetes allows at most 1,048,576: use a /12 or longer prefix.", output);
+    }
+
+    [Fact]
+    public async Task CalicoOnAzure_Exits2_SayingWhy_InJson()
+    {
+        var spec = await SpecFileAsync($"""
+            name: {WizardDriver.UniqueName("az")}
+            provider: Azure
+            l2Network: prod-vnet
+            backend: Calico
+            """);
+
+        var (exit, output) = await RunAsync("--url", fixture.App.BaseUrl.ToString(), "--spec", spec, "--json");
+
+        Assert.True(exit == 2, output);
+        Assert.StartsWith("{\"event\":\"invalid\"", output.Trim());
+        Assert.Contains("Calico is not offered on Azure", output);
+    }
+
+    [Fact]
+    public async Task UnknownKeyInTheSpec_Exits2_NamingTheLine()
+    {
+        var spec = await SpecFileAsync("name: typo\nprovder: BareOS\n");
+
+        var (exit, output) = await RunAsync("--url", fixture.App.BaseUrl.ToString(), "--spec", spec);
+
+        Assert.True(exit == 2, output);
+        Assert.Contains("line 2", output);
+    }
+}

@@ -1,0 +1,100 @@
+using Bunit;
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Providers;
+using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Features.CreateCluster;
+using Calico.Wizard.Provisioning;
+using Calico.Wizard.Provisioning.Store;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace Calico.Wizard.Tests;
+
+/// <summary>
+/// A bUnit context wired like the app: MudBlazor, the seed provider matrix, the rules and the real store on a
+/// SQLite file of its own (deleted afterwards), migrated before each test.
+/// </summary>
+public abstract class WizardTestContext : BunitContext, IAsyncLifetime
+{
+    private readonly string dbPath = Path.Combine(Path.GetTempPath(), $"calico-wizard-tests-{Guid.NewGuid():N}.db");
+
+    protected WizardTestContext()
+    {
+        Services.AddMudServices();
+        Services.AddOptions();
+        Services.AddLogging();
+        Services.AddSingleton(ProviderMatrix.Seed);
+        Services.AddSingleton<ClusterRules>();
+        // Pooling off: no pooled connection keeps the file open once the test is over.
+        Services.AddProvisioning($"Data Source={dbPath};Pooling=False");
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        // Saves and checks are async: on a busy two-core machine 1 s (bUnit's default) is not always enough.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
+    protected ClusterRules Rules => Services.GetRequiredService<ClusterRules>();
+
+    protected DraftStore Drafts => Services.GetRequiredService<DraftStore>();
+
+    public async Task InitializeAsync()
+    {
+        var factory = Services.GetRequiredService<IDbContextFactory<WizardDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var file in new[] { dbPath, dbPath + "-wal", dbPath + "-shm", dbPath + "-journal" })
+            File.Delete(file);
+    }
+
+    /// <summary>A draft whose Cluster step passes, so the Network step opens on a draft a user could reach.</summary>
+    protected static ClusterDraft ValidDraft(Action<ClusterDraft>? change = null)
+    {
+        var draft = new ClusterDraft { Name = "edge-01", Provider = "BareOS", MachineKind = MachineKind.Virtual, L2Network = "rack-a-vlan-120" };
+        change?.Invoke(draft);
+        return draft;
+    }
+
+    /// <summary>Saves the draft as if the operator had left it open on <paramref name="step"/>.</summary>
+    protected async Task<Guid> SaveDraftAsync(ClusterDraft draft, WizardStep step)
+    {
+        await Drafts.SaveAsync(draft, (int)step);
+        return draft.Id;
+    }
+
+    /// <summary>The route component, as the router renders it for /wizard/{id}.</summary>
+    protected async Task<IRenderedComponent<WizardPage>> RenderWizardAsync(ClusterDraft draft, WizardStep step)
+    {
+        var id = await SaveDraftAsync(draft, step);
+        var cut = Render<WizardPage>(p => p.Add(w => w.DraftId, id));
+        cut.WaitForElement(WizardDom.By($"step-{step.ToString().ToLowerInvariant()}"));
+        return cut;
+    }
+
+    /// <summary>A fresh state loaded from the store, as a new circuit (a reload) would build it.</summary>
+    protected async Task<WizardState> LoadStateAsync(Guid draftId)
+    {
+        var state = new WizardState(Rules, Drafts);
+        Assert.Null(await state.LoadAsync(draftId));
+        return state;
+    }
+
+    /// <summary>A step component alone, inside the cascading state WizardPage gives it.</summary>
+    protected IRenderedComponent<TStep> RenderStep<TStep>(WizardState state) where TStep : IComponent =>
+        Render<TStep>(builder =>
+        {
+            builder.OpenComponent<CascadingValue<WizardState>>(0);
+            builder.AddComponentParameter(1, nameof(CascadingValue<WizardState>.Value), state);
+            builder.AddComponentParameter(2, nameof(CascadingValue<WizardState>.ChildContent), (RenderFragment)(b =>
+            {
+                b.OpenComponent<TStep>(0);
+                b.CloseComponent();
+            }));
+            builder.CloseComponent();
+        });
+}
