@@ -43,10 +43,7 @@ public static class Extensions
 
     public static async Task MigrateStoreAsync(this WebApplication app)
     {
-        var factory = app.Services.GetRequiredService<IDbContextFactory<WizardDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // readers never wait for the autosave writer
+        await StoreStartup.MigrateAsync(app.Services.GetRequiredService<IDbContextFactory<WizardDbContext>>());
     }
 
     /// <summary>The CSP frame-ancestors sources: the app itself and the allow-listed origins (X-Frame-Options cannot list origins).</summary>

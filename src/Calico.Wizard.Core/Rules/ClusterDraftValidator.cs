@@ -188,7 +188,7 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
         var draft = ctx.InstanceToValidate;
         var mine = StrictCidr.Parse(isContainers ? draft.ContainersCidr : draft.ServicesCidr, draft.NetworkStack);
         if (!mine.Ok || string.IsNullOrWhiteSpace(draft.L2Network)) return;
-        foreach (var other in await registry.OnNetworkAsync(draft.Provider, draft.L2Network.Trim(), ct))
+        foreach (var other in await registry.OverlappingAsync(draft.Provider, draft.L2Network.Trim(), mine.Value, ct))
         {
             if (other.DraftId == draft.Id) continue;
             var clash = new[] { ("containers", other.ContainersCidr), ("services", other.ServicesCidr) }

@@ -12,6 +12,14 @@ public interface IClusterRegistry
     Task<IReadOnlyList<RegisteredCluster>> OnNetworkAsync(string provider, string l2Network, CancellationToken cancellationToken = default);
 
     Task<RegisteredCluster?> FindByNameAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Clusters on that network whose containers or services range overlaps <paramref name="range"/>. A store
+    /// answers from an index; this default filters <see cref="OnNetworkAsync"/>.
+    /// </summary>
+    async Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default) =>
+        (await OnNetworkAsync(provider, l2Network, cancellationToken))
+            .Where(c => Addresses.StrictCidr.Overlap(c.ContainersCidr, range) || Addresses.StrictCidr.Overlap(c.ServicesCidr, range)).ToArray();
 }
 
 /// <summary>No clusters: for checks that must not depend on a store (a spec file checked offline).</summary>

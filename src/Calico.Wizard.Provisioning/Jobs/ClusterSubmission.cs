@@ -1,3 +1,4 @@
+using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
@@ -52,6 +53,10 @@ public sealed class ClusterSubmission(
                 NetworkKey = StoreClusterRegistry.NetworkKey(spec.L2Network),
                 ContainersCidr = spec.ContainersCidr.ToString(),
                 ServicesCidr = spec.ServicesCidr.ToString(),
+                ContainersFirst = AddressKey.First(spec.ContainersCidr),
+                ContainersLast = AddressKey.Last(spec.ContainersCidr),
+                ServicesFirst = AddressKey.First(spec.ServicesCidr),
+                ServicesLast = AddressKey.Last(spec.ServicesCidr),
                 Backend = spec.Backend.ToString(),
                 SpecJson = spec.ToJson(),
                 CreatedAt = now,

@@ -23,6 +23,11 @@ public sealed class ClusterRecord
     public string L2Network { get; set; } = "";
     public string ContainersCidr { get; set; } = "";
     public string ServicesCidr { get; set; } = "";
+    /// <summary>First and last address of each range as <see cref="Core.Addresses.AddressKey"/>: what the overlap index seeks on.</summary>
+    public string ContainersFirst { get; set; } = "";
+    public string ContainersLast { get; set; } = "";
+    public string ServicesFirst { get; set; } = "";
+    public string ServicesLast { get; set; } = "";
     public string Backend { get; set; } = "";
     public string SpecJson { get; set; } = "";
     public DateTime CreatedAt { get; set; }

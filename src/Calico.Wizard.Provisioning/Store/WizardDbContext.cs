@@ -24,7 +24,10 @@ public sealed class WizardDbContext(DbContextOptions<WizardDbContext> options) :
             e.HasKey(c => c.Id);
             e.HasIndex(c => c.DraftId).IsUnique(); // one draft ⇒ one cluster, however many clicks
             e.HasIndex(c => c.Name).IsUnique();
-            e.HasIndex(c => new { c.Provider, c.NetworkKey });
+            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ContainersFirst });
+            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ServicesFirst });
+            foreach (var key in new[] { nameof(ClusterRecord.ContainersFirst), nameof(ClusterRecord.ContainersLast), nameof(ClusterRecord.ServicesFirst), nameof(ClusterRecord.ServicesLast) })
+                e.Property(key).HasMaxLength(32).IsUnicode(false);
             e.Property(c => c.Name).HasMaxLength(63);
         });
         model.Entity<ProvisioningJob>(e =>

@@ -53,6 +53,18 @@ namespace Calico.Wizard.Provisioning.Store.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ContainersFirst")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContainersLast")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -80,6 +92,18 @@ namespace Calico.Wizard.Provisioning.Store.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ServicesFirst")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServicesLast")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SpecJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -92,7 +116,9 @@ namespace Calico.Wizard.Provisioning.Store.Migrations
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.HasIndex("Provider", "NetworkKey");
+                    b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
+
+                    b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
 
                     b.ToTable("Clusters");
                 });

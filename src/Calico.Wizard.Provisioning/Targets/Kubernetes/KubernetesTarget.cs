@@ -22,6 +22,8 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
     public const string TigeraCrd = "installations.operator.tigera.io";
     private static readonly string[] CalicoRivals = ["flannel", "cilium", "weave"];
     private static readonly string[] FlannelRivals = ["calico-node", "cilium", "weave"];
+    /// <summary>Pause before watching again after the server ended a watch: one cut short at once must not turn into a request loop.</summary>
+    private static readonly TimeSpan RewatchDelay = TimeSpan.FromSeconds(1);
 
     public string Name => target.Name;
     public string Description => target.Description ?? $"Kubernetes cluster '{target.Name}' (context {target.Context ?? "current"})";
@@ -233,6 +235,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
                     var o = item as JsonElement? ?? JsonSerializer.SerializeToElement(item);
                     if (type is WatchEventType.Added or WatchEventType.Modified && ready(o) is { } done) return done;
                 }
+                await Task.Delay(RewatchDelay, deadline.Token);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -257,6 +260,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
                     if (type is WatchEventType.Added or WatchEventType.Modified && ds.Status is { DesiredNumberScheduled: > 0 } s && s.NumberReady == s.DesiredNumberScheduled)
                         return $"DaemonSet {ManifestRenderer.FlannelNamespace}/{daemonSet}: {s.NumberReady}/{s.DesiredNumberScheduled} ready";
                 }
+                await Task.Delay(RewatchDelay, deadline.Token);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
