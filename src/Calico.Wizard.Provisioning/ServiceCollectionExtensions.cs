@@ -10,15 +10,43 @@ using Microsoft.Extensions.Options;
 
 namespace Calico.Wizard.Provisioning;
 
+public enum StoreProvider { Sqlite, PostgreSQL }
+
+public sealed class StoreOptions
+{
+    public StoreProvider Provider { get; set; } = StoreProvider.Sqlite;
+    public string ConnectionString { get; set; } = "";
+}
+
+/// <summary>Everything asks for the store as <see cref="WizardDbContext"/>; on PostgreSQL it is the PostgreSQL context.</summary>
+internal sealed class PostgresFactory(IDbContextFactory<PostgresWizardDbContext> inner) : IDbContextFactory<WizardDbContext>
+{
+    public WizardDbContext CreateDbContext() => inner.CreateDbContext();
+    public async Task<WizardDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) => await inner.CreateDbContextAsync(cancellationToken);
+}
+
 public static class ServiceCollectionExtensions
 {
-    /// <summary>The store (SQLite by default), the registry the rules ask, submission, the job worker and its targets.</summary>
-    public static IServiceCollection AddProvisioning(this IServiceCollection services, string sqliteConnectionString)
+    /// <summary>The store on SQLite (the embedded default), and everything else <see cref="AddProvisioning(IServiceCollection, StoreOptions)"/> adds.</summary>
+    public static IServiceCollection AddProvisioning(this IServiceCollection services, string sqliteConnectionString) =>
+        services.AddProvisioning(new StoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = sqliteConnectionString });
+
+    /// <summary>The store (SQLite or PostgreSQL, one model), the registry the rules ask, submission, the job worker and its targets.</summary>
+    public static IServiceCollection AddProvisioning(this IServiceCollection services, StoreOptions store)
     {
-        services.AddDbContextFactory<WizardDbContext>(o => o.UseSqlite(sqliteConnectionString));
+        if (store.Provider == StoreProvider.PostgreSQL)
+        {
+            services.AddDbContextFactory<PostgresWizardDbContext>(o => o.UseNpgsql(store.ConnectionString));
+            services.AddSingleton<IDbContextFactory<WizardDbContext>>(sp => new PostgresFactory(sp.GetRequiredService<IDbContextFactory<PostgresWizardDbContext>>()));
+        }
+        else
+        {
+            services.AddDbContextFactory<WizardDbContext>(o => o.UseSqlite(store.ConnectionString));
+        }
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IClusterRegistry, StoreClusterRegistry>();
         services.AddSingleton<DraftStore>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobNotifier>();
         services.AddSingleton<ClusterSubmission>();

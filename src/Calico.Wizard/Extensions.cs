@@ -5,6 +5,7 @@ using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Provisioning.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Calico.Wizard.Features.Operations;
 using MudBlazor.Services;
 
 namespace Calico.Wizard;
@@ -28,17 +29,30 @@ public static class Extensions
         services.AddSingleton<ClusterRules>();
         services.AddOptions<ProvisioningOptions>().BindConfiguration("Provisioning");
         services.AddOptions<EmbeddingOptions>().BindConfiguration("Embedding");
-        services.AddProvisioning(SqliteConnectionString(builder));
+        services.AddProvisioning(Store(builder));
         services.AddKubernetesTargets(builder.Configuration.GetSection("Provisioning"));
+        services.AddHealth();
+        builder.AddSignIn();
     }
 
-    /// <summary>The SQLite file named in appsettings.json, relative to the content root, its folder created on first run.</summary>
-    private static string SqliteConnectionString(WebApplicationBuilder builder)
+    /// <summary>
+    /// "Storage:Provider": Sqlite (the embedded default: the file "Storage:SqlitePath", relative to the content root,
+    /// its folder created on first run) or PostgreSQL ("Storage:PostgreSQL" is the connection string).
+    /// </summary>
+    private static StoreOptions Store(WebApplicationBuilder builder)
     {
-        var path = builder.Configuration["Storage:SqlitePath"] ?? "data/calico-wizard.db";
+        var config = builder.Configuration.GetSection("Storage");
+        if (Enum.TryParse<StoreProvider>(config["Provider"], ignoreCase: true, out var provider) && provider == StoreProvider.PostgreSQL)
+            return new StoreOptions
+            {
+                Provider = provider,
+                ConnectionString = config["PostgreSQL"] is { Length: > 0 } cs ? cs
+                    : throw new InvalidOperationException("Storage:Provider is PostgreSQL but Storage:PostgreSQL (the connection string) is empty."),
+            };
+        var path = config["SqlitePath"] ?? "data/calico-wizard.db";
         var full = Path.GetFullPath(path, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return $"Data Source={full}";
+        return new StoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = $"Data Source={full}" };
     }
 
     public static async Task MigrateStoreAsync(this WebApplication app)

@@ -1,5 +1,6 @@
 using Calico.Wizard;
 using Calico.Wizard.Components;
+using Calico.Wizard.Features.Operations;
 
 var builder = WebApplication.CreateBuilder(HostPaths.Options(args));
 builder.AddCalicoWizard();
@@ -14,9 +15,13 @@ if (!app.Environment.IsDevelopment())
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseFrameAncestors();
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealth();
+app.MapSignIn();
 app.MapWizardEndpoints();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = app.Services.FrameAncestors());

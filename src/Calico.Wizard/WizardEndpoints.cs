@@ -3,6 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Features.Clusters;
+using Calico.Wizard.Features.Operations;
 using Calico.Wizard.Features.Shared;
 using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Provisioning.Store;
@@ -46,13 +47,13 @@ public static class WizardEndpoints
         });
 
         // The same hand-off as the wizard's "Create cluster": every rule is checked here, whatever the caller sent.
-        api.MapPost("/clusters", async (ClusterDraft draft, ClusterSubmission submission, CancellationToken ct) =>
+        api.MapPost("/clusters", async (ClusterDraft draft, ClusterSubmission submission, HttpContext http, CancellationToken ct) =>
         {
-            var result = await submission.SubmitAsync(draft, ct);
+            var result = await submission.SubmitAsync(draft, OperatorIdentity.Name(http.User), ct);
             return result.ClusterId is { } id
                 ? Results.Created($"/clusters/{id}", new { clusterId = id })
                 : Results.UnprocessableEntity(Problems(result.Check));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireAuthorization(Operators.Policy);
     }
 
     private static object Problems(DraftCheck check) => new

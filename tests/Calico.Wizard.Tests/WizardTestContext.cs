@@ -30,9 +30,16 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
         // Pooling off: no pooled connection keeps the file open once the test is over.
         Services.AddProvisioning($"Data Source={dbPath};Pooling=False");
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // A signed-in operator: the pages ask who acts (audit) and whether they may provision.
+        Operator = AddAuthorization();
+        Operator.SetAuthorized("ops@example.com");
+        Operator.SetPolicies(Calico.Wizard.Features.Operations.Operators.Policy);
+        Services.AddScoped<Calico.Wizard.Features.Operations.OperatorIdentity>();
         // Saves and checks are async: on a busy two-core machine 1 s (bUnit's default) is not always enough.
         DefaultWaitTimeout = TimeSpan.FromSeconds(10);
     }
+
+    protected Bunit.TestDoubles.BunitAuthorizationContext Operator { get; }
 
     protected ClusterRules Rules => Services.GetRequiredService<ClusterRules>();
 

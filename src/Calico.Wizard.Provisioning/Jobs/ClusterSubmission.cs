@@ -27,7 +27,9 @@ public sealed class ClusterSubmission(
 {
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
-    public async Task<SubmitResult> SubmitAsync(ClusterDraft draft, CancellationToken ct = default)
+    public Task<SubmitResult> SubmitAsync(ClusterDraft draft, CancellationToken ct = default) => SubmitAsync(draft, Actor.Anonymous, ct);
+
+    public async Task<SubmitResult> SubmitAsync(ClusterDraft draft, string actor, CancellationToken ct = default)
     {
         await OneAtATime.WaitAsync(ct);
         try
@@ -75,6 +77,7 @@ public sealed class ClusterSubmission(
                 db.Clusters.Add(cluster);
                 db.Jobs.Add(job);
                 db.JobLog.Add(new JobLogLine { JobId = job.Id, At = now, Message = $"Submitted {spec.Name} for target {job.Target}" });
+                db.Audit.Add(new AuditEntry { At = now, Actor = actor, Action = AuditAction.Submitted, DraftId = draft.Id, ClusterId = cluster.Id, JobId = job.Id, Detail = $"target {job.Target}" });
                 var draftRow = await db.Drafts.SingleOrDefaultAsync(d => d.Id == draft.Id, ct);
                 if (draftRow is null)
                     db.Drafts.Add(new DraftRecord { Id = draft.Id, Json = DraftStore.Serialize(draft), Step = (int)WizardStep.Review, UpdatedAt = now, ClusterId = cluster.Id });

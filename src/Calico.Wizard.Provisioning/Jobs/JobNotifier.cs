@@ -17,5 +17,19 @@ public sealed class JobQueue
 
     public void Enqueue(Guid jobId) => channel.Writer.TryWrite(jobId);
 
-    public IAsyncEnumerable<Guid> ReadAllAsync(CancellationToken ct) => channel.Reader.ReadAllAsync(ct);
+    /// <summary>The next job queued here, or null when none arrives within <paramref name="wait"/>.</summary>
+    public async Task<Guid?> NextAsync(TimeSpan wait, CancellationToken ct)
+    {
+        if (channel.Reader.TryRead(out var id)) return id;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(wait);
+        try
+        {
+            return await channel.Reader.WaitToReadAsync(timeout.Token) && channel.Reader.TryRead(out id) ? id : null;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
 }

@@ -48,6 +48,11 @@ public sealed class ProvisioningJob
     public DateTime CreatedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
+    /// <summary>The replica running the job, and until when: another takes it over once the lease expires.</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTime? LeaseExpiresAt { get; set; }
+    /// <summary>Cancel asked on a replica that is not running the job: the owner's heartbeat sees it.</summary>
+    public bool CancelRequested { get; set; }
     public List<JobStep> Steps { get; set; } = [];
     public List<JobLogLine> Log { get; set; } = [];
 }
@@ -69,4 +74,19 @@ public sealed class JobLogLine
     public Guid JobId { get; set; }
     public DateTime At { get; set; }
     public string Message { get; set; } = "";
+}
+
+public enum AuditAction { DraftCreated, Submitted, Retried, Cancelled, RunAgain }
+
+/// <summary>Who did what, and when: shown on the cluster page.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public string Actor { get; set; } = "";
+    public AuditAction Action { get; set; }
+    public Guid? DraftId { get; set; }
+    public Guid? ClusterId { get; set; }
+    public Guid? JobId { get; set; }
+    public string? Detail { get; set; }
 }

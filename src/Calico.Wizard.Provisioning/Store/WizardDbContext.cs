@@ -3,14 +3,20 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace Calico.Wizard.Provisioning.Store;
 
-public sealed class WizardDbContext(DbContextOptions<WizardDbContext> options) : DbContext(options)
+/// <summary>The store. SQLite (embedded default) uses this class and its migrations; PostgreSQL uses <see cref="PostgresWizardDbContext"/>.</summary>
+public class WizardDbContext : DbContext
 {
+    public WizardDbContext(DbContextOptions<WizardDbContext> options) : base(options) { }
+
+    protected WizardDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<DraftRecord> Drafts => Set<DraftRecord>();
     public DbSet<ClusterRecord> Clusters => Set<ClusterRecord>();
     public DbSet<ProvisioningJob> Jobs => Set<ProvisioningJob>();
     public DbSet<JobStep> JobSteps => Set<JobStep>();
     public DbSet<JobLogLine> JobLog => Set<JobLogLine>();
     public DbSet<AppliedObject> AppliedObjects => Set<AppliedObject>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -34,7 +40,8 @@ public sealed class WizardDbContext(DbContextOptions<WizardDbContext> options) :
         {
             e.HasKey(j => j.Id);
             e.HasIndex(j => j.ClusterId);
-            e.HasIndex(j => j.State);
+            e.HasIndex(j => new { j.State, j.LeaseExpiresAt });
+            e.Property(j => j.LeaseOwner).HasMaxLength(200);
             e.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
             e.HasMany(j => j.Steps).WithOne().HasForeignKey(s => s.JobId);
             e.HasMany(j => j.Log).WithOne().HasForeignKey(l => l.JobId);
@@ -45,6 +52,14 @@ public sealed class WizardDbContext(DbContextOptions<WizardDbContext> options) :
             e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
         });
         model.Entity<AppliedObject>(e => e.HasKey(a => new { a.ClusterId, a.Target, a.Key }));
+        model.Entity<AuditEntry>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => a.ClusterId);
+            e.HasIndex(a => a.DraftId);
+            e.Property(a => a.Action).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.Actor).HasMaxLength(200);
+        });
         model.Entity<JobLogLine>(e =>
         {
             e.HasKey(l => l.Id);
@@ -53,9 +68,30 @@ public sealed class WizardDbContext(DbContextOptions<WizardDbContext> options) :
     }
 }
 
-/// <summary>Lets `dotnet ef migrations add` build the model without starting the web host.</summary>
+/// <summary>The same model on PostgreSQL, with its own migrations (Store/PostgresMigrations).</summary>
+public sealed class PostgresWizardDbContext(DbContextOptions<PostgresWizardDbContext> options) : WizardDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+        // The overlap index compares hex keys as text: byte order, whatever the database's locale.
+        model.Entity<ClusterRecord>(e =>
+        {
+            foreach (var key in new[] { nameof(ClusterRecord.ContainersFirst), nameof(ClusterRecord.ContainersLast), nameof(ClusterRecord.ServicesFirst), nameof(ClusterRecord.ServicesLast) })
+                e.Property(key).UseCollation("C");
+        });
+    }
+}
+
+/// <summary>Lets `dotnet ef migrations add` build the models without starting the web host.</summary>
 public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<WizardDbContext>
 {
     public WizardDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<WizardDbContext>().UseSqlite("Data Source=design.db").Options);
+}
+
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresWizardDbContext>
+{
+    public PostgresWizardDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresWizardDbContext>().UseNpgsql("Host=127.0.0.1;Database=design").Options);
 }

@@ -39,6 +39,46 @@ namespace Calico.Wizard.Provisioning.Store.Migrations
                     b.ToTable("AppliedObjects");
                 });
 
+            modelBuilder.Entity("Calico.Wizard.Provisioning.Store.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClusterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DraftId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClusterId");
+
+                    b.HasIndex("DraftId");
+
+                    b.ToTable("Audit");
+                });
+
             modelBuilder.Entity("Calico.Wizard.Provisioning.Store.ClusterRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -207,6 +247,9 @@ namespace Calico.Wizard.Provisioning.Store.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("ClusterId")
                         .HasColumnType("TEXT");
 
@@ -217,6 +260,13 @@ namespace Calico.Wizard.Provisioning.Store.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ManifestYaml")
@@ -238,7 +288,7 @@ namespace Calico.Wizard.Provisioning.Store.Migrations
 
                     b.HasIndex("ClusterId");
 
-                    b.HasIndex("State");
+                    b.HasIndex("State", "LeaseExpiresAt");
 
                     b.ToTable("Jobs");
                 });

@@ -230,12 +230,18 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
             {
                 var events = client.CustomObjects.WatchListClusterCustomObjectAsync(group, version, plural,
                     fieldSelector: $"metadata.name={name}", timeoutSeconds: (int)Math.Clamp(timeout.TotalSeconds, 1, 300), cancellationToken: deadline.Token);
-                await foreach (var (type, item) in events)
+                try
                 {
-                    var o = item as JsonElement? ?? JsonSerializer.SerializeToElement(item);
-                    if (type is WatchEventType.Added or WatchEventType.Modified && ready(o) is { } done) return done;
+                    await foreach (var (type, item) in events)
+                    {
+                        var o = item as JsonElement? ?? JsonSerializer.SerializeToElement(item);
+                        if (type is WatchEventType.Added or WatchEventType.Modified && ready(o) is { } done) return done;
+                    }
                 }
-                await Task.Delay(RewatchDelay, deadline.Token);
+                catch (HttpRequestException e) when (IsEmptyWatch(e))
+                {
+                    // the server ended a watch that had nothing to report (the object does not exist yet)
+                }
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -255,12 +261,18 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
             {
                 var events = client.AppsV1.WatchListNamespacedDaemonSetAsync(ManifestRenderer.FlannelNamespace,
                     fieldSelector: $"metadata.name={daemonSet}", cancellationToken: deadline.Token);
-                await foreach (var (type, ds) in events)
+                try
                 {
-                    if (type is WatchEventType.Added or WatchEventType.Modified && ds.Status is { DesiredNumberScheduled: > 0 } s && s.NumberReady == s.DesiredNumberScheduled)
-                        return $"DaemonSet {ManifestRenderer.FlannelNamespace}/{daemonSet}: {s.NumberReady}/{s.DesiredNumberScheduled} ready";
+                    await foreach (var (type, ds) in events)
+                    {
+                        if (type is WatchEventType.Added or WatchEventType.Modified && ds.Status is { DesiredNumberScheduled: > 0 } s && s.NumberReady == s.DesiredNumberScheduled)
+                            return $"DaemonSet {ManifestRenderer.FlannelNamespace}/{daemonSet}: {s.NumberReady}/{s.DesiredNumberScheduled} ready";
+                    }
                 }
-                await Task.Delay(RewatchDelay, deadline.Token);
+                catch (HttpRequestException e) when (IsEmptyWatch(e))
+                {
+                    // the server ended a watch that had nothing to report (the DaemonSet does not exist yet)
+                }
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -268,6 +280,9 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
             throw new ProvisioningException($"Flannel was not ready within {options.ReadinessTimeout}: look at `kubectl -n kube-flannel get ds {daemonSet}` and its pods, then retry.");
         }
     }
+
+    /// <summary>The client throws this when a watch response ends before its first event: for a watch, just its end.</summary>
+    private static bool IsEmptyWatch(HttpRequestException e) => e.InnerException is EndOfStreamException;
 
     private static string? Condition(JsonElement o, string type) => FindCondition(o, type)?.GetProperty("status").GetString();
 

@@ -1,0 +1,48 @@
+using Bunit;
+using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Provisioning.Store;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Calico.Wizard.Tests.WizardDom;
+
+namespace Calico.Wizard.Tests;
+
+public sealed class OperatorTests : WizardTestContext
+{
+    [Fact]
+    public async Task Submit_IsRefused_ForASignedInUserWithoutTheOperatorRole()
+    {
+        Operator.SetPolicies(); // signed in, but not an operator
+        var cut = await RenderWizardAsync(ValidDraft(), WizardStep.Review);
+
+        await cut.InvokeAsync(() => cut.ByTestId("submit").Click());
+
+        cut.WaitForAssertion(() => Assert.Contains("Only operators may create clusters", cut.ByTestId("submit-errors").TextContent));
+        await using var db = await Services.GetRequiredService<IDbContextFactory<WizardDbContext>>().CreateDbContextAsync();
+        Assert.Equal(0, await db.Clusters.CountAsync());
+    }
+
+    [Fact]
+    public async Task Submit_ByAnOperator_IsRecordedInTheAuditTrailUnderTheirName()
+    {
+        var cut = await RenderWizardAsync(ValidDraft(), WizardStep.Review);
+
+        await cut.InvokeAsync(() => cut.ByTestId("submit").Click());
+
+        await using var db = await Services.GetRequiredService<IDbContextFactory<WizardDbContext>>().CreateDbContextAsync();
+        var entry = await WaitForAsync<AuditEntry>(() => db.Audit.AsNoTracking().SingleOrDefaultAsync(a => a.Action == AuditAction.Submitted));
+        Assert.Equal("ops@example.com", entry.Actor);
+        Assert.NotNull(entry.ClusterId);
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> read) where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await read() is { } found) return found;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("the audit entry was not written");
+    }
+}
