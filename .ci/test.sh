@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 need=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium fonts-liberation)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need[*]} from Debian's packages…"
@@ -19,6 +20,17 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 status=0
+
+# A real PostgreSQL on 127.0.0.1 for the store tests (the second store provider) and the two-replica test.
+if [ -z "${CALICO_WIZARD_POSTGRES:-}" ] && [ "$(id -u)" = 0 ]; then
+  version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  pg_lsclusters -h 2>/dev/null | grep -q "^$version main" || pg_createcluster "$version" main >/dev/null
+  pg_ctlcluster "$version" main start 2>/dev/null || true
+  for _ in $(seq 1 30); do su postgres -c "pg_isready -q -h 127.0.0.1" && break; sleep 1; done
+  su postgres -c "psql -q -c \"DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='calico_ci') THEN CREATE ROLE calico_ci LOGIN CREATEDB PASSWORD 'calico_ci'; END IF; END\\\$\\\$;\"" \
+    && export CALICO_WIZARD_POSTGRES="Host=127.0.0.1;Port=5432;Username=calico_ci;Password=calico_ci;Database=postgres"
+fi
+[ -n "${CALICO_WIZARD_POSTGRES:-}" ] && echo "PostgreSQL: ready on 127.0.0.1" || echo "PostgreSQL: not available (its tests will say they were skipped and why)"
 
 echo "== docker-compose.yml syntax"
 if docker-compose -f docker-compose.yml config -q; then compose_ok=1; else compose_ok=0; status=1; fi

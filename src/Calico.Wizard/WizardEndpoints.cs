@@ -39,6 +39,21 @@ public static class WizardEndpoints
             return Results.Text(DraftFile.Write(saved.Draft), Yaml);
         });
 
+        api.MapGet("/clusters/{id:guid}", async (Guid id, IDbContextFactory<WizardDbContext> db, CancellationToken ct) =>
+            await ClusterView.LoadAsync(db, id, ct) is { } view
+                ? Results.Ok(new
+                {
+                    id = view.Cluster.Id,
+                    name = view.Cluster.Name,
+                    job = view.Job is not { } job ? null : new
+                    {
+                        id = job.Id, state = job.State.ToString(), target = job.Target, error = job.Error, leaseOwner = job.LeaseOwner,
+                        steps = job.Steps.OrderBy(s => s.Index).Select(s => new { name = s.Name, state = s.State.ToString(), message = s.Message }),
+                        log = job.Log.OrderBy(l => l.Id).Select(l => new { at = l.At, message = l.Message }),
+                    },
+                })
+                : Results.NotFound());
+
         api.MapGet("/clusters/{id:guid}/manifests.yaml", async (Guid id, IDbContextFactory<WizardDbContext> db, HttpContext http, CancellationToken ct) =>
         {
             if (await ClusterView.LoadAsync(db, id, ct) is not { Job.ManifestYaml: { } yaml } view) return Results.NotFound();

@@ -22,16 +22,25 @@ public sealed class ProvisioningFixture : IAsyncDisposable
     private readonly List<IHostedService> startedServices = [];
     private readonly Action<IServiceCollection>? configure;
 
-    private ProvisioningFixture(Action<IServiceCollection>? configure)
+    private ProvisioningFixture(Action<IServiceCollection>? configure, StoreProvider provider)
     {
         this.configure = configure;
+        Provider = provider;
         DatabasePath = Path.Combine(Path.GetTempPath(), $"calico-wizard-provisioning-tests-{Guid.NewGuid():N}.db");
+        PostgresDatabase = $"calico_test_{Guid.NewGuid():N}";
         Services = BuildServices();
     }
 
+    public StoreProvider Provider { get; }
+
     public string DatabasePath { get; }
 
-    public string ConnectionString => $"Data Source={DatabasePath}";
+    /// <summary>On PostgreSQL each fixture has a database of its own, dropped afterwards.</summary>
+    public string PostgresDatabase { get; }
+
+    public string ConnectionString => Provider == StoreProvider.PostgreSQL
+        ? new Npgsql.NpgsqlConnectionStringBuilder(PostgresTests.ConnectionString) { Database = PostgresDatabase }.ConnectionString
+        : $"Data Source={DatabasePath}";
 
     /// <summary>The first "process" on the database; its worker is not running until <see cref="StartWorkerAsync"/>.</summary>
     public ServiceProvider Services { get; }
@@ -42,9 +51,9 @@ public sealed class ProvisioningFixture : IAsyncDisposable
     public IClusterRegistry Registry => Services.GetRequiredService<IClusterRegistry>();
 
     /// <param name="configure">Extra registrations (test targets, options), applied to every container built on this database.</param>
-    public static async Task<ProvisioningFixture> CreateAsync(Action<IServiceCollection>? configure = null)
+    public static async Task<ProvisioningFixture> CreateAsync(Action<IServiceCollection>? configure = null, StoreProvider provider = StoreProvider.Sqlite)
     {
-        var fixture = new ProvisioningFixture(configure);
+        var fixture = new ProvisioningFixture(configure, provider);
         await using var db = await fixture.NewDbContextAsync();
         await db.Database.MigrateAsync();
         return fixture;
@@ -53,7 +62,7 @@ public sealed class ProvisioningFixture : IAsyncDisposable
     private ServiceProvider BuildServices()
     {
         var services = new ServiceCollection();
-        services.AddProvisioning(ConnectionString);
+        services.AddProvisioning(new StoreOptions { Provider = Provider, ConnectionString = ConnectionString });
         services.AddSingleton(ProviderMatrix.Seed);
         services.AddSingleton<ClusterRules>();
         services.AddLogging();
@@ -151,6 +160,15 @@ public sealed class ProvisioningFixture : IAsyncDisposable
             await startedServices[i].StopAsync(stopping.Token);
         }
         foreach (var provider in providers) await provider.DisposeAsync();
+        if (Provider == StoreProvider.PostgreSQL)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var admin = new Npgsql.NpgsqlConnection(PostgresTests.ConnectionString);
+            await admin.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{PostgresDatabase}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+            return;
+        }
         using (var connection = new SqliteConnection(ConnectionString)) SqliteConnection.ClearPool(connection);
         foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) File.Delete(DatabasePath + suffix);
     }

@@ -242,6 +242,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
                 {
                     // the server ended a watch that had nothing to report (the object does not exist yet)
                 }
+                await Task.Delay(RewatchDelay, deadline.Token);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -273,6 +274,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
                 {
                     // the server ended a watch that had nothing to report (the DaemonSet does not exist yet)
                 }
+                await Task.Delay(RewatchDelay, deadline.Token);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

@@ -1,0 +1,529 @@
+using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Playwright;
+
+namespace Calico.Wizard.Benchmarks.Browser;
+
+/// <summary>
+/// The wizard's browser figures (docs/performance.md), measured with Playwright in Debian's Chromium against the
+/// app published in Release and started on a free 127.0.0.1 port with its own SQLite file. Every phase gets a
+/// freshly started app; every loop is bounded in count and time. No traffic goes anywhere but 127.0.0.1.
+///
+///   dotnet run -c Release --project tests/Calico.Wizard.Benchmarks/Browser [-- options]
+///
+/// Options (defaults in brackets):
+///   --only firstload,keystroke,memory,concurrent   phases to run [all]
+///   --no-publish            reuse artifacts/perf/publish instead of publishing again
+///   --keystrokes N          measured keystrokes in the keystroke phase [200] (plus --warmup [20])
+///   --tabs N                idle wizard tabs in the memory phase [100]
+///   --sessions N            concurrent wizard sessions [200], --per-session N keystrokes each [20],
+///   --think MIN-MAX         pause between one session's keystrokes, ms [250-750]
+///   --gc server|workstation the app's GC (Web SDK default: server) [server]
+///   --out FILE              results as JSON [artifacts/perf/browser-results.json]
+/// </summary>
+public static class Program
+{
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    public static async Task<int> Main(string[] args)
+    {
+        var o = Options.Parse(args);
+        var root = FindRoot();
+        var publish = Path.Combine(root, "artifacts", "perf", "publish");
+        if (!o.NoPublish) Publish(root, publish);
+        var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+        if (!File.Exists(chromium)) { Console.Error.WriteLine($"Chromium not found at {chromium} (apt-get install chromium, or set CHROMIUM_PATH)"); return 1; }
+
+        var results = new Dictionary<string, object>
+        {
+            ["date"] = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+            ["machine"] = Machine(),
+            ["gc"] = o.Gc,
+            ["app"] = "published Release (dotnet publish -c Release), ASPNETCORE_ENVIRONMENT=Production",
+        };
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Args = ChromiumArgs, Headless = true });
+        results["browser"] = browser.Version;
+        Console.WriteLine($"Chromium {browser.Version}; app GC: {o.Gc}");
+
+        if (o.Runs("firstload")) results["firstLoad"] = await Phase(publish, o, app => FirstLoadAsync(browser, app));
+        if (o.Runs("keystroke")) results["keystroke"] = await Phase(publish, o, app => KeystrokeAsync(browser, app, o));
+        if (o.Runs("memory")) results["memory"] = await Phase(publish, o, app => MemoryAsync(browser, app, o));
+        if (o.Runs("concurrent")) results["concurrent"] = await Phase(publish, o, app => ConcurrentAsync(browser, app, o));
+
+        var outFile = o.Out ?? Path.Combine(root, "artifacts", "perf", "browser-results.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
+        await File.WriteAllTextAsync(outFile, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"results: {outFile}");
+        return 0;
+    }
+
+    private static async Task<object> Phase(string publish, Options o, Func<App, Task<object>> run)
+    {
+        await using var app = await App.StartAsync(publish, o.Gc);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(15)); // no phase runs longer
+        var task = run(app);
+        if (await Task.WhenAny(task, Task.Delay(Timeout.Infinite, deadline.Token)) != task)
+            throw new TimeoutException("a phase ran longer than 15 minutes");
+        return await task;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // First load: every byte Chromium receives (HTTP responses, headers included, as CDP's encodedDataLength), from
+    // navigating to / until the wizard is interactive, with a fresh cache. WebSocket (circuit) frames are counted apart.
+
+    private static async Task<object> FirstLoadAsync(IBrowser browser, App app)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var cdp = await context.NewCDPSessionAsync(page);
+        var requests = new Dictionary<string, Resource>();
+        long wsReceived = 0, wsSent = 0;
+        string? acceptEncoding = null;
+        Resource Get(JsonElement e) { var id = e.GetProperty("requestId").GetString()!; return requests.TryGetValue(id, out var r) ? r : requests[id] = new Resource(); }
+        cdp.Event("Network.requestWillBeSent").OnEvent += (_, e) => { if (e is { } v) Get(v).Url = v.GetProperty("request").GetProperty("url").GetString()!; };
+        cdp.Event("Network.requestWillBeSentExtraInfo").OnEvent += (_, e) =>
+        {
+            if (e is { } v && acceptEncoding is null && v.GetProperty("headers").EnumerateObject().FirstOrDefault(h => h.Name.Equals("accept-encoding", StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: JsonValueKind.String } h)
+                acceptEncoding = h.Value.GetString();
+        };
+        cdp.Event("Network.responseReceived").OnEvent += (_, e) =>
+        {
+            if (e is not { } v) return;
+            var r = Get(v);
+            var response = v.GetProperty("response");
+            r.Status = response.GetProperty("status").GetInt32();
+            r.Encoding = response.GetProperty("headers").EnumerateObject().FirstOrDefault(h => h.Name.Equals("content-encoding", StringComparison.OrdinalIgnoreCase)).Value.ToString();
+        };
+        cdp.Event("Network.dataReceived").OnEvent += (_, e) => { if (e is { } v) Get(v).Decoded += v.GetProperty("dataLength").GetInt64(); };
+        cdp.Event("Network.loadingFinished").OnEvent += (_, e) => { if (e is { } v) Get(v).Transferred = v.GetProperty("encodedDataLength").GetInt64(); };
+        cdp.Event("Network.webSocketFrameReceived").OnEvent += (_, e) => { if (e is { } v) Interlocked.Add(ref wsReceived, FrameBytes(v)); };
+        cdp.Event("Network.webSocketFrameSent").OnEvent += (_, e) => { if (e is { } v) Interlocked.Add(ref wsSent, FrameBytes(v)); };
+        await cdp.SendAsync("Network.enable");
+
+        await page.GotoAsync(app.Url.ToString());
+        await WaitInteractiveAsync(page);
+        await page.WaitForTimeoutAsync(2000); // late requests (favicon, …)
+
+        var finished = requests.Values.Where(r => r.Transferred > 0).OrderByDescending(r => r.Transferred).ToList();
+        var total = finished.Sum(r => r.Transferred);
+        Console.WriteLine();
+        Console.WriteLine($"== first load: {finished.Count} HTTP responses, {Kb(total)} transferred (compressed, headers included); Accept-Encoding: {acceptEncoding}");
+        Console.WriteLine("| resource | status | content-encoding | transferred | decoded body |");
+        Console.WriteLine("|---|---|---|---:|---:|");
+        foreach (var r in finished)
+            Console.WriteLine($"| {ShortUrl(r.Url, app.Url)} | {r.Status} | {(string.IsNullOrEmpty(r.Encoding) ? "none" : r.Encoding)} | {Kb(r.Transferred)} | {Kb(r.Decoded)} |");
+        Console.WriteLine($"| **total HTTP** | | | **{Kb(total)}** | {Kb(finished.Sum(r => r.Decoded))} |");
+        Console.WriteLine($"circuit (WebSocket payloads) until interactive + 2 s: received {Kb(wsReceived)}, sent {Kb(wsSent)}");
+        return new
+        {
+            acceptEncoding,
+            httpTransferredBytes = total,
+            httpDecodedBytes = finished.Sum(r => r.Decoded),
+            webSocketReceivedBytes = wsReceived,
+            webSocketSentBytes = wsSent,
+            resources = finished.Select(r => new { url = ShortUrl(r.Url, app.Url), r.Status, encoding = r.Encoding, transferred = r.Transferred, decoded = r.Decoded }),
+        };
+    }
+
+    private sealed class Resource
+    {
+        public string Url = "";
+        public int Status;
+        public string? Encoding;
+        public long Transferred, Decoded;
+    }
+
+    private static long FrameBytes(JsonElement v)
+    {
+        var response = v.GetProperty("response");
+        var payload = response.GetProperty("payloadData").GetString() ?? "";
+        return response.GetProperty("opcode").GetDouble() == 2 ? payload.Length * 3 / 4 : Encoding.UTF8.GetByteCount(payload); // binary frames come base64-encoded
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Keystroke → message: real key presses (Playwright's keyboard, through CDP) into the Containers CIDR field,
+    // toggling it invalid ("…/169") and valid (Backspace). In the page, a capturing keydown listener stamps
+    // performance.now(); a MutationObserver stamps the moment [data-testid=containers-cidr-error] appears or
+    // disappears. One keystroke at a time, then a pause, as a person types.
+
+    private const string ErrorSelector = "[data-testid=\"containers-cidr-error\"]";
+
+    private const string KeystrokeProbe = """
+        () => {
+          const sel = '[data-testid="containers-cidr-error"]';
+          const p = window.__perf = { t0: 0, shown: !!document.querySelector(sel), samples: [] };
+          window.addEventListener('keydown', () => { p.t0 = performance.now(); }, true);
+          new MutationObserver(() => {
+            const shown = !!document.querySelector(sel);
+            if (shown !== p.shown) { p.shown = shown; p.samples.push({ ms: performance.now() - p.t0, shown }); }
+          }).observe(document.body, { childList: true, subtree: true });
+        }
+        """;
+
+    private static async Task<object> KeystrokeAsync(IBrowser browser, App app, Options o)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await OpenNetworkStepAsync(page, app, "perf-keys", "rack-keys");
+        await page.EvaluateAsync(KeystrokeProbe);
+        var input = page.Locator("#containers-cidr");
+        await input.ClickAsync();
+        await page.Keyboard.PressAsync("End");
+        var total = o.Warmup + o.Keystrokes;
+        for (var i = 0; i < total; i++)
+        {
+            await page.Keyboard.PressAsync(i % 2 == 0 ? "9" : "Backspace");
+            await page.WaitForFunctionAsync($"window.__perf.samples.length >= {i + 1}", null, new() { Timeout = 10_000 });
+            await page.WaitForTimeoutAsync(o.KeyPauseMs);
+        }
+        var samples = await page.EvaluateAsync<Sample[]>("window.__perf.samples");
+        if (samples.Where((s, i) => s.Shown != (i % 2 == 0)).Any()) throw new InvalidOperationException("the message did not follow the keystrokes");
+        var ms = samples.Skip(o.Warmup).Select(s => s.Ms).ToArray();
+        var stats = Stats.Of(ms);
+        Console.WriteLine();
+        Console.WriteLine($"== keystroke → message (Containers CIDR, real key presses, {o.KeyPauseMs} ms between keys, {o.Warmup} warm-up keystrokes dropped)");
+        Console.WriteLine($"   {stats}");
+        return new { keystrokes = ms.Length, warmup = o.Warmup, pauseMs = o.KeyPauseMs, stats };
+    }
+
+    public sealed record Sample(double Ms, bool Shown);
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Memory per idle circuit: the app's resident set (VmRSS, Linux's working set) before and after opening N
+    // wizard tabs (/ → a new draft → /wizard/{id}, interactive, left open). Before each reading: a full blocking GC
+    // induced over the runtime's diagnostics IPC (an EventPipe session with the GCHeapCollect keyword, as
+    // dotnet-gcdump does; no debugger, no endpoint in the app), then a settle, then the median of 5 readings 1 s apart.
+
+    private static async Task<object> MemoryAsync(IBrowser browser, App app, Options o)
+    {
+        var contexts = new List<IBrowserContext>();
+        for (var c = 0; c < 4; c++) contexts.Add(await browser.NewContextAsync());
+        // Warm-up: one tab through every step once, so JIT, caches and pools are in the baseline; it stays open.
+        var warm = await contexts[0].NewPageAsync();
+        await OpenNetworkStepAsync(warm, app, "perf-warm", "rack-warm");
+        await warm.Locator("#containers-cidr").FillAsync("10.20.0.1/16");
+        await warm.Locator(ErrorSelector).WaitForAsync();
+        await warm.GotoAsync(app.Url.ToString());
+        await WaitInteractiveAsync(warm);
+
+        var before = await SettledRssAsync(app, induceGc: true);
+        var beforeNoGc = await SettledRssAsync(app, induceGc: false);
+        var pages = new List<IPage>();
+        using var gate = new SemaphoreSlim(4);
+        await Task.WhenAll(Enumerable.Range(0, o.Tabs).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var page = await contexts[i % contexts.Count].NewPageAsync();
+                await page.GotoAsync(app.Url.ToString());
+                await WaitInteractiveAsync(page);
+                lock (pages) pages.Add(page);
+            }
+            finally { gate.Release(); }
+        }));
+        var afterNoGc = await SettledRssAsync(app, induceGc: false);
+        var after = await SettledRssAsync(app, induceGc: true);
+        var perCircuit = (after - before) / (double)o.Tabs;
+        var perCircuitNoGc = (afterNoGc - beforeNoGc) / (double)o.Tabs;
+        Console.WriteLine();
+        Console.WriteLine($"== memory per idle wizard circuit ({pages.Count} tabs open, app GC {o.Gc})");
+        Console.WriteLine($"   after induced full GC: RSS {Mb(before)} → {Mb(after)}: {Kb((long)perCircuit)} per circuit");
+        Console.WriteLine($"   settled, no induced GC: RSS {Mb(beforeNoGc)} → {Mb(afterNoGc)}: {Kb((long)perCircuitNoGc)} per circuit");
+        foreach (var c in contexts) await c.DisposeAsync();
+        return new { tabs = pages.Count, gc = o.Gc, rssBefore = before, rssAfter = after, bytesPerCircuit = perCircuit, rssBeforeNoGc = beforeNoGc, rssAfterNoGc = afterNoGc, bytesPerCircuitNoGc = perCircuitNoGc };
+    }
+
+    private static async Task<long> SettledRssAsync(App app, bool induceGc)
+    {
+        if (induceGc) await InduceGcAsync(app.Pid);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var readings = new List<long>();
+        for (var i = 0; i < 5; i++) { readings.Add(Rss(app.Pid)); await Task.Delay(1000); }
+        return readings.Order().ElementAt(2);
+    }
+
+    private static async Task InduceGcAsync(int pid)
+    {
+        const long GC = 0x1, GCHeapCollect = 0x800000;
+        var client = new DiagnosticsClient(pid);
+        using var session = client.StartEventPipeSession([new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, GC | GCHeapCollect)], requestRundown: false);
+        var drain = session.EventStream.CopyToAsync(Stream.Null);
+        await Task.Delay(3000);
+        session.Stop();
+        await drain;
+    }
+
+    private static long Rss(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        throw new InvalidOperationException("no VmRSS");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // 200 concurrent sessions: N wizard tabs on the Network step (spread over 4 browser contexts), all typing at
+    // once. Each tab runs its own loop in the page — set the Containers CIDR input's value, dispatch an input event
+    // (what Blazor listens to), wait (MutationObserver) for the message to appear / disappear, record the time,
+    // pause a random think time — so the Playwright driver is not the bottleneck. Bounded: per-session keystrokes,
+    // a 10 s timeout per keystroke (counted, not hidden).
+
+    private const string SessionLoop = """
+        async ({ n, thinkMin, thinkMax, timeoutMs }) => {
+          const input = document.getElementById('containers-cidr');
+          const sel = '[data-testid="containers-cidr-error"]';
+          const valid = input.value, invalid = valid + '9';
+          const sleep = ms => new Promise(r => setTimeout(r, ms));
+          const results = []; let timeouts = 0;
+          const started = performance.now();
+          await sleep(Math.random() * thinkMax);
+          for (let i = 0; i < n; i++) {
+            const wantShown = i % 2 === 0;
+            const t0 = performance.now();
+            const done = new Promise(resolve => {
+              const mo = new MutationObserver(() => {
+                if (!!document.querySelector(sel) === wantShown) { mo.disconnect(); clearTimeout(timer); resolve(performance.now() - t0); }
+              });
+              mo.observe(document.body, { childList: true, subtree: true });
+              const timer = setTimeout(() => { mo.disconnect(); resolve(null); }, timeoutMs);
+            });
+            input.value = wantShown ? invalid : valid;
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            const ms = await done;
+            if (ms === null) timeouts++; else results.push(ms);
+            await sleep(thinkMin + Math.random() * (thinkMax - thinkMin));
+          }
+          return { results, timeouts, elapsedMs: performance.now() - started, visibility: document.visibilityState };
+        }
+        """;
+
+    private static async Task<object> ConcurrentAsync(IBrowser browser, App app, Options o)
+    {
+        var contexts = new List<IBrowserContext>();
+        for (var c = 0; c < 4; c++) contexts.Add(await browser.NewContextAsync());
+        var pages = new IPage[o.Sessions];
+        using var gate = new SemaphoreSlim(4);
+        var opening = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, o.Sessions).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var page = await contexts[i % contexts.Count].NewPageAsync();
+                await OpenNetworkStepAsync(page, app, $"perf-{i:D3}", "rack-load");
+                pages[i] = page;
+            }
+            finally { gate.Release(); }
+        }));
+        Console.WriteLine();
+        Console.WriteLine($"== {o.Sessions} concurrent sessions opened on the Network step in {opening.Elapsed.TotalSeconds:F0} s; typing {o.PerSession} keystrokes each, think {o.ThinkMin}–{o.ThinkMax} ms");
+        var clock = Stopwatch.StartNew();
+        var runs = await Task.WhenAll(pages.Select(p => p.EvaluateAsync<SessionRun>(SessionLoop, new { n = o.PerSession, thinkMin = o.ThinkMin, thinkMax = o.ThinkMax, timeoutMs = 10_000 })));
+        clock.Stop();
+        var ms = runs.SelectMany(r => r.Results).ToArray();
+        var timeouts = runs.Sum(r => r.Timeouts);
+        var stats = Stats.Of(ms);
+        var rate = (ms.Length + timeouts) / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"   {stats}; timeouts {timeouts}; {rate:F0} keystrokes/s over {clock.Elapsed.TotalSeconds:F0} s; page visibility: {string.Join(",", runs.Select(r => r.Visibility).Distinct())}");
+        foreach (var c in contexts) await c.DisposeAsync();
+        return new { sessions = o.Sessions, perSession = o.PerSession, thinkMs = new[] { o.ThinkMin, o.ThinkMax }, keystrokesPerSecond = rate, timeouts, stats };
+    }
+
+    public sealed record SessionRun(double[] Results, int Timeouts, double ElapsedMs, string Visibility);
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /// <summary>A new draft prefilled through the query (name, network), then Next: the Network step, interactive.</summary>
+    private static async Task OpenNetworkStepAsync(IPage page, App app, string name, string network)
+    {
+        await page.GotoAsync(new Uri(app.Url, $"?name={name}&l2Network={network}").ToString());
+        await WaitInteractiveAsync(page);
+        await page.GetByTestId("next").ClickAsync();
+        await page.GetByTestId("step-network").WaitForAsync(new() { Timeout = 30_000 });
+        await page.Locator("#containers-cidr").WaitForAsync();
+    }
+
+    private static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 60_000 });
+
+    private static void Publish(string root, string output)
+    {
+        Console.WriteLine($"dotnet publish src/Calico.Wizard -c Release -o {Path.GetRelativePath(root, output)}");
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root };
+        foreach (var a in new[] { "publish", "src/Calico.Wizard", "-c", "Release", "-o", output, "-nologo", "-v", "q", "-clp:ErrorsOnly" }) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException("dotnet publish failed");
+    }
+
+    private static string FindRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Calico.Wizard.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("run from the repository (Calico.Wizard.sln not found)");
+    }
+
+    private static object Machine() => new
+    {
+        nproc = Environment.ProcessorCount,
+        cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim(),
+        memTotal = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal", StringComparison.Ordinal)),
+        runtime = Environment.Version.ToString(),
+    };
+
+    private static string ShortUrl(string url, Uri app) => url.StartsWith(app.ToString(), StringComparison.Ordinal) ? "/" + url[app.ToString().Length..].Split('?')[0] : url;
+
+    private static string Kb(long bytes) => $"{bytes / 1024.0:F1} KB";
+
+    private static string Mb(long bytes) => $"{bytes / 1048576.0:F1} MB";
+}
+
+public sealed record Stats(int N, double P50, double P95, double P99, double Max, double Mean)
+{
+    public static Stats Of(IReadOnlyCollection<double> ms)
+    {
+        var sorted = ms.Order().ToArray();
+        if (sorted.Length == 0) return new Stats(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        double P(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)]; // nearest rank
+        return new Stats(sorted.Length, P(0.50), P(0.95), P(0.99), sorted[^1], sorted.Average());
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"n={N}: p50 {P50:F1} ms, p95 {P95:F1} ms, p99 {P99:F1} ms, max {Max:F1} ms, mean {Mean:F1} ms");
+}
+
+/// <summary>The published app on a free loopback port with its own SQLite file (as tests/Calico.Wizard.E2E/WizardApp.cs).</summary>
+public sealed class App : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly string database;
+    private readonly StringBuilder output = new();
+
+    public Uri Url { get; }
+    public int Pid => process.Id;
+
+    private App(Process process, Uri url, string database) => (this.process, Url, this.database) = (process, url, database);
+
+    public static async Task<App> StartAsync(string publish, string gc)
+    {
+        var port = FreePort();
+        var url = new Uri($"http://127.0.0.1:{port}/");
+        var database = Path.Combine(Path.GetTempPath(), $"calico-wizard-perf-{Guid.NewGuid():N}.db");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = publish, // the published appsettings.json and wwwroot/ are the content and web roots
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(publish, "Calico.Wizard.dll"));
+        info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        info.ArgumentList.Add($"--Storage:SqlitePath={database}");
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (gc == "workstation") info.Environment["DOTNET_gcServer"] = "0";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var app = new App(process, url, database);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (app.output) app.output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (app.output) app.output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the app exited with {process.ExitCode}:\n{app.output}");
+            try
+            {
+                using var response = await http.GetAsync("app.css");
+                if (response.IsSuccessStatusCode) return app;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        await app.DisposeAsync();
+        throw new TimeoutException($"the app did not answer on {url} within 60 s");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(database + suffix);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public sealed class Options
+{
+    public HashSet<string> Only { get; private set; } = [];
+    public bool NoPublish { get; private set; }
+    public int Keystrokes { get; private set; } = 200;
+    public int Warmup { get; private set; } = 20;
+    public int KeyPauseMs { get; private set; } = 100;
+    public int Tabs { get; private set; } = 100;
+    public int Sessions { get; private set; } = 200;
+    public int PerSession { get; private set; } = 20;
+    public int ThinkMin { get; private set; } = 250;
+    public int ThinkMax { get; private set; } = 750;
+    public string Gc { get; private set; } = "server";
+    public string? Out { get; private set; }
+
+    public bool Runs(string phase) => Only.Count == 0 || Only.Contains(phase);
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            switch (args[i])
+            {
+                case "--only": o.Only = [.. Next().Split(',')]; break;
+                case "--no-publish": o.NoPublish = true; break;
+                case "--keystrokes": o.Keystrokes = Int(); break;
+                case "--warmup": o.Warmup = Int(); break;
+                case "--key-pause": o.KeyPauseMs = Int(); break;
+                case "--tabs": o.Tabs = Int(); break;
+                case "--sessions": o.Sessions = Int(); break;
+                case "--per-session": o.PerSession = Int(); break;
+                case "--think":
+                    var t = Next().Split('-');
+                    (o.ThinkMin, o.ThinkMax) = (int.Parse(t[0], CultureInfo.InvariantCulture), int.Parse(t[1], CultureInfo.InvariantCulture));
+                    break;
+                case "--gc": o.Gc = Next() is "workstation" ? "workstation" : "server"; break;
+                case "--out": o.Out = Next(); break;
+                default: throw new ArgumentException($"unknown option {args[i]} (see the comment at the top of Program.cs)");
+            }
+        }
+        if (o.Keystrokes % 2 != 0 || o.Warmup % 2 != 0) throw new ArgumentException("--keystrokes and --warmup must be even (each pair shows then hides the message)");
+        o.Keystrokes = Math.Clamp(o.Keystrokes, 2, 10_000);
+        o.Tabs = Math.Clamp(o.Tabs, 1, 500);
+        o.Sessions = Math.Clamp(o.Sessions, 1, 500);
+        o.PerSession = Math.Clamp(o.PerSession, 1, 1_000);
+        return o;
+    }
+}

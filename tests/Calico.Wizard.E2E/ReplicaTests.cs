@@ -1,0 +1,121 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace Calico.Wizard.E2E;
+
+/// <summary>Two app processes on one PostgreSQL database: every job runs exactly once, and a killed replica's job is finished by the other.</summary>
+public sealed class ReplicaTests : IAsyncLifetime
+{
+    private const string Variable = "CALICO_WIZARD_POSTGRES";
+    private readonly string database = $"calico_e2e_{Guid.NewGuid():N}";
+    private readonly List<WizardApp> apps = [];
+
+    private string ConnectionString => new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(Variable)) { Database = database }.ConnectionString;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in apps) await app.DisposeAsync();
+        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } admin) return;
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    private async Task<WizardApp> StartReplicaAsync(TimeSpan stepDelay)
+    {
+        var app = await WizardApp.StartAsync(null,
+            "--Storage:Provider=PostgreSQL", $"--Storage:PostgreSQL={ConnectionString}",
+            $"--Provisioning:DryRunStepDelay={stepDelay:c}", "--Provisioning:LeaseDuration=00:00:03", "--Provisioning:PollInterval=00:00:00.200");
+        apps.Add(app);
+        return app;
+    }
+
+    private static async Task<Guid> SubmitAsync(WizardApp app, int i)
+    {
+        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+        var response = await http.PostAsJsonAsync("api/clusters", new
+        {
+            id = Guid.NewGuid(), name = $"replica-{i}-{Guid.NewGuid():N}"[..20], provider = "BareOS", machineKind = "Virtual",
+            l2Network = $"rack-r{i}", plannedNodes = "3", networkStack = "IPv4", containersCidr = "10.20.0.0/16", servicesCidr = "10.21.0.0/16",
+            backend = "Calico", ipInIpMode = "Always", natOutgoing = true, blockSize = "26", mtu = "1440", underlayMtu = "1500", interfaceDetection = "FirstFound",
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clusterId").GetGuid();
+    }
+
+    private static async Task<JsonElement> JobAsync(WizardApp app, Guid clusterId)
+    {
+        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+        return (await http.GetFromJsonAsync<JsonElement>($"api/clusters/{clusterId}")).GetProperty("job");
+    }
+
+    private static async Task<JsonElement> WaitForAsync(WizardApp app, Guid clusterId, Func<JsonElement, bool> until, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement job;
+        do
+        {
+            job = await JobAsync(app, clusterId);
+            if (until(job)) return job;
+            await Task.Delay(200);
+        } while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"job of {clusterId} is still {job}");
+    }
+
+    private static string[] Log(JsonElement job) => job.GetProperty("log").EnumerateArray().Select(l => l.GetProperty("message").GetString()!).ToArray();
+
+    [PostgresFact]
+    public async Task TwoReplicas_TwentySubmissions_EachJobRunsExactlyOnce()
+    {
+        var a = await StartReplicaAsync(TimeSpan.FromMilliseconds(150));
+        var b = await StartReplicaAsync(TimeSpan.FromMilliseconds(150));
+
+        var clusters = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => SubmitAsync(i % 2 == 0 ? a : b, i)));
+
+        var owners = new HashSet<string>();
+        foreach (var cluster in clusters)
+        {
+            var job = await WaitForAsync(a, cluster, j => j.GetProperty("state").GetString() is "Succeeded" or "Failed", TimeSpan.FromSeconds(90));
+            Assert.Equal("Succeeded", job.GetProperty("state").GetString());
+            var log = Log(job);
+            Assert.Single(log, l => l.StartsWith("Claimed by ", StringComparison.Ordinal));
+            for (var step = 1; step <= 3; step++) Assert.Single(log, l => l.StartsWith($"Step {step} of 3", StringComparison.Ordinal));
+            owners.Add(job.GetProperty("leaseOwner").GetString()!);
+        }
+        Assert.Equal(2, owners.Count); // both replicas did work
+    }
+
+    [PostgresFact]
+    public async Task KilledReplica_ItsJobIsFinishedByTheOther_WithoutRedoingFinishedSteps()
+    {
+        var a = await StartReplicaAsync(TimeSpan.FromSeconds(2));
+        var cluster = await SubmitAsync(a, 99);
+        var running = await WaitForAsync(a, cluster, j => Log(j).Any(l => l.StartsWith("Step 2 of 3", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        var firstOwner = running.GetProperty("leaseOwner").GetString();
+
+        var b = await StartReplicaAsync(TimeSpan.FromMilliseconds(100));
+        await a.KillAsync(); // a crash: no lease released
+
+        var job = await WaitForAsync(b, cluster, j => j.GetProperty("state").GetString() is "Succeeded" or "Failed", TimeSpan.FromSeconds(60));
+        Assert.Equal("Succeeded", job.GetProperty("state").GetString());
+        var log = Log(job);
+        Assert.Equal(2, log.Count(l => l.StartsWith("Claimed by ", StringComparison.Ordinal)));
+        Assert.NotEqual(firstOwner, job.GetProperty("leaseOwner").GetString());
+        Assert.Single(log, l => l.StartsWith("Step 1 of 3", StringComparison.Ordinal)); // finished before the crash: not run again
+    }
+}
+
+/// <summary>A fact that needs PostgreSQL, and says why it was skipped without one (.ci/test.sh provides it).</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CALICO_WIZARD_POSTGRES")))
+            Skip = "Set CALICO_WIZARD_POSTGRES to a PostgreSQL connection string (a role with CREATEDB on 127.0.0.1) to run this; bash .ci/test.sh starts a server and sets it.";
+    }
+}

@@ -1,0 +1,206 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Provisioning.Store;
+
+namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
+
+/// <summary>
+/// Each preflight check stops the job before anything is written, at its own step, with a message that says what
+/// to do. "Nothing written" is checked on the wire: the fake saw no PATCH (nor any other write).
+/// </summary>
+public sealed class KubernetesPreflightTests
+{
+    private const string ApiReachable = "Preflight: API server reachable";
+    private const string OperatorCrd = "Preflight: Tigera operator CRD present or manifest configured";
+    private const string NoOtherCni = "Preflight: no other CNI DaemonSet";
+    private const string NodesFit = "Preflight: nodes fit the block size";
+    private const string PodCidr = "Preflight: cluster pod CIDR contains the Containers CIDR";
+    private const string Permissions = "Preflight: permissions to apply";
+
+    /// <returns>The failed step's message.</returns>
+    private static string AssertFailedAt(ProvisioningJob job, string step, params string[] phrases)
+    {
+        Assert.Equal(JobState.Failed, job.State);
+        var index = job.Steps.FindIndex(s => s.Name == step);
+        Assert.True(index > 0, $"no step '{step}' in {string.Join(", ", job.Steps.Select(s => s.Name))}");
+        Assert.All(job.Steps.Take(index), s => Assert.Equal(StepState.Succeeded, s.State));
+        Assert.Equal(StepState.Failed, job.Steps[index].State);
+        Assert.All(job.Steps.Skip(index + 1), s => Assert.Equal(StepState.Pending, s.State));
+        var message = job.Steps[index].Message!;
+        Assert.Equal($"{step}: {message}", job.Error);
+        foreach (var phrase in phrases) Assert.Contains(phrase, message);
+        Assert.Contains(job.Log, l => l.Message == $"Finished: Failed — {job.Error}");
+        return message;
+    }
+
+    private static void AssertNothingWritten(KubeTestBed bed)
+    {
+        Assert.Empty(bed.Api.Writes);
+        Assert.Null(bed.Api.Get(FakeKubeApi.InstallationPath));
+    }
+
+    [Fact]
+    public async Task ApiServerUnreachable_ShouldFailTheReachabilityStep_SayingToCheckTheKubeconfig()
+    {
+        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { Server = FakeKubeApi.ClosedLoopbackServer(), RetryAttempts = 1 });
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        AssertFailedAt(job, ApiReachable, "The API server is not reachable", "could not reach the API server", "Check the target's kubeconfig, context and network path");
+        Assert.Empty(bed.Api.Requests);
+    }
+
+    [Fact]
+    public async Task KubeconfigWithoutTheConfiguredContext_ShouldFailTheFirstClusterStep_NamingTheContextButNotTheFileContents()
+    {
+        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { Context = "no-such-context" });
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        var message = AssertFailedAt(job, ApiReachable, $"could not be loaded", bed.KubeconfigPath, "has context 'no-such-context'");
+        Assert.DoesNotContain(bed.Api.Token, message);
+        Assert.Empty(bed.Api.Requests);
+    }
+
+    [Fact]
+    public async Task OperatorCrdMissing_AndNoOperatorManifest_ShouldFail_SayingToConfigureTheManifest()
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.OperatorInstalled = false);
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        AssertFailedAt(job, OperatorCrd, "CRD installations.operator.tigera.io missing", "set Provisioning:OperatorManifest", "or install the operator first");
+        var read = Assert.Single(bed.Api.Requests, r => r.Path == FakeKubeApi.TigeraCrdPath);
+        Assert.Equal(("GET", 404), (read.Method, read.Status));
+        AssertNothingWritten(bed);
+    }
+
+    [Theory]
+    [InlineData(NetworkBackend.Calico, "kube-flannel", "kube-flannel-ds", "flannel")]
+    [InlineData(NetworkBackend.Calico, "kube-system", "cilium", "cilium")]
+    [InlineData(NetworkBackend.Flannel, "calico-system", "calico-node", "calico-node")]
+    public async Task AnotherCniDaemonSet_ShouldFail_NamingItAndSayingToRemoveIt(NetworkBackend backend, string ns, string daemonSet, string rival)
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.AddDaemonSet(ns, daemonSet));
+
+        var job = await bed.RunAsync(backend == NetworkBackend.Calico ? KubeTestBed.CalicoDraft() : KubeTestBed.FlannelOnAzureDraft());
+
+        AssertFailedAt(job, NoOtherCni, $"DaemonSet {ns}/{daemonSet} ({rival})", "remove it first");
+        Assert.Contains(bed.Api.Requests, r => r is { Method: "GET", Path: "/apis/apps/v1/daemonsets", Status: 200 });
+        AssertNothingWritten(bed);
+    }
+
+    [Fact]
+    public async Task MoreNodesThanTheBlockSizeAllows_ShouldFail_SayingToChooseALargerBlockSizeOrCidr()
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api =>
+            api.SetNodes("10.20.0.0/26", "10.20.0.64/26", "10.20.0.128/26", "10.20.0.192/26", null));
+
+        // a /24 of /26 blocks: 4 nodes; the wizard planned 3, the cluster has 5
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft(d => d.ContainersCidr = "10.20.0.0/24"));
+
+        AssertFailedAt(job, NodesFit, "The cluster has 5 nodes but block size 26 in 10.20.0.0/24 allows 4", "choose a larger block size or Containers CIDR");
+        AssertNothingWritten(bed);
+    }
+
+    [Fact]
+    public async Task KubeadmPodSubnetNotContainingTheContainersCidr_ShouldFail_SayingWhichSubnetToStayIn()
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.SetKubeadmPodSubnet("10.244.0.0/16"));
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        AssertFailedAt(job, PodCidr, "kubeadm podSubnet 10.244.0.0/16", "does not contain the Containers CIDR 10.20.0.0/16", "Use a Containers CIDR inside it");
+        AssertNothingWritten(bed);
+    }
+
+    [Fact]
+    public async Task KubeadmPodSubnetContainingTheContainersCidr_ShouldPass_AlsoForFlannel()
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.SetKubeadmPodSubnet("10.0.0.0/8,fd00:10:20::/56"));
+
+        var job = await bed.RunAsync(KubeTestBed.FlannelOnAzureDraft());
+
+        Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
+        Assert.Equal("kubeadm podSubnet 10.0.0.0/8,fd00:10:20::/56 contains 10.20.0.0/16", job.Steps.Single(s => s.Name == PodCidr).Message);
+    }
+
+    [Fact]
+    public async Task NoKubeadmConfig_AndNodePodCidrsOutsideTheContainersCidr_ShouldFail()
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api =>
+        {
+            api.SetKubeadmPodSubnet(null);
+            api.SetNodes("10.244.0.0/24", "10.244.1.0/24");
+        });
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        AssertFailedAt(job, PodCidr, "Node pod CIDRs 10.244.0.0/24, 10.244.1.0/24 lie outside the Containers CIDR 10.20.0.0/16");
+        Assert.Single(bed.Api.Requests, r => r.Path == FakeKubeApi.KubeadmConfigPath && r.Status == 404);
+        AssertNothingWritten(bed);
+    }
+
+    [Theory]
+    [InlineData("patch", "installations", "may not patch installations.operator.tigera.io")]
+    [InlineData("watch", "tigerastatuses", "may not watch tigerastatuses.operator.tigera.io")]
+    public async Task ADeniedSelfSubjectAccessReview_ShouldFail_NamingWhatToGrant(string verb, string resource, string phrase)
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.Deny(verb, resource));
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        var message = AssertFailedAt(job, Permissions, phrase, "grant these");
+        Assert.DoesNotContain(verb == "patch" ? "watch" : "patch ", message);
+        // it asked the API server about exactly what it is going to do
+        var asked = bed.Api.Requests.Where(r => r.Path == FakeKubeApi.AccessReviewsPath)
+            .Select(r => JsonNode.Parse(r.Body)!["spec"]!["resourceAttributes"]!)
+            .Select(a => $"{a["verb"]} {a["group"]} {a["resource"]} {a["namespace"]}".TrimEnd());
+        Assert.Equal(["patch operator.tigera.io installations", "watch operator.tigera.io tigerastatuses"], asked.Order());
+        AssertNothingWritten(bed);
+    }
+
+    [Fact]
+    public async Task FlannelWithoutPermissionToPatchConfigMaps_ShouldFail_NamingTheNamespace()
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.Deny("patch", "configmaps"));
+
+        var job = await bed.RunAsync(KubeTestBed.FlannelOnAzureDraft());
+
+        AssertFailedAt(job, Permissions, "may not patch configmaps in kube-flannel");
+        AssertNothingWritten(bed);
+    }
+
+    [Fact(Skip = "BUG (reported, not fixed): the permissions preflight reviews only the rendered objects, not those of Provisioning:OperatorManifest, " +
+        "so an identity that may not patch CRDs (or ClusterRoles, Deployments...) passes the preflight and the job fails halfway through the " +
+        "manifest with the Namespace already applied.")]
+    public async Task OperatorManifestObjectsTheIdentityMayNotPatch_ShouldFailThePermissionsPreflight_BeforeAnythingIsApplied()
+    {
+        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { OperatorManifestYaml = KubernetesTargetTests.OperatorManifest }, api =>
+        {
+            api.OperatorInstalled = false;
+            api.Deny("patch", "customresourcedefinitions");
+        });
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        AssertFailedAt(job, Permissions, "may not patch customresourcedefinitions.apiextensions.k8s.io");
+        AssertNothingWritten(bed);
+    }
+
+    [Fact(Skip = "BUG (reported, not fixed): only the /version and CRD reads translate HTTP errors; a 403 on the DaemonSet list (or the node " +
+        "list, or a SelfSubjectAccessReview) fails with the client's \"Operation returned an invalid status code 'Forbidden', response body {...}\": " +
+        "nothing to act on, and the raw response body goes into the job's error and log.")]
+    public async Task AForbiddenPreflightRead_ShouldFailWithAnActionableMessage_WithoutTheRawResponse()
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.FailNext("GET", "/apis/apps/v1/daemonsets", 1, HttpStatusCode.Forbidden));
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        var message = AssertFailedAt(job, NoOtherCni, "403");
+        Assert.DoesNotContain("response body", message);
+        Assert.DoesNotContain("Operation returned an invalid status code", message);
+        AssertNothingWritten(bed);
+    }
+}
