@@ -6,6 +6,7 @@ public sealed class AppliedObject
     public Guid ClusterId { get; set; }
     public string Target { get; set; } = "";
     public string Key { get; set; } = "";
-    public string? ResourceVersion { get; set; }
+    /// <summary>When our field manager's fields last changed (or the resourceVersion, for servers without managedFields).</summary>
+    public string? Mark { get; set; }
     public DateTime AppliedAt { get; set; }
 }

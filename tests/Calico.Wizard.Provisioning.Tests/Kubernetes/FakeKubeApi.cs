@@ -174,7 +174,26 @@ public sealed class FakeKubeApi : IAsyncDisposable
     {
         var obj = Get(path) ?? throw new InvalidOperationException($"nothing stored at {path}");
         obj["status"] = status;
+        obj["metadata"]!["managedFields"] = ManagedFields(obj, "tigera-operator", "Update", "status", obj["apiVersion"]?.GetValue<string>() ?? "v1");
         Put(path, obj);
+    }
+
+    private int clock;
+
+    /// <summary>The object's managedFields with <paramref name="manager"/>'s entry (re)stamped; a distinct time per write, like seconds apart.</summary>
+    private JsonArray ManagedFields(JsonObject? existing, string manager, string operation, string? subresource, string apiVersion)
+    {
+        var entries = new JsonArray();
+        foreach (var e in existing?["metadata"]?["managedFields"]?.AsArray() ?? [])
+            if (e?["manager"]?.GetValue<string>() != manager || e?["subresource"]?.GetValue<string>() != subresource) entries.Add(e!.DeepClone());
+        var entry = new JsonObject
+        {
+            ["manager"] = manager, ["operation"] = operation, ["apiVersion"] = apiVersion, ["fieldsType"] = "FieldsV1",
+            ["time"] = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(Interlocked.Increment(ref clock)).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        };
+        if (subresource is not null) entry["subresource"] = subresource;
+        entries.Add(entry);
+        return entries;
     }
 
     public void Remove(string path)
@@ -518,6 +537,8 @@ public sealed class FakeKubeApi : IAsyncDisposable
                 metadata["uid"] = existing?.Object["metadata"]?["uid"]?.DeepClone() ?? Guid.NewGuid().ToString();
                 metadata["creationTimestamp"] = existing?.Object["metadata"]?["creationTimestamp"]?.DeepClone() ?? DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
                 if (existing?.Object["status"] is { } status) stored["status"] = status.DeepClone();
+                // as the API server does: the applier's entry gets a new time when its fields change; others' entries stay
+                metadata["managedFields"] = ManagedFields(existing?.Object, r.Q("fieldManager")!, "Apply", null, p.GroupVersion);
                 result = Store(p, stored, applied.DeepClone().AsObject(), created ? "ADDED" : "MODIFIED").DeepClone().AsObject();
             }
         }

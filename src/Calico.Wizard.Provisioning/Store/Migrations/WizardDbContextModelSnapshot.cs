@@ -31,7 +31,7 @@ namespace Calico.Wizard.Provisioning.Store.Migrations
                     b.Property<DateTime>("AppliedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ResourceVersion")
+                    b.Property<string>("Mark")
                         .HasColumnType("TEXT");
 
                     b.HasKey("ClusterId", "Target", "Key");

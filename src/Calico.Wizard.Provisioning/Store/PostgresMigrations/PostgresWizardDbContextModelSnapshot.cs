@@ -36,7 +36,7 @@ namespace Calico.Wizard.Provisioning.Store.PostgresMigrations
                     b.Property<DateTime>("AppliedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("ResourceVersion")
+                    b.Property<string>("Mark")
                         .HasColumnType("text");
 
                     b.HasKey("ClusterId", "Target", "Key");

@@ -49,8 +49,22 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
             ? new("Wait for TigeraStatus calico Available", (ctx, ct) => WaitForCalicoAsync(client.Value, ctx, ct))
             : new("Wait for the Flannel DaemonSet ready", (ctx, ct) => WaitForFlannelAsync(client.Value, ctx, ct)));
         steps.AddRange(objects.Where(o => o.Kind == PolicyText.Kind).Select(Apply)); // policies need a CNI that enforces them
-        return steps;
+        return steps.Select(Explained).ToList();
     }
+
+    /// <summary>Any API error a step meets becomes the server's own words and what to check — never the raw response.</summary>
+    private static PlannedStep Explained(PlannedStep step) => step with
+    {
+        Run = async (ctx, ct) =>
+        {
+            try { return await step.Run(ctx, ct); }
+            catch (HttpOperationException e)
+            {
+                throw new ProvisioningException($"{KubernetesConnection.Describe(e)}." +
+                    (e.Response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized ? " Check the permissions of the kubeconfig's identity." : ""));
+            }
+        },
+    };
 
     private static async Task<string> ApiReachableAsync(IKubernetes client, CancellationToken ct)
     {
@@ -150,12 +164,16 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
     private async Task<string> PermissionsAsync(IKubernetes client, IReadOnlyList<RenderedObject> objects, CancellationToken ct)
     {
         var needed = objects.Select(o => (verb: "patch", o.ApiVersion, o.Kind, o.Namespace)).ToList();
-        if (objects.Any(o => o.Kind == "Installation")) needed.Add(("watch", "operator.tigera.io/v1", "TigeraStatus", null));
+        if (objects.Any(o => o.Kind == "Installation"))
+        {
+            needed.AddRange((await OperatorManifestAsync(ct)).Select(o => (verb: "patch", o.ApiVersion, o.Kind, Namespace: (string?)o.Metadata.NamespaceProperty)));
+            needed.Add(("watch", "operator.tigera.io/v1", "TigeraStatus", null));
+        }
         var denied = new List<string>();
         foreach (var (verb, apiVersion, kind, ns) in needed.Distinct())
         {
-            var group = apiVersion.Contains('/') ? apiVersion[..apiVersion.IndexOf('/')] : "";
-            var resource = kind.ToLowerInvariant() switch { "tigerastatus" => "tigerastatuses", var k => k + "s" };
+            var (group, resource) = kind == "TigeraStatus" ? ("operator.tigera.io", "tigerastatuses")
+                : ServerSideApply.ResourceOf(apiVersion, kind) ?? throw new ProvisioningException($"{apiVersion} {kind} cannot be applied by the provisioner.");
             var review = await client.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(new V1SelfSubjectAccessReview
             {
                 Spec = new V1SelfSubjectAccessReviewSpec { ResourceAttributes = new V1ResourceAttributes { Verb = verb, Group = group, Resource = resource, NamespaceProperty = ns } },
@@ -163,20 +181,28 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
             if (review.Status?.Allowed != true) denied.Add($"{verb} {resource}{(group.Length > 0 ? "." + group : "")}{(ns is null ? "" : $" in {ns}")}");
         }
         if (denied.Count > 0)
-            throw new ProvisioningException($"The kubeconfig's identity may not {string.Join("; ", denied)}: grant these (e.g. a ClusterRole bound to it) and retry.");
-        return $"allowed: {string.Join("; ", needed.Select(n => $"{n.verb} {n.Kind}"))}";
+            throw new ProvisioningException($"The kubeconfig's identity may not {string.Join("; ", denied.Distinct())}: grant these (e.g. a ClusterRole bound to it) and retry.");
+        return $"allowed: {string.Join("; ", needed.Select(n => $"{n.verb} {n.Kind}").Distinct())}";
+    }
+
+    /// <summary>The objects of Provisioning:OperatorManifest, or none when it is not configured.</summary>
+    private async Task<IReadOnlyList<IKubernetesObject<V1ObjectMeta>>> OperatorManifestAsync(CancellationToken ct)
+    {
+        if (options.OperatorManifest is not { Length: > 0 } path || !File.Exists(path)) return [];
+        var documents = KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(path, ct));
+        return documents.Select(d => d as IKubernetesObject<V1ObjectMeta>
+            ?? throw new ProvisioningException($"The operator manifest holds an object without metadata ({d?.GetType().Name}).")).ToList();
     }
 
     private async Task<string> ApplyOperatorManifestAsync(IKubernetes client, StepContext ctx, CancellationToken ct)
     {
         if (options.OperatorManifest is not { Length: > 0 } path) return "skipped: no operator manifest configured (the CRD is present)";
-        var documents = KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(path, ct));
+        var documents = await OperatorManifestAsync(ct);
         var apply = new ServerSideApply(client);
         var crds = new List<string>();
         var changed = 0;
-        foreach (var doc in documents)
+        foreach (var o in documents)
         {
-            if (doc is not IKubernetesObject<V1ObjectMeta> o) throw new ProvisioningException($"The operator manifest holds an object without metadata ({doc?.GetType().Name}).");
             var key = $"{o.Kind}/{(o.Metadata.NamespaceProperty is { } n ? n + "/" : "")}{o.Metadata.Name}";
             if (await ApplyTrackedAsync(apply, ctx, key, o.ApiVersion, o.Kind, o.Metadata.NamespaceProperty, o.Metadata.Name, o, ct)) changed++;
             if (o.Kind == "CustomResourceDefinition") crds.Add(o.Metadata.Name);
@@ -191,14 +217,14 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         return changed ? $"applied (server-side, field manager {ServerSideApply.FieldManager})" : "unchanged";
     }
 
-    /// <returns>Whether the object changed: its resourceVersion differs from the one the last apply returned.</returns>
+    /// <returns>Whether our content changed, by the mark the last apply of this object returned (one request per object).</returns>
     private async Task<bool> ApplyTrackedAsync(ServerSideApply apply, StepContext ctx, string key, string apiVersion, string kind, string? ns, string name, object body, CancellationToken ct)
     {
-        var before = await applied.LastResourceVersionAsync(ctx.ClusterId, Name, key, ct);
+        var before = await applied.LastMarkAsync(ctx.ClusterId, Name, key, ct);
         var after = await apply.ApplyAsync(apiVersion, kind, ns, name, body, ct);
-        await applied.RecordAsync(ctx.ClusterId, Name, key, after, ct);
-        var changed = before is null || before != after;
-        ctx.Log($"{key}: {(changed ? "applied" : "unchanged")} (resourceVersion {after})");
+        await applied.RecordAsync(ctx.ClusterId, Name, key, after.Mark, ct);
+        var changed = before is null || before != after.Mark;
+        ctx.Log($"{key}: {(changed ? "applied" : "unchanged")} (resourceVersion {after.ResourceVersion})");
         return changed;
     }
 

@@ -38,8 +38,21 @@ public sealed class ServerSideApply(IKubernetes client)
 
     public static bool CanApply(string apiVersion, string kind) => Known.ContainsKey((apiVersion, kind));
 
-    /// <returns>The object's resourceVersion after the apply: unchanged when nothing changed.</returns>
-    public async Task<string?> ApplyAsync(string apiVersion, string kind, string? ns, string name, object body, CancellationToken ct)
+    /// <summary>The API group and plural resource of a kind the applier knows (what an access review names).</summary>
+    public static (string Group, string Plural)? ResourceOf(string apiVersion, string kind) =>
+        Known.TryGetValue((apiVersion, kind), out var r) ? (r.Group, r.Plural) : null;
+
+    /// <summary>What an apply returned: the object's resourceVersion, and when our field manager's fields last changed.</summary>
+    public sealed record Result(string? ResourceVersion, string? OurFieldsChangedAt)
+    {
+        /// <summary>
+        /// What says whether our content changed: the API server moves our Apply entry's time only when fields we own
+        /// change, while controllers writing status move the resourceVersion too. Without managedFields, the version.
+        /// </summary>
+        public string? Mark => OurFieldsChangedAt ?? ResourceVersion;
+    }
+
+    public async Task<Result> ApplyAsync(string apiVersion, string kind, string? ns, string name, object body, CancellationToken ct)
     {
         if (!Known.TryGetValue((apiVersion, kind), out var r))
             throw new ProvisioningException($"{apiVersion} {kind} '{name}' cannot be applied: the provisioner applies only {string.Join(", ", Known.Keys.Select(k => k.Kind).Distinct())}.");
@@ -58,7 +71,10 @@ public sealed class ServerSideApply(IKubernetes client)
                 _ when r.Namespaced => await client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, r.Group, r.Version, ns, r.Plural, name, fieldManager: FieldManager, force: true, cancellationToken: ct),
                 _ => await client.CustomObjects.PatchClusterCustomObjectAsync(patch, r.Group, r.Version, r.Plural, name, fieldManager: FieldManager, force: true, cancellationToken: ct),
             };
-            return JsonNode.Parse(KubernetesJson.Serialize(result))?["metadata"]?["resourceVersion"]?.GetValue<string>();
+            var metadata = JsonNode.Parse(KubernetesJson.Serialize(result))?["metadata"];
+            var ours = metadata?["managedFields"]?.AsArray()
+                .FirstOrDefault(f => f?["manager"]?.GetValue<string>() == FieldManager && f?["operation"]?.GetValue<string>() == "Apply" && f?["subresource"] is null);
+            return new Result(metadata?["resourceVersion"]?.GetValue<string>(), ours?["time"]?.GetValue<string>());
         }
         catch (HttpOperationException e)
         {
