@@ -88,7 +88,13 @@ public static class Program
         long wsReceived = 0, wsSent = 0;
         string? acceptEncoding = null;
         Resource Get(JsonElement e) { var id = e.GetProperty("requestId").GetString()!; return requests.TryGetValue(id, out var r) ? r : requests[id] = new Resource(); }
-        cdp.Event("Network.requestWillBeSent").OnEvent += (_, e) => { if (e is { } v) Get(v).Url = v.GetProperty("request").GetProperty("url").GetString()!; };
+        long redirects = 0;
+        cdp.Event("Network.requestWillBeSent").OnEvent += (_, e) =>
+        {
+            if (e is not { } v) return;
+            Get(v).Url = v.GetProperty("request").GetProperty("url").GetString()!;
+            if (v.TryGetProperty("redirectResponse", out var redirect)) redirects += redirect.GetProperty("encodedDataLength").GetInt64(); // a redirect has no loadingFinished of its own
+        };
         cdp.Event("Network.requestWillBeSentExtraInfo").OnEvent += (_, e) =>
         {
             if (e is { } v && acceptEncoding is null && v.GetProperty("headers").EnumerateObject().FirstOrDefault(h => h.Name.Equals("accept-encoding", StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: JsonValueKind.String } h)
@@ -113,13 +119,14 @@ public static class Program
         await page.WaitForTimeoutAsync(2000); // late requests (favicon, …)
 
         var finished = requests.Values.Where(r => r.Transferred > 0).OrderByDescending(r => r.Transferred).ToList();
-        var total = finished.Sum(r => r.Transferred);
+        var total = finished.Sum(r => r.Transferred) + redirects;
         Console.WriteLine();
         Console.WriteLine($"== first load: {finished.Count} HTTP responses, {Kb(total)} transferred (compressed, headers included); Accept-Encoding: {acceptEncoding}");
         Console.WriteLine("| resource | status | content-encoding | transferred | decoded body |");
         Console.WriteLine("|---|---|---|---:|---:|");
         foreach (var r in finished)
             Console.WriteLine($"| {ShortUrl(r.Url, app.Url)} | {r.Status} | {(string.IsNullOrEmpty(r.Encoding) ? "none" : r.Encoding)} | {Kb(r.Transferred)} | {Kb(r.Decoded)} |");
+        if (redirects > 0) Console.WriteLine($"| redirects (/ → /wizard/{{id}}) | 302 | | {Kb(redirects)} | |");
         Console.WriteLine($"| **total HTTP** | | | **{Kb(total)}** | {Kb(finished.Sum(r => r.Decoded))} |");
         Console.WriteLine($"circuit (WebSocket payloads) until interactive + 2 s: received {Kb(wsReceived)}, sent {Kb(wsSent)}");
         return new
@@ -129,6 +136,7 @@ public static class Program
             httpDecodedBytes = finished.Sum(r => r.Decoded),
             webSocketReceivedBytes = wsReceived,
             webSocketSentBytes = wsSent,
+            redirectBytes = redirects,
             resources = finished.Select(r => new { url = ShortUrl(r.Url, app.Url), r.Status, encoding = r.Encoding, transferred = r.Transferred, decoded = r.Decoded }),
         };
     }
@@ -194,7 +202,11 @@ public static class Program
         return new { keystrokes = ms.Length, warmup = o.Warmup, pauseMs = o.KeyPauseMs, stats };
     }
 
-    public sealed record Sample(double Ms, bool Shown);
+    public sealed class Sample
+    {
+        public double Ms { get; set; }
+        public bool Shown { get; set; }
+    }
 
     // ---------------------------------------------------------------------------------------------------------
     // Memory per idle circuit: the app's resident set (VmRSS, Linux's working set) before and after opening N
@@ -338,7 +350,13 @@ public static class Program
         return new { sessions = o.Sessions, perSession = o.PerSession, thinkMs = new[] { o.ThinkMin, o.ThinkMax }, keystrokesPerSecond = rate, timeouts, stats };
     }
 
-    public sealed record SessionRun(double[] Results, int Timeouts, double ElapsedMs, string Visibility);
+    public sealed class SessionRun
+    {
+        public double[] Results { get; set; } = [];
+        public int Timeouts { get; set; }
+        public double ElapsedMs { get; set; }
+        public string Visibility { get; set; } = "";
+    }
 
     // ---------------------------------------------------------------------------------------------------------
 

@@ -45,6 +45,16 @@ public static class Operators
             builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.RequireAssertion(_ => true)); // loopback only: the machine's user is the operator
             return;
         }
+        // An embedded wizard is a third-party frame: its cookies must be SameSite=None, which browsers accept only
+        // with Secure, i.e. over https. Over plain http (loopback labs, tests) they fall back to Lax.
+        builder.Services.Configure<CookiePolicyOptions>(o =>
+        {
+            o.Secure = CookieSecurePolicy.SameAsRequest;
+            o.OnAppendCookie = c =>
+            {
+                if (c.CookieOptions.SameSite == SameSiteMode.None && !c.Context.Request.IsHttps) c.CookieOptions.SameSite = SameSiteMode.Lax;
+            };
+        });
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
