@@ -93,12 +93,13 @@ public sealed class ReplicaTests : IAsyncLifetime
     [PostgresFact]
     public async Task KilledReplica_ItsJobIsFinishedByTheOther_WithoutRedoingFinishedSteps()
     {
-        var a = await StartReplicaAsync(TimeSpan.FromSeconds(2));
+        var a = await StartReplicaAsync(TimeSpan.FromSeconds(30)); // long steps: A is surely mid-job when it dies
         var cluster = await SubmitAsync(a, 99);
         var running = await WaitForAsync(a, cluster, j => Log(j).Any(l => l.StartsWith("Step 2 of 3", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
         var firstOwner = running.GetProperty("leaseOwner").GetString();
 
         var b = await StartReplicaAsync(TimeSpan.FromMilliseconds(100));
+        Assert.Equal("Running", (await JobAsync(a, cluster)).GetProperty("state").GetString());
         await a.KillAsync(); // a crash: no lease released
 
         var job = await WaitForAsync(b, cluster, j => j.GetProperty("state").GetString() is "Succeeded" or "Failed", TimeSpan.FromSeconds(60));
