@@ -36,3 +36,17 @@ public sealed class FormattingTests
     public void GoRegex_StillRejectsPossessiveQuantifiersOutsideClasses(string pattern) =>
         Assert.Contains("Possessive", GoRegex.Compile(pattern).Error);
 }
+
+public sealed class CidrSuggestionTests
+{
+    [Theory]
+    [InlineData("10.20.0.0", "Add the prefix length: address/prefix, e.g. 10.20.0.0/16.")]
+    [InlineData("10.0.0", "write all four parts")]
+    [InlineData("10.0.0", "e.g. 10.20.0.0/16")]
+    public void MissingPrefix_SuggestsOnlyValidCidrs(string typed, string expected) =>
+        Assert.Contains(expected, Calico.Wizard.Core.Addresses.StrictCidr.Parse(typed, Calico.Wizard.Core.Drafts.NetworkStack.IPv4).Error);
+
+    [Fact]
+    public void MissingPrefix_NeverSuggestsTheBrokenAddressItself() =>
+        Assert.DoesNotContain("10.0.0/16", Calico.Wizard.Core.Addresses.StrictCidr.Parse("10.0.0", Calico.Wizard.Core.Drafts.NetworkStack.IPv4).Error);
+}

@@ -24,7 +24,14 @@ public static partial class StrictCidr
         if (s.Length == 0) return Parsed<IPNetwork>.Fail($"Enter a CIDR such as {Example(stack)}.");
         if (s.Any(char.IsWhiteSpace)) return Parsed<IPNetwork>.Fail($"Remove the spaces: a CIDR is address/prefix, e.g. {Example(stack)}.");
         var slash = s.IndexOf('/');
-        if (slash < 0) return Parsed<IPNetwork>.Fail($"Add the prefix length: address/prefix, e.g. {s}/{(s.Contains(':') ? 64 : 16)}.");
+        if (slash < 0)
+        {
+            // Only suggest "typed/prefix" when what was typed is an address; otherwise say what is wrong with it.
+            var bare = ParseAddress(s, stack);
+            return Parsed<IPNetwork>.Fail(bare.Ok
+                ? $"Add the prefix length: address/prefix, e.g. {s}/{(s.Contains(':') ? 64 : 16)}."
+                : $"{bare.Error} A CIDR is address/prefix, e.g. {Example(stack)}.");
+        }
         var addressText = s[..slash];
         var prefixText = s[(slash + 1)..];
         if (addressText.Length == 0) return Parsed<IPNetwork>.Fail($"The address is missing before '/': e.g. {Example(stack)}.");
