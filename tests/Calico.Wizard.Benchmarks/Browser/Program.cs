@@ -6,6 +6,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 using Microsoft.Playwright;
 
 namespace Calico.Wizard.Benchmarks.Browser;
@@ -26,6 +28,9 @@ namespace Calico.Wizard.Benchmarks.Browser;
 ///   --think MIN-MAX         pause between one session's keystrokes, ms [250-750]
 ///   --gc server|workstation the app's GC (Web SDK default: server) [server]
 ///   --out FILE              results as JSON [artifacts/perf/browser-results.json]
+///   --app-env K=V           an environment variable for the app (experiments, e.g. DOTNET_gcServer=0)
+///   --hold S                memory phase: keep the tabs open S more seconds (≤ 600) to inspect the app
+///   --only keytrace         diagnostic: circuit messages around 20 real keystrokes, timed from keydown
 /// </summary>
 public static class Program
 {
@@ -46,6 +51,7 @@ public static class Program
             ["date"] = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
             ["machine"] = Machine(),
             ["gc"] = o.Gc,
+            ["appEnv"] = o.AppEnv,
             ["app"] = "published Release (dotnet publish -c Release), ASPNETCORE_ENVIRONMENT=Production",
         };
         using var playwright = await Playwright.CreateAsync();
@@ -55,6 +61,7 @@ public static class Program
 
         if (o.Runs("firstload")) results["firstLoad"] = await Phase(publish, o, app => FirstLoadAsync(browser, app));
         if (o.Runs("keystroke")) results["keystroke"] = await Phase(publish, o, app => KeystrokeAsync(browser, app, o));
+        if (o.Only.Contains("keytrace")) results["keytrace"] = await Phase(publish, o, app => KeyTraceAsync(browser, app));
         if (o.Runs("memory")) results["memory"] = await Phase(publish, o, app => MemoryAsync(browser, app, o));
         if (o.Runs("concurrent")) results["concurrent"] = await Phase(publish, o, app => ConcurrentAsync(browser, app, o));
 
@@ -67,7 +74,7 @@ public static class Program
 
     private static async Task<object> Phase(string publish, Options o, Func<App, Task<object>> run)
     {
-        await using var app = await App.StartAsync(publish, o.Gc);
+        await using var app = await App.StartAsync(publish, o.Gc, o.AppEnv);
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(15)); // no phase runs longer
         var task = run(app);
         if (await Task.WhenAny(task, Task.Delay(Timeout.Infinite, deadline.Token)) != task)
@@ -208,11 +215,54 @@ public static class Program
         public bool Shown { get; set; }
     }
 
+    /// <summary>
+    /// Diagnostic (--only keytrace): for 20 real keystrokes, when each circuit message was sent and received
+    /// relative to keydown, and its size — where a keystroke's time goes between the browser and the server.
+    /// </summary>
+    private static async Task<object> KeyTraceAsync(IBrowser browser, App app)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.AddInitScriptAsync("""
+            (() => {
+              const log = window.__ws = [];
+              const Native = window.WebSocket;
+              window.WebSocket = function (...args) {
+                const ws = new Native(...args);
+                const send = ws.send.bind(ws);
+                ws.send = data => { log.push({ t: performance.now(), dir: 'sent', bytes: data.byteLength ?? data.length }); return send(data); };
+                ws.addEventListener('message', e => log.push({ t: performance.now(), dir: 'recv', bytes: e.data.byteLength ?? e.data.size ?? e.data.length }));
+                return ws;
+              };
+              window.WebSocket.prototype = Native.prototype;
+              Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+            })();
+            """);
+        await OpenNetworkStepAsync(page, app, "perf-trace", "rack-trace");
+        await page.EvaluateAsync(KeystrokeProbe);
+        await page.Locator("#containers-cidr").ClickAsync();
+        await page.Keyboard.PressAsync("End");
+        var lines = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var from = await page.EvaluateAsync<int>("window.__ws.length");
+            await page.Keyboard.PressAsync(i % 2 == 0 ? "9" : "Backspace");
+            await page.WaitForFunctionAsync($"window.__perf.samples.length >= {i + 1}", null, new() { Timeout = 10_000 });
+            await page.WaitForTimeoutAsync(150);
+            if (i < 20) continue; // warm-up
+            var trace = await page.EvaluateAsync<string>($"(() => {{ const t0 = window.__perf.t0; return window.__ws.slice({from}).map(m => `${{m.dir}} ${{(m.t - t0).toFixed(1)}}ms ${{m.bytes}}B`).join(', ') + ` | message ${{window.__perf.samples.at(-1).ms.toFixed(1)}}ms`; }})()");
+            lines.Add(trace);
+            Console.WriteLine(trace);
+        }
+        return lines;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Memory per idle circuit: the app's resident set (VmRSS, Linux's working set) before and after opening N
     // wizard tabs (/ → a new draft → /wizard/{id}, interactive, left open). Before each reading: a full blocking GC
     // induced over the runtime's diagnostics IPC (an EventPipe session with the GCHeapCollect keyword, as
-    // dotnet-gcdump does; no debugger, no endpoint in the app), then a settle, then the median of 5 readings 1 s apart.
+    // dotnet-gcdump does; no debugger, no endpoint in the app), then a 10 s settle, then the median of 5 readings
+    // 1 s apart. The same GC's GCHeapStats event gives the managed heap, reported beside the RSS.
 
     private static async Task<object> MemoryAsync(IBrowser browser, App app, Options o)
     {
@@ -227,6 +277,7 @@ public static class Program
         await WaitInteractiveAsync(warm);
 
         var before = await SettledRssAsync(app, induceGc: true);
+        var heapBefore = app.LastHeap;
         var beforeNoGc = await SettledRssAsync(app, induceGc: false);
         var pages = new List<IPage>();
         using var gate = new SemaphoreSlim(4);
@@ -244,34 +295,77 @@ public static class Program
         }));
         var afterNoGc = await SettledRssAsync(app, induceGc: false);
         var after = await SettledRssAsync(app, induceGc: true);
+        var heapAfter = app.LastHeap;
+        var heapPerCircuit = (heapAfter - heapBefore) / (double)o.Tabs;
         var perCircuit = (after - before) / (double)o.Tabs;
         var perCircuitNoGc = (afterNoGc - beforeNoGc) / (double)o.Tabs;
         Console.WriteLine();
         Console.WriteLine($"== memory per idle wizard circuit ({pages.Count} tabs open, app GC {o.Gc})");
         Console.WriteLine($"   after induced full GC: RSS {Mb(before)} → {Mb(after)}: {Kb((long)perCircuit)} per circuit");
+        Console.WriteLine($"   managed heap after induced full GC: {Mb(heapBefore)} → {Mb(heapAfter)}: {Kb((long)heapPerCircuit)} per circuit");
         Console.WriteLine($"   settled, no induced GC: RSS {Mb(beforeNoGc)} → {Mb(afterNoGc)}: {Kb((long)perCircuitNoGc)} per circuit");
+        if (o.HoldSeconds > 0)
+        {
+            Console.WriteLine($"   holding the tabs open {o.HoldSeconds} s: the app is pid {app.Pid} (e.g. dotnet-gcdump collect -p {app.Pid})");
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(o.HoldSeconds, 600)));
+        }
         foreach (var c in contexts) await c.DisposeAsync();
-        return new { tabs = pages.Count, gc = o.Gc, rssBefore = before, rssAfter = after, bytesPerCircuit = perCircuit, rssBeforeNoGc = beforeNoGc, rssAfterNoGc = afterNoGc, bytesPerCircuitNoGc = perCircuitNoGc };
+        return new { tabs = pages.Count, gc = o.Gc, rssBefore = before, rssAfter = after, bytesPerCircuit = perCircuit, heapBefore, heapAfter, heapBytesPerCircuit = heapPerCircuit, rssBeforeNoGc = beforeNoGc, rssAfterNoGc = afterNoGc, bytesPerCircuitNoGc = perCircuitNoGc };
     }
 
     private static async Task<long> SettledRssAsync(App app, bool induceGc)
     {
-        if (induceGc) await InduceGcAsync(app.Pid);
+        if (induceGc) app.LastHeap = await InduceGcAsync(app.Pid);
         await Task.Delay(TimeSpan.FromSeconds(10));
         var readings = new List<long>();
         for (var i = 0; i < 5; i++) { readings.Add(Rss(app.Pid)); await Task.Delay(1000); }
         return readings.Order().ElementAt(2);
     }
 
-    private static async Task InduceGcAsync(int pid)
+    /// <summary>
+    /// A blocking full GC in the app, induced over the diagnostics IPC (an EventPipe session enabling the runtime's
+    /// GCHeapCollect keyword, as dotnet-gcdump does), and the managed heap it leaves (GCHeapStats: all generations,
+    /// LOH and POH). Throws when no induced GC was seen, so a figure never silently rests on a GC that did not run.
+    /// </summary>
+    private static async Task<long> InduceGcAsync(int pid)
     {
         const long GC = 0x1, GCHeapCollect = 0x800000;
         var client = new DiagnosticsClient(pid);
         using var session = client.StartEventPipeSession([new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, GC | GCHeapCollect)], requestRundown: false);
-        var drain = session.EventStream.CopyToAsync(Stream.Null);
-        await Task.Delay(3000);
-        session.Stop();
-        await drain;
+        var induced = false;
+        long heap = -1;
+        var seen = new TaskCompletionSource();
+        var processing = Task.Run(() =>
+        {
+            using var source = new EventPipeEventSource(session.EventStream);
+            source.Clr.GCStart += e => { if (e.Reason == GCReason.Induced && e.Depth == 2) induced = true; };
+            source.Clr.GCHeapStats += e =>
+            {
+                if (!induced) return;
+                heap = e.GenerationSize0 + e.GenerationSize1 + e.GenerationSize2 + e.GenerationSize3 + e.GenerationSize4;
+                seen.TrySetResult();
+            };
+            source.Process();
+        });
+        await Task.WhenAny(seen.Task, Task.Delay(TimeSpan.FromSeconds(15)));
+        await session.StopAsync(CancellationToken.None);
+        await Task.WhenAny(processing, Task.Delay(TimeSpan.FromSeconds(5)));
+        return heap >= 0 ? heap : throw new InvalidOperationException("no induced full GC was observed in the app");
+    }
+
+    /// <summary>utime + stime of a process (/proc/PID/stat), in seconds.</summary>
+    private static double ProcessCpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // USER_HZ
+    }
+
+    /// <summary>Busy CPU time of the whole machine (/proc/stat: all but idle and iowait), in seconds.</summary>
+    private static double MachineBusySeconds()
+    {
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        return (cpu.Take(8).Sum() - cpu[3] - cpu[4]) / 100.0;
     }
 
     private static long Rss(int pid)
@@ -338,16 +432,28 @@ public static class Program
         }));
         Console.WriteLine();
         Console.WriteLine($"== {o.Sessions} concurrent sessions opened on the Network step in {opening.Elapsed.TotalSeconds:F0} s; typing {o.PerSession} keystrokes each, think {o.ThinkMin}–{o.ThinkMax} ms");
+        // The harness's own cost: 10 s with every session open and nobody typing.
+        var (idleApp0, idleBusy0) = (ProcessCpuSeconds(app.Pid), MachineBusySeconds());
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var (idleApp, idleBusy) = (ProcessCpuSeconds(app.Pid) - idleApp0, MachineBusySeconds() - idleBusy0);
+        Console.WriteLine($"   idle, {o.Sessions} sessions open: machine {idleBusy / 10:F2} cores busy (the app {idleApp / 10:F2})");
+        var (appCpu0, busy0) = (ProcessCpuSeconds(app.Pid), MachineBusySeconds());
+        await using var metrics = ServerMetrics.Start(app.Pid);
         var clock = Stopwatch.StartNew();
         var runs = await Task.WhenAll(pages.Select(p => p.EvaluateAsync<SessionRun>(SessionLoop, new { n = o.PerSession, thinkMin = o.ThinkMin, thinkMax = o.ThinkMax, timeoutMs = 10_000 })));
         clock.Stop();
+        var (appCpu, busy) = (ProcessCpuSeconds(app.Pid) - appCpu0, MachineBusySeconds() - busy0);
+        var serverSide = await metrics.StopAsync();
         var ms = runs.SelectMany(r => r.Results).ToArray();
         var timeouts = runs.Sum(r => r.Timeouts);
         var stats = Stats.Of(ms);
         var rate = (ms.Length + timeouts) / clock.Elapsed.TotalSeconds;
         Console.WriteLine($"   {stats}; timeouts {timeouts}; {rate:F0} keystrokes/s over {clock.Elapsed.TotalSeconds:F0} s; page visibility: {string.Join(",", runs.Select(r => r.Visibility).Distinct())}");
+        var keystrokes = ms.Length + timeouts;
+        foreach (var line in serverSide.Lines) Console.WriteLine("   " + line);
+        Console.WriteLine($"   CPU while typing: machine {busy:F1} s busy of {clock.Elapsed.TotalSeconds * Environment.ProcessorCount:F1} s; the app {appCpu:F1} s ({1000 * appCpu / keystrokes:F1} ms per keystroke), Chromium + Playwright + rest {busy - appCpu:F1} s");
         foreach (var c in contexts) await c.DisposeAsync();
-        return new { sessions = o.Sessions, perSession = o.PerSession, thinkMs = new[] { o.ThinkMin, o.ThinkMax }, keystrokesPerSecond = rate, timeouts, stats };
+        return new { sessions = o.Sessions, perSession = o.PerSession, thinkMs = new[] { o.ThinkMin, o.ThinkMax }, keystrokesPerSecond = rate, timeouts, stats, appCpuSeconds = appCpu, machineBusySeconds = busy, elapsedSeconds = clock.Elapsed.TotalSeconds, idleCoresBusy = idleBusy / 10, idleAppCores = idleApp / 10, serverHandleEvent = serverSide.Series };
     }
 
     public sealed class SessionRun
@@ -406,6 +512,75 @@ public static class Program
     private static string Mb(long bytes) => $"{bytes / 1048576.0:F1} MB";
 }
 
+/// <summary>
+/// The app's own view while the sessions type: Blazor's aspnetcore.components.handle_event.duration histogram (the
+/// time from an event reaching the circuit until its handler's task completes — for an input: every rule and the
+/// draft's save), read over EventPipe from the System.Diagnostics.Metrics source in 1 s windows. Window quantiles
+/// cannot be merged exactly: reported are the count-weighted mean and the worst window's p95.
+/// </summary>
+public sealed class ServerMetrics : IAsyncDisposable
+{
+    private readonly EventPipeSession session;
+    private readonly Task processing;
+    private readonly List<(string Tags, long Count, double P50, double P95, double P99)> windows = [];
+
+    private ServerMetrics(int pid)
+    {
+        var arguments = new Dictionary<string, string>
+        {
+            ["SessionId"] = Guid.NewGuid().ToString(),
+            ["Metrics"] = "Microsoft.AspNetCore.Components",
+            ["RefreshInterval"] = "1",
+            ["MaxTimeSeries"] = "1000",
+            ["MaxHistograms"] = "100",
+        };
+        session = new DiagnosticsClient(pid).StartEventPipeSession(
+            [new EventPipeProvider("System.Diagnostics.Metrics", EventLevel.Informational, 0x2, arguments)], requestRundown: false);
+        processing = Task.Run(() =>
+        {
+            using var source = new EventPipeEventSource(session.EventStream);
+            source.Dynamic.All += e =>
+            {
+                if (e.EventName != "HistogramValuePublished" || (string)e.PayloadByName("instrumentName") != "aspnetcore.components.handle_event.duration") return;
+                var q = ((string)e.PayloadByName("quantiles")).Split(';', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture) * 1000); // s → ms
+                var count = Convert.ToInt64(e.PayloadByName("count"), CultureInfo.InvariantCulture);
+                if (count == 0) return;
+                lock (windows) windows.Add(((string)e.PayloadByName("tags"), count, q.GetValueOrDefault("0.5"), q.GetValueOrDefault("0.95"), q.GetValueOrDefault("0.99")));
+            };
+            source.Process();
+        });
+    }
+
+    public static ServerMetrics Start(int pid) => new(pid);
+
+    public sealed record Series(string Tags, long Events, double WeightedP50, double WeightedP95, double WorstWindowP95);
+
+    public async Task<(IReadOnlyList<string> Lines, IReadOnlyList<Series> Series)> StopAsync()
+    {
+        await Task.Delay(1500); // the last window
+        await session.StopAsync(CancellationToken.None);
+        await Task.WhenAny(processing, Task.Delay(TimeSpan.FromSeconds(5)));
+        List<Series> series;
+        lock (windows)
+            series = windows.GroupBy(w => w.Tags).Select(g =>
+            {
+                var n = g.Sum(w => w.Count);
+                return new Series(g.Key, n, g.Sum(w => w.P50 * w.Count) / n, g.Sum(w => w.P95 * w.Count) / n, g.Max(w => w.P95));
+            }).OrderByDescending(x => x.Events).Take(4).ToList();
+        var lines = series.Select(x => string.Create(CultureInfo.InvariantCulture,
+            $"server handle_event [{x.Tags}]: {x.Events} events, p50 {x.WeightedP50:F2} ms, p95 {x.WeightedP95:F2} ms (worst 1 s window {x.WorstWindowP95:F2} ms)")).ToList();
+        if (lines.Count == 0) lines.Add("server handle_event: no Blazor metrics received");
+        return (lines, series);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        session.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
 public sealed record Stats(int N, double P50, double P95, double P99, double Max, double Mean)
 {
     public static Stats Of(IReadOnlyCollection<double> ms)
@@ -429,10 +604,12 @@ public sealed class App : IAsyncDisposable
 
     public Uri Url { get; }
     public int Pid => process.Id;
+    /// <summary>The managed heap after the last induced full GC.</summary>
+    public long LastHeap { get; set; }
 
     private App(Process process, Uri url, string database) => (this.process, Url, this.database) = (process, url, database);
 
-    public static async Task<App> StartAsync(string publish, string gc)
+    public static async Task<App> StartAsync(string publish, string gc, IReadOnlyDictionary<string, string> env)
     {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}/");
@@ -450,6 +627,7 @@ public sealed class App : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         if (gc == "workstation") info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (k, v) in env) info.Environment[k] = v;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var app = new App(process, url, database);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (app.output) app.output.AppendLine(e.Data); };
@@ -508,6 +686,8 @@ public sealed class Options
     public int ThinkMax { get; private set; } = 750;
     public string Gc { get; private set; } = "server";
     public string? Out { get; private set; }
+    public int HoldSeconds { get; private set; }
+    public Dictionary<string, string> AppEnv { get; } = [];
 
     public bool Runs(string phase) => Only.Count == 0 || Only.Contains(phase);
 
@@ -534,6 +714,11 @@ public sealed class Options
                     break;
                 case "--gc": o.Gc = Next() is "workstation" ? "workstation" : "server"; break;
                 case "--out": o.Out = Next(); break;
+                case "--hold": o.HoldSeconds = Int(); break;
+                case "--app-env":
+                    var kv = Next().Split('=', 2);
+                    o.AppEnv[kv[0]] = kv[1];
+                    break;
                 default: throw new ArgumentException($"unknown option {args[i]} (see the comment at the top of Program.cs)");
             }
         }
