@@ -23,6 +23,16 @@ public sealed class WizardDriver(IPage page, Uri baseUrl)
         await Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();
     }
 
+    /// <summary>Runs <paramref name="change"/> and waits until the server has saved the draft after it ("Draft saved").</summary>
+    public async Task SavedAfterAsync(Func<Task> change)
+    {
+        var status = page.GetByTestId("draft-status");
+        var before = int.Parse(await status.GetAttributeAsync("data-saved-version") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await change();
+        await page.WaitForFunctionAsync(
+            "v => Number(document.querySelector(\"[data-testid='draft-status']\")?.dataset.savedVersion) > v", before);
+    }
+
     public async Task FillAsync(string testId, string value)
     {
         await Field(testId).FillAsync(value);

@@ -200,7 +200,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         await wizard.FillClusterStepAsync(name, "rack-reload");
         await wizard.NextAsync("network");
         await wizard.FillAsync("containers-cidr", "10.40.0.0/16");
-        await wizard.FillAsync("block-size", "27x"); // a typo is kept, not lost
+        await wizard.SavedAfterAsync(() => wizard.FillAsync("block-size", "27x")); // a typo is kept, not lost
         await Expect(wizard.Error("block-size")).ToBeVisibleAsync();
         var url = Page.Url;
 

@@ -20,6 +20,10 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
     public WizardStep Step { get; private set; } = WizardStep.Cluster;
     public DraftCheck Check { get; private set; } = new([]);
     public ProviderMatrix Matrix => rules.Matrix;
+
+    /// <summary>How many saves have completed in this circuit, and when the last did: what "Draft saved" shows.</summary>
+    public int SavedVersion { get; private set; }
+    public DateTime? SavedAt { get; private set; }
     public ProviderOption? Provider => rules.Matrix.Find(Draft.Provider);
     public BlockCapacity? Capacity => ClusterRules.CapacityOf(Draft);
 
@@ -98,8 +102,14 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
     private async Task SaveAsync()
     {
         await saving.WaitAsync();
-        try { await store.SaveAsync(Draft.Clone(), (int)Step); }
+        try
+        {
+            await store.SaveAsync(Draft.Clone(), (int)Step);
+            SavedVersion++;
+            SavedAt = DateTime.UtcNow;
+        }
         finally { saving.Release(); }
+        Changed?.Invoke();
     }
 
     private bool IsEmpty(string property) => property switch
