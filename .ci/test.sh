@@ -40,11 +40,23 @@ dotnet build Calico.Wizard.sln -nologo -v quiet -clp:ErrorsOnly || { echo "0 pas
 
 echo "== test"
 log=$(mktemp)
-dotnet test Calico.Wizard.sln --no-build -nologo 2>&1 | tee "$log"
+results=$(mktemp -d)
+dotnet test Calico.Wizard.sln --no-build -nologo --logger trx --results-directory "$results" 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
-# dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S" line per test project.
-read -r passed failed skipped projects < <(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$log" \
+# The console names a skipped test but not why; every skip says why here (from the TRX results).
+python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in glob.glob(sys.argv[1] + "/*.trx"):
+    for r in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult[@outcome='NotExecuted']", ns):
+        reason = r.findtext("t:Output/t:ErrorInfo/t:Message", default="(no reason given)", namespaces=ns).strip()
+        print(f"skipped: {r.get('testName')}: {reason}")
+PY
+rm -rf "$results"
+
+# dotnet test prints one "Passed!/Failed!/Skipped!  - Failed: F, Passed: P, Skipped: S" line per test project.
+read -r passed failed skipped projects < <(grep -E '(Passed|Failed|Skipped)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$log" \
   | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/' \
   | awk '{p+=$1; f+=$2; s+=$3; n++} END {print p+0, f+0, s+0, n+0}')
 rm -f "$log"
