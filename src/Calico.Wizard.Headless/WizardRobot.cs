@@ -60,7 +60,11 @@ public sealed class WizardRobot(IPage page, Report report)
 
         // Review → hand-off
         await page.GetByTestId("submit").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/clusters/", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        var cluster = page.Locator("[data-testid='cluster-page']");
+        var refused = page.GetByTestId("submit-errors");
+        await cluster.Or(refused).First.WaitForAsync(new() { Timeout = 60_000 });
+        if (await refused.IsVisibleAsync())
+            throw new SpecRejected((await refused.Locator("li").AllInnerTextsAsync()).Select(m => ("submit", m.Trim())).ToArray());
         report.Submitted(page.Url);
         return page.Url;
     }

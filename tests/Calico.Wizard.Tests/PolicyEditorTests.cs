@@ -64,7 +64,7 @@ public sealed class PolicyEditorTests : WizardTestContext
 
         var yaml = PolicyText.ToYaml(PolicyText.Parse(PolicyStarters.DefaultDenyIngress).Policy!).Replace("namespace: default", "namespace: shop");
         await cut.ByTestId("policy-0-yaml").InputAsync(new ChangeEventArgs { Value = yaml });
-        cut.WaitForAssertion(() => Assert.Contains("shop/default-deny-ingress", cut.Markup), TimeSpan.FromSeconds(5)); // after the editor's debounce
+        cut.WaitForAssertion(() => Assert.Contains("shop/default-deny-ingress", cut.Markup));
         await cut.ClickAsync("policy-0-view-form");
         cut.WaitForAssertion(() => Assert.Equal("shop", cut.ByTestId("policy-0-namespace").GetAttribute("value")));
     }
@@ -83,6 +83,22 @@ public sealed class PolicyEditorTests : WizardTestContext
         await cut.ClickAsync("policy-0-view-form");
         Assert.False(cut.Has("policy-0-name")); // no form over YAML that cannot be read
         Assert.True(cut.Has("policy-0-yaml"));
+    }
+
+    [Fact]
+    public async Task YamlTypedJustBeforeNext_IsNotLost()
+    {
+        var cut = await PoliciesStepAsync();
+        await cut.ClickAsync("add-policy-blank");
+        await cut.ClickAsync("policy-0-view-yaml");
+        cut.WaitForElement(By("policy-0-yaml"));
+        var yaml = PolicyText.ToYaml(PolicyText.Parse(PolicyStarters.DefaultDenyIngress).Policy!);
+
+        await cut.ByTestId("policy-0-yaml").InputAsync(new ChangeEventArgs { Value = yaml });
+        await cut.ClickAsync("next"); // at once, as a fast hand or a script does
+
+        cut.WaitForElement(By("step-review"));
+        Assert.Contains("default/default-deny-ingress", cut.TextOf("review-policies"));
     }
 
     [Fact]
