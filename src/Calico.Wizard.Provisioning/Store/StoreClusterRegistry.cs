@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Net;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Rules;
@@ -10,15 +11,30 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
 {
     public static string NetworkKey(string l2Network) => l2Network.Trim().ToLowerInvariant();
 
+    /// <summary>The columns the rules need; one projection, so every query reads the same five.</summary>
+    private sealed class Row
+    {
+        public Guid DraftId { get; init; }
+        public string Name { get; init; } = "";
+        public string L2Network { get; init; } = "";
+        public string ContainersCidr { get; init; } = "";
+        public string ServicesCidr { get; init; } = "";
+
+        public RegisteredCluster ToRegistered() => new(DraftId, Name, L2Network, IPNetwork.Parse(ContainersCidr), IPNetwork.Parse(ServicesCidr));
+    }
+
+    // Member initialization (not a constructor) so EF can still translate the UNION ALL below.
+    private static readonly Expression<Func<ClusterRecord, Row>> AsRow = c => new Row
+    {
+        DraftId = c.DraftId, Name = c.Name, L2Network = c.L2Network, ContainersCidr = c.ContainersCidr, ServicesCidr = c.ServicesCidr,
+    };
+
     public async Task<IReadOnlyList<RegisteredCluster>> OnNetworkAsync(string provider, string l2Network, CancellationToken cancellationToken = default)
     {
         var key = NetworkKey(l2Network);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Clusters.AsNoTracking()
-            .Where(c => c.Provider == provider && c.NetworkKey == key)
-            .Select(c => new { c.DraftId, c.Name, c.L2Network, c.ContainersCidr, c.ServicesCidr })
-            .ToListAsync(cancellationToken);
-        return rows.Select(c => new RegisteredCluster(c.DraftId, c.Name, c.L2Network, IPNetwork.Parse(c.ContainersCidr), IPNetwork.Parse(c.ServicesCidr))).ToArray();
+        var rows = await db.Clusters.AsNoTracking().Where(c => c.Provider == provider && c.NetworkKey == key).Select(AsRow).ToListAsync(cancellationToken);
+        return rows.Select(r => r.ToRegistered()).ToArray();
     }
 
     /// <summary>
@@ -36,17 +52,13 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
         var containing = AddressKey.ContainingStarts(range);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var onNetwork = db.Clusters.AsNoTracking().Where(c => c.Provider == provider && c.NetworkKey == key);
-        var rows = await onNetwork.Where(c => c.ContainersFirst.CompareTo(first) >= 0 && c.ContainersFirst.CompareTo(last) <= 0)
-                .Select(c => new { c.DraftId, c.Name, c.L2Network, c.ContainersCidr, c.ServicesCidr })
-            .Concat(onNetwork.Where(c => containing.Contains(c.ContainersFirst))
-                .Select(c => new { c.DraftId, c.Name, c.L2Network, c.ContainersCidr, c.ServicesCidr }))
-            .Concat(onNetwork.Where(c => c.ServicesFirst.CompareTo(first) >= 0 && c.ServicesFirst.CompareTo(last) <= 0)
-                .Select(c => new { c.DraftId, c.Name, c.L2Network, c.ContainersCidr, c.ServicesCidr }))
-            .Concat(onNetwork.Where(c => containing.Contains(c.ServicesFirst))
-                .Select(c => new { c.DraftId, c.Name, c.L2Network, c.ContainersCidr, c.ServicesCidr }))
+        var rows = await onNetwork.Where(c => c.ContainersFirst.CompareTo(first) >= 0 && c.ContainersFirst.CompareTo(last) <= 0).Select(AsRow)
+            .Concat(onNetwork.Where(c => containing.Contains(c.ContainersFirst)).Select(AsRow))
+            .Concat(onNetwork.Where(c => c.ServicesFirst.CompareTo(first) >= 0 && c.ServicesFirst.CompareTo(last) <= 0).Select(AsRow))
+            .Concat(onNetwork.Where(c => containing.Contains(c.ServicesFirst)).Select(AsRow))
             .ToListAsync(cancellationToken);
-        return rows.DistinctBy(c => c.DraftId)
-            .Select(c => new RegisteredCluster(c.DraftId, c.Name, c.L2Network, IPNetwork.Parse(c.ContainersCidr), IPNetwork.Parse(c.ServicesCidr)))
+        return rows.DistinctBy(r => r.DraftId)
+            .Select(r => r.ToRegistered())
             .Where(c => StrictCidr.Overlap(c.ContainersCidr, range) || StrictCidr.Overlap(c.ServicesCidr, range))
             .ToArray();
     }
@@ -54,7 +66,7 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
     public async Task<RegisteredCluster?> FindByNameAsync(string name, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var c = await db.Clusters.AsNoTracking().SingleOrDefaultAsync(c => c.Name == name, cancellationToken);
-        return c is null ? null : new RegisteredCluster(c.DraftId, c.Name, c.L2Network, IPNetwork.Parse(c.ContainersCidr), IPNetwork.Parse(c.ServicesCidr));
+        var row = await db.Clusters.AsNoTracking().Where(c => c.Name == name).Select(AsRow).SingleOrDefaultAsync(cancellationToken);
+        return row?.ToRegistered();
     }
 }
