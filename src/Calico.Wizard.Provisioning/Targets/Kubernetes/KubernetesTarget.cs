@@ -47,7 +47,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         steps.AddRange(objects.Where(o => o.Kind != PolicyText.Kind).Select(Apply));
         steps.Add(calico
             ? new("Wait for TigeraStatus calico Available", (ctx, ct) => WaitForCalicoAsync(client.Value, ctx, ct))
-            : new("Wait for the Flannel DaemonSet ready", (ctx, ct) => WaitForFlannelAsync(client.Value, ctx, ct)));
+            : new("Wait for the Flannel DaemonSet ready", (_, ct) => WaitForFlannelAsync(client.Value, ct)));
         steps.AddRange(objects.Where(o => o.Kind == PolicyText.Kind).Select(Apply)); // policies need a CNI that enforces them
         return steps.Select(Explained).ToList();
     }
@@ -207,7 +207,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
             if (await ApplyTrackedAsync(apply, ctx, key, o.ApiVersion, o.Kind, o.Metadata.NamespaceProperty, o.Metadata.Name, o, ct)) changed++;
             if (o.Kind == "CustomResourceDefinition") crds.Add(o.Metadata.Name);
         }
-        foreach (var crd in crds) await WaitForCrdEstablishedAsync(client, crd, ctx, ct);
+        foreach (var crd in crds) await WaitForCrdEstablishedAsync(client, crd, ct);
         return $"{documents.Count} object(s) from {Path.GetFileName(path)}: {changed} changed, {documents.Count - changed} unchanged; {crds.Count} CRD(s) Established";
     }
 
@@ -228,10 +228,10 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         return changed;
     }
 
-    private async Task WaitForCrdEstablishedAsync(IKubernetes client, string name, StepContext ctx, CancellationToken ct)
+    private async Task WaitForCrdEstablishedAsync(IKubernetes client, string name, CancellationToken ct)
     {
         await WatchUntilAsync(client, "apiextensions.k8s.io", "v1", "customresourcedefinitions", name, options.CrdEstablishedTimeout,
-            o => Condition(o, "Established") == "True" ? "Established" : null, ctx, ct,
+            o => Condition(o, "Established") == "True" ? "Established" : null, ct,
             $"The CRD {name} was not Established within {options.CrdEstablishedTimeout}: check the API server's logs.");
     }
 
@@ -241,12 +241,36 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
             {
                 if (Condition(o, "Degraded") == "True") ctx.Log($"calico is Degraded: {ConditionMessage(o, "Degraded")}");
                 return Condition(o, "Available") == "True" ? "TigeraStatus calico is Available" : null;
-            }, ctx, ct,
+            }, ct,
             $"Calico did not become Available within {options.ReadinessTimeout}: look at `kubectl get tigerastatus calico -o yaml` and the tigera-operator logs, then retry.");
 
-    /// <summary>Watches one object (a watch, not a polling loop) until <paramref name="ready"/> says so, re-watching when the server closes the stream.</summary>
-    private async Task<string> WatchUntilAsync(IKubernetes client, string group, string version, string plural, string name, TimeSpan timeout,
-        Func<JsonElement, string?> ready, StepContext ctx, CancellationToken ct, string timeoutMessage)
+    /// <summary>Watches one custom object until <paramref name="ready"/> says so.</summary>
+    private static Task<string> WatchUntilAsync(IKubernetes client, string group, string version, string plural, string name, TimeSpan timeout,
+        Func<JsonElement, string?> ready, CancellationToken ct, string timeoutMessage) =>
+        WatchUntilAsync(
+            token => client.CustomObjects.WatchListClusterCustomObjectAsync(group, version, plural,
+                fieldSelector: $"metadata.name={name}", timeoutSeconds: (int)Math.Clamp(timeout.TotalSeconds, 1, 300), cancellationToken: token),
+            item => ready(item as JsonElement? ?? JsonSerializer.SerializeToElement(item)), timeout, timeoutMessage, ct);
+
+    private Task<string> WaitForFlannelAsync(IKubernetes client, CancellationToken ct)
+    {
+        const string daemonSet = "kube-flannel-ds";
+        return WatchUntilAsync(
+            token => client.AppsV1.WatchListNamespacedDaemonSetAsync(ManifestRenderer.FlannelNamespace, fieldSelector: $"metadata.name={daemonSet}", cancellationToken: token),
+            ds => ds.Status is { DesiredNumberScheduled: > 0 } s && s.NumberReady == s.DesiredNumberScheduled
+                ? $"DaemonSet {ManifestRenderer.FlannelNamespace}/{daemonSet}: {s.NumberReady}/{s.DesiredNumberScheduled} ready"
+                : null,
+            options.ReadinessTimeout,
+            $"Flannel was not ready within {options.ReadinessTimeout}: look at `kubectl -n kube-flannel get ds {daemonSet}` and its pods, then retry.",
+            ct);
+    }
+
+    /// <summary>
+    /// Watches (a watch, not a polling loop) until <paramref name="ready"/> says so, re-watching after a pause when the
+    /// server closes the stream or ends it before any event (the object does not exist yet); fails after <paramref name="timeout"/>.
+    /// </summary>
+    private static async Task<string> WatchUntilAsync<T>(Func<CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch, Func<T, string?> ready,
+        TimeSpan timeout, string timeoutMessage, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
@@ -254,19 +278,16 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         {
             while (true)
             {
-                var events = client.CustomObjects.WatchListClusterCustomObjectAsync(group, version, plural,
-                    fieldSelector: $"metadata.name={name}", timeoutSeconds: (int)Math.Clamp(timeout.TotalSeconds, 1, 300), cancellationToken: deadline.Token);
                 try
                 {
-                    await foreach (var (type, item) in events)
+                    await foreach (var (type, item) in watch(deadline.Token))
                     {
-                        var o = item as JsonElement? ?? JsonSerializer.SerializeToElement(item);
-                        if (type is WatchEventType.Added or WatchEventType.Modified && ready(o) is { } done) return done;
+                        if (type is WatchEventType.Added or WatchEventType.Modified && ready(item) is { } done) return done;
                     }
                 }
                 catch (HttpRequestException e) when (IsEmptyWatch(e))
                 {
-                    // the server ended a watch that had nothing to report (the object does not exist yet)
+                    // the server ended a watch that had nothing to report
                 }
                 await Task.Delay(RewatchDelay, deadline.Token);
             }
@@ -274,38 +295,6 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new ProvisioningException(timeoutMessage);
-        }
-    }
-
-    private async Task<string> WaitForFlannelAsync(IKubernetes client, StepContext ctx, CancellationToken ct)
-    {
-        const string daemonSet = "kube-flannel-ds";
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(options.ReadinessTimeout);
-        try
-        {
-            while (true)
-            {
-                var events = client.AppsV1.WatchListNamespacedDaemonSetAsync(ManifestRenderer.FlannelNamespace,
-                    fieldSelector: $"metadata.name={daemonSet}", cancellationToken: deadline.Token);
-                try
-                {
-                    await foreach (var (type, ds) in events)
-                    {
-                        if (type is WatchEventType.Added or WatchEventType.Modified && ds.Status is { DesiredNumberScheduled: > 0 } s && s.NumberReady == s.DesiredNumberScheduled)
-                            return $"DaemonSet {ManifestRenderer.FlannelNamespace}/{daemonSet}: {s.NumberReady}/{s.DesiredNumberScheduled} ready";
-                    }
-                }
-                catch (HttpRequestException e) when (IsEmptyWatch(e))
-                {
-                    // the server ended a watch that had nothing to report (the DaemonSet does not exist yet)
-                }
-                await Task.Delay(RewatchDelay, deadline.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new ProvisioningException($"Flannel was not ready within {options.ReadinessTimeout}: look at `kubectl -n kube-flannel get ds {daemonSet}` and its pods, then retry.");
         }
     }
 
