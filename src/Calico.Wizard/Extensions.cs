@@ -23,6 +23,7 @@ public static class Extensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter())); // the API speaks enum names
 
         var providers = builder.Configuration.GetSection("Providers").Get<List<ProviderOption>>();
         services.AddSingleton(providers is { Count: > 0 } ? new ProviderMatrix(providers) : ProviderMatrix.Seed);

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
@@ -7,7 +6,6 @@ using Calico.Wizard.Features.Operations;
 using Calico.Wizard.Features.Shared;
 using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Provisioning.Store;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 
 namespace Calico.Wizard;
@@ -19,7 +17,6 @@ public static class WizardEndpoints
 
     public static void MapWizardEndpoints(this WebApplication app)
     {
-        app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JsonOptions>>().Value.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         var api = app.MapGroup("/api");
 
         api.MapGet("/drafts/{id:guid}/manifests.yaml", async (Guid id, DraftStore drafts, ClusterRules rules, CancellationToken ct) =>

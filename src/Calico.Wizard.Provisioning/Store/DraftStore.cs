@@ -27,17 +27,17 @@ public sealed class DraftStore(IDbContextFactory<WizardDbContext> dbFactory, Tim
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var json = JsonSerializer.Serialize(draft, Json);
         var now = time.GetUtcNow().UtcDateTime;
-        var updated = await db.Drafts.Where(d => d.Id == draft.Id)
+        Task<int> UpdateAsync(WizardDbContext context) => context.Drafts.Where(d => d.Id == draft.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Json, json).SetProperty(d => d.Step, step).SetProperty(d => d.UpdatedAt, now), ct);
-        if (updated > 0) return;
+
+        if (await UpdateAsync(db) > 0) return;
         db.Drafts.Add(new DraftRecord { Id = draft.Id, Json = json, Step = step, UpdatedAt = now });
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException)
         {
             // Another save created it between our update and insert: update it instead.
             await using var retry = await dbFactory.CreateDbContextAsync(ct);
-            await retry.Drafts.Where(d => d.Id == draft.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Json, json).SetProperty(d => d.Step, step).SetProperty(d => d.UpdatedAt, now), ct);
+            await UpdateAsync(retry);
         }
     }
 
