@@ -1,4 +1,5 @@
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 
 namespace Calico.Wizard.Core.Tests;
@@ -341,6 +342,35 @@ public sealed class RulesTests
         Assert.Equal(["eth0", "enp6s0f0"], InterfaceDetectionRule.MatchingSamples(InterfaceDetection.SkipInterface, "enp6s0f0,eth.*"));
         Assert.Null(InterfaceDetectionRule.MatchingSamples(InterfaceDetection.Interface, "(?=eth)"));
         Assert.Null(InterfaceDetectionRule.MatchingSamples(InterfaceDetection.CanReach, "8.8.8.8"));
+    }
+
+    [Theory]
+    [InlineData("eth.*")]
+    [InlineData("(a+)+$")]
+    public void Interface_patterns_have_no_wall_clock_timeout_that_a_busy_cpu_could_hit(string pattern)
+    {
+        // A timeout here threw RegexMatchTimeoutException from the step's preview under CPU load; the engine is linear.
+        var regex = GoRegex.Compile(pattern).Regex!;
+        Assert.Equal(System.Text.RegularExpressions.RegexOptions.NonBacktracking, regex.Options & System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+        Assert.Equal(System.Text.RegularExpressions.Regex.InfiniteMatchTimeout, regex.MatchTimeout);
+    }
+
+    [Fact]
+    public async Task A_network_name_longer_than_any_provider_allows_is_refused_before_its_pattern_runs()
+    {
+        var check = await Drafts.Valid(d => d.L2Network = new string('a', ProviderMatrix.MaxNetworkLength + 1)).CheckAsync();
+
+        var error = Assert.Single(check.ErrorsFor(nameof(ClusterDraft.L2Network)));
+        Assert.Contains("at most 255 characters", error);
+        Assert.DoesNotContain(new string('a', 100), error); // the text is not echoed back
+    }
+
+    [Fact]
+    public void A_provider_network_pattern_the_linear_engine_cannot_run_is_a_configuration_error_at_start_up()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            new ProviderMatrix([new ProviderOption { Name = "Lab", NetworkPattern = "^(?=rack).+$" }]));
+        Assert.Contains("NetworkPattern of Lab", e.Message);
     }
 
     // ── the cluster registry (seed prerequisite: one L2 network, no overlapping ranges) ───────────────────

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Calico.Wizard.Core.Drafts;
 
 namespace Calico.Wizard.Core.Providers;
@@ -16,9 +17,33 @@ public sealed class ProviderOption
     public string NetworkExample { get; set; } = "";
 }
 
-public sealed class ProviderMatrix(IEnumerable<ProviderOption> providers)
+public sealed class ProviderMatrix
 {
-    public IReadOnlyList<ProviderOption> Providers { get; } = providers.ToArray();
+    /// <summary>No provider names a network longer than this; longer text is refused before any pattern sees it.</summary>
+    public const int MaxNetworkLength = 255;
+
+    private readonly Dictionary<ProviderOption, Regex> networkPatterns;
+
+    public ProviderMatrix(IEnumerable<ProviderOption> providers)
+    {
+        Providers = providers.ToArray();
+        // Compiled once, non-backtracking: linear in the (bounded) input, so no match timeout that a busy CPU could
+        // hit; a pattern that engine cannot run is a configuration error found at start-up, not on a keystroke.
+        networkPatterns = Providers.ToDictionary(p => p, p =>
+        {
+            try { return new Regex(p.NetworkPattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, Regex.InfiniteMatchTimeout); }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                throw new InvalidOperationException($"Providers: the NetworkPattern of {p.Name} is not a usable regular expression: {e.Message}", e);
+            }
+        });
+    }
+
+    public IReadOnlyList<ProviderOption> Providers { get; }
+
+    /// <summary>Whether <paramref name="network"/> is a valid network name for <paramref name="provider"/> (one of <see cref="Providers"/>).</summary>
+    public bool IsNetworkName(ProviderOption provider, string network) =>
+        network.Length <= MaxNetworkLength && networkPatterns[provider].IsMatch(network);
 
     public ProviderOption? Find(string? name) =>
         Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Numerics;
-using System.Text.RegularExpressions;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
@@ -49,7 +48,9 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             if (matrix.Find(ctx.InstanceToValidate.Provider) is not { } p) return;
             var value = (network ?? "").Trim();
             if (value.Length == 0) ctx.AddFailure($"Enter the {p.NetworkLabel}, e.g. {p.NetworkExample}.");
-            else if (!Regex.IsMatch(value, p.NetworkPattern, RegexOptions.None, TimeSpan.FromMilliseconds(50)))
+            else if (value.Length > ProviderMatrix.MaxNetworkLength)
+                ctx.AddFailure($"The {p.NetworkLabel} is at most {ProviderMatrix.MaxNetworkLength} characters: expected something like {p.NetworkExample}.");
+            else if (!matrix.IsNetworkName(p, value))
                 ctx.AddFailure($"'{value}' is not a valid {p.NetworkLabel}: expected something like {p.NetworkExample}.");
         });
         RuleFor(d => d.PlannedNodes).Custom((nodes, ctx) =>

@@ -55,7 +55,9 @@ public static partial class GoRegex
         });
         try
         {
-            var regex = new Regex(dotnet, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+            // No match timeout: the non-backtracking engine is linear in the input (and the pattern is bounded above),
+            // while a wall-clock timeout is hit by a busy CPU on a valid pattern and throws where a page renders.
+            var regex = new Regex(dotnet, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, Regex.InfiniteMatchTimeout);
             return (regex, null);
         }
         catch (NotSupportedException e)
