@@ -10,6 +10,7 @@ export function start(ref, origin, allowedOrigins) {
   dotnet = ref;
   parentOrigin = origin;
   allowed = allowedOrigins;
+  post('ready'); // the contract's first message, posted before the observer below or the server can post another
   window.addEventListener('message', e => {
     if (e.source !== window.parent || !allowed.includes(e.origin)) return;
     const m = e.data;

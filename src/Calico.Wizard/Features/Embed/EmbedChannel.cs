@@ -14,7 +14,8 @@ public sealed class EmbedChannel(IJSRuntime js, IReadOnlyCollection<string> allo
     private IJSObjectReference? module;
     private DotNetObjectReference<EmbedChannel>? self;
     private string? lastValidity;
-    private readonly List<(string Type, object Payload)> early = []; // posted before the module loaded: sent right after "ready"
+    private readonly List<(string Type, object Payload)> early = []; // posted before "ready": sent right after it
+    private bool started;
 
     public string ParentOrigin => parentOrigin;
     public bool Dark { get; private set; }
@@ -42,16 +43,26 @@ public sealed class EmbedChannel(IJSRuntime js, IReadOnlyCollection<string> allo
     {
         module = await js.InvokeAsync<IJSObjectReference>("import", "./embed.js");
         self = DotNetObjectReference.Create(this);
-        await module.InvokeVoidAsync("start", self, parentOrigin, allowedOrigins);
-        await PostAsync("ready", new { });
-        foreach (var (type, payload) in early) await PostAsync(type, payload);
-        early.Clear();
+        await module.InvokeVoidAsync("start", self, parentOrigin, allowedOrigins); // posts "ready" first
+        // What was posted meanwhile goes next, in order, before anything posted later (the circuit is one thread).
+        while (early.Count > 0)
+        {
+            var (type, payload) = early[0];
+            early.RemoveAt(0);
+            await SendAsync(type, payload);
+        }
+        started = true;
     }
 
     public async Task PostAsync(string type, object payload)
     {
-        if (module is null) { early.Add((type, payload)); return; }
-        try { await module.InvokeVoidAsync("post", type, payload); }
+        if (!started) { early.Add((type, payload)); return; }
+        await SendAsync(type, payload);
+    }
+
+    private async Task SendAsync(string type, object payload)
+    {
+        try { await module!.InvokeVoidAsync("post", type, payload); }
         catch (JSDisconnectedException) { } // the frame went away; nothing to tell
     }
 
