@@ -44,14 +44,20 @@ results=$(mktemp -d)
 dotnet test Calico.Wizard.sln --no-build -nologo --logger trx --results-directory "$results" 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
-# The console names a skipped test but not why; every skip says why here (from the TRX results).
+# The console names a skipped test but not why, and scatters failures through the log: every skip says why and
+# every failure is named again here, just above the closing line (from the TRX results).
 python3 - "$results" <<'PY' || true
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
-for trx in glob.glob(sys.argv[1] + "/*.trx"):
-    for r in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult[@outcome='NotExecuted']", ns):
+results = [r for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")) for r in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult", ns)]
+for r in results:
+    if r.get("outcome") == "NotExecuted":
         reason = r.findtext("t:Output/t:ErrorInfo/t:Message", default="(no reason given)", namespaces=ns).strip()
         print(f"skipped: {r.get('testName')}: {reason}")
+for r in results:
+    if r.get("outcome") == "Failed":
+        first = (r.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines() or [""])[0]
+        print(f"FAILED: {r.get('testName')}: {first[:300]}")
 PY
 rm -rf "$results"
 

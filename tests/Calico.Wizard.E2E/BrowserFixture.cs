@@ -17,6 +17,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(Waits.Expect);
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Chromium not found at {ChromiumPath}: install Debian's 'chromium' package (the test script does) or set CHROMIUM_PATH.");
         App = await WizardApp.StartAsync();

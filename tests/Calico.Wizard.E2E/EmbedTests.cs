@@ -76,7 +76,7 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
         await Expect(Wizard.GetByTestId("step-policies")).ToBeVisibleAsync();
         await Wizard.GetByTestId("next").ClickAsync();
         await Wizard.GetByTestId("submit").ClickAsync();
-        await Expect(Wizard.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await Expect(Wizard.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
         await page.WaitForFunctionAsync("() => window.events.some(e => e.type === 'finished')");
 
         var events = await EventsAsync();
@@ -103,7 +103,7 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
         page.Console += (_, m) => { if (m.Text.Contains("frame-ancestors", StringComparison.Ordinal)) refused.TrySetResult(m.Text); };
         await page.GotoAsync(fixture.Other.PortalUrl(fixture.App.BaseUrl, "/embed"));
 
-        var message = await refused.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var message = await refused.Task.WaitAsync(Waits.Message);
         Assert.Contains(fixture.App.BaseUrl.GetLeftPart(UriPartial.Authority), message);
         Assert.Equal(0, await Wizard.Locator("[data-testid='wizard']").CountAsync());
         Assert.Empty(await EventsAsync());

@@ -51,7 +51,7 @@ public sealed class NetworkPolicyTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(yaml).ToContainTextAsync("- 172.17.1.0/24");
 
         await wizard.Field("submit").ClickAsync();
-        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
         await Expect(Page.GetByTestId("cluster-yaml")).ToContainTextAsync("name: test-network-policy");
         await Expect(Page.GetByTestId("job-steps")).ToContainTextAsync("NetworkPolicy/default/test-network-policy");
     }

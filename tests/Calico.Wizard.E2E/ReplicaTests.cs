@@ -80,7 +80,7 @@ public sealed class ReplicaTests : IAsyncLifetime
         var owners = new HashSet<string>();
         foreach (var cluster in clusters)
         {
-            var job = await WaitForAsync(a, cluster, j => j.GetProperty("state").GetString() is "Succeeded" or "Failed", TimeSpan.FromSeconds(90));
+            var job = await WaitForAsync(a, cluster, j => j.GetProperty("state").GetString() is "Succeeded" or "Failed", Waits.Message);
             Assert.Equal("Succeeded", job.GetProperty("state").GetString());
             var log = Log(job);
             Assert.Single(log, l => l.StartsWith("Claimed by ", StringComparison.Ordinal));
@@ -93,16 +93,16 @@ public sealed class ReplicaTests : IAsyncLifetime
     [PostgresFact]
     public async Task KilledReplica_ItsJobIsFinishedByTheOther_WithoutRedoingFinishedSteps()
     {
-        var a = await StartReplicaAsync(TimeSpan.FromSeconds(30)); // long steps: A is surely mid-job when it dies
+        var a = await StartReplicaAsync(TimeSpan.FromMinutes(5)); // long steps: A is surely mid-job when it dies, however slow B starts
         var cluster = await SubmitAsync(a, 99);
-        var running = await WaitForAsync(a, cluster, j => Log(j).Any(l => l.StartsWith("Step 2 of 3", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        var running = await WaitForAsync(a, cluster, j => Log(j).Any(l => l.StartsWith("Step 2 of 3", StringComparison.Ordinal)), Waits.Message);
         var firstOwner = running.GetProperty("leaseOwner").GetString();
 
         var b = await StartReplicaAsync(TimeSpan.FromMilliseconds(100));
         Assert.Equal("Running", (await JobAsync(a, cluster)).GetProperty("state").GetString());
         await a.KillAsync(); // a crash: no lease released
 
-        var job = await WaitForAsync(b, cluster, j => j.GetProperty("state").GetString() is "Succeeded" or "Failed", TimeSpan.FromSeconds(60));
+        var job = await WaitForAsync(b, cluster, j => j.GetProperty("state").GetString() is "Succeeded" or "Failed", Waits.Message);
         Assert.Equal("Succeeded", job.GetProperty("state").GetString());
         var log = Log(job);
         Assert.Equal(2, log.Count(l => l.StartsWith("Claimed by ", StringComparison.Ordinal)));

@@ -30,6 +30,6 @@ public sealed class RestartTests(BrowserFixture fixture)
         await wizard.NextAsync("policies");
         await wizard.NextAsync("review");
         await wizard.Field("submit").ClickAsync();
-        await Expect(page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
     }
 }

@@ -77,7 +77,7 @@ public sealed class SignInTests(BrowserFixture browser, SignInFixture fixture) :
         await wizard.NextAsync("policies");
         await wizard.NextAsync("review");
         await wizard.Field("submit").ClickAsync();
-        await Expect(wizard.Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await Expect(wizard.Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
         var audit = wizard.Page.GetByTestId("audit");
         await Expect(audit.GetByTestId("audit-row").Filter(new() { HasText = "Submitted" })).ToContainTextAsync("alice@example.com");
         await Expect(audit.GetByTestId("audit-row").Filter(new() { HasText = "DraftCreated" })).ToContainTextAsync("alice@example.com");

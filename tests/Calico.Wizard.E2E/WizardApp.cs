@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
@@ -32,8 +30,8 @@ public sealed class WizardApp : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var port = FreePort();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+        // Port 0: the app binds a free port itself and says which; a port picked here and bound later could be taken
+        // in between by another test process.
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Repository.Root,
@@ -42,19 +40,36 @@ public sealed class WizardApp : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(AppDll());
-        info.ArgumentList.Add($"--urls={BaseUrl.ToString().TrimEnd('/')}");
+        info.ArgumentList.Add("--urls=http://127.0.0.1:0");
         info.ArgumentList.Add($"--Storage:SqlitePath={DatabasePath}");
+        info.ArgumentList.Add("--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"); // "Now listening on: …"
         foreach (var arg in extraArgs) info.ArgumentList.Add(arg);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // a built (not published) app serves its static assets in Development
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (output) output.AppendLine(e.Data);
+            if (ListeningOn(e.Data) is { } url) listening.TrySetResult(url);
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) =>
+        {
+            started.WaitForExit(); // the last lines of its output are read
+            listening.TrySetException(new InvalidOperationException($"The app exited with {started.ExitCode}:\n{Output}"));
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        try { BaseUrl = await listening.Task.WaitAsync(Waits.AppStarted); }
+        catch (TimeoutException) { throw new TimeoutException($"The app did not say where it listens within {Waits.AppStarted.TotalSeconds:0} s:\n{Output}"); }
+
+        // Listening is not yet serving: wait for a static file to answer, as a browser would need it.
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + Waits.AppStarted;
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException($"The app exited with {process.ExitCode}:\n{Output}");
@@ -67,7 +82,14 @@ public sealed class WizardApp : IAsyncDisposable
             catch (TaskCanceledException) { }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"The app did not answer on {BaseUrl} within 60 s:\n{Output}");
+        throw new TimeoutException($"The app did not answer on {BaseUrl} within {Waits.AppStarted.TotalSeconds:0} s:\n{Output}");
+    }
+
+    private static Uri? ListeningOn(string line)
+    {
+        const string marker = "Now listening on: ";
+        var at = line.IndexOf(marker, StringComparison.Ordinal);
+        return at >= 0 && Uri.TryCreate(line[(at + marker.Length)..].Trim(), UriKind.Absolute, out var url) ? new Uri(url, "/") : null;
     }
 
     /// <summary>Stops the process the hard way, as a crash or a redeploy would.</summary>
@@ -85,13 +107,6 @@ public sealed class WizardApp : IAsyncDisposable
         await KillAsync();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             File.Delete(DatabasePath + suffix);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string AppDll() => Repository.BuiltDll("Calico.Wizard", "Calico.Wizard.dll");

@@ -63,7 +63,7 @@ public sealed class WizardDriver(IPage page, Uri baseUrl)
         await NextAsync("policies");
         await NextAsync("review");
         await Field("submit").ClickAsync();
-        await Expect(page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
         return page.Url;
     }
 

@@ -56,7 +56,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Equal(reviewed, downloaded);
 
         await wizard.Field("submit").ClickAsync();
-        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
         await Expect(Page.GetByTestId("job-state")).ToHaveTextAsync("Ready");
         await Expect(Page.GetByTestId("job-progress")).ToHaveTextAsync("Step 3 of 3");
         await Expect(Page.GetByTestId("cluster-yaml")).ToHaveTextAsync(reviewed!);
@@ -87,7 +87,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(wizard.Field("review-yaml")).ToContainTextAsync("kind: ConfigMap");
         await Expect(wizard.Field("review-yaml")).ToContainTextAsync("\"Network\": \"10.20.0.0/16\"");
         await wizard.Field("submit").ClickAsync();
-        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         var submit = wizard.Field("submit");
         // Five clicks as fast as the browser can send them, even on a button that disables itself.
         await submit.EvaluateAsync("b => { for (let i = 0; i < 5; i++) b.dispatchEvent(new MouseEvent('click', { bubbles: true })); }");
-        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 15_000 });
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
 
         await Page.GotoAsync(new Uri(fixture.App.BaseUrl, "clusters").ToString());
         await Expect(Page.GetByTestId("cluster-row").Filter(new() { HasText = name })).ToHaveCountAsync(1);

@@ -16,7 +16,7 @@ namespace Calico.Wizard.Provisioning.Tests;
 /// </summary>
 public sealed class ProvisioningFixture : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly List<ServiceProvider> providers = [];
     private readonly List<IHostedService> startedServices = [];

@@ -37,7 +37,7 @@ public sealed class OperatorTests : WizardTestContext
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> read) where T : class
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + DefaultWaitTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (await read() is { } found) return found;

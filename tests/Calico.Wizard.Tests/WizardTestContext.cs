@@ -36,7 +36,7 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
         Operator.SetPolicies(Calico.Wizard.Features.Operations.Operators.Policy);
         Services.AddScoped<Calico.Wizard.Features.Operations.OperatorIdentity>();
         // Saves and checks are async: on a busy two-core machine 1 s (bUnit's default) is not always enough.
-        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+        DefaultWaitTimeout = TimeSpan.FromSeconds(30);
     }
 
     protected Bunit.TestDoubles.BunitAuthorizationContext Operator { get; }

@@ -13,8 +13,8 @@ namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
 /// <summary>How a <see cref="KubeTestBed"/> configures the "Provisioning" section.</summary>
 public sealed record KubeBedOptions
 {
-    public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(20);
-    public TimeSpan CrdEstablishedTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan CrdEstablishedTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public int RetryAttempts { get; init; } = 3;
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(10);
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);

@@ -291,7 +291,7 @@ public sealed class KubernetesTargetTests
     [Fact]
     public async Task CalicoNeverAvailable_ShouldFailAfterTheReadinessTimeout_WithAMessageNamingTigeraStatus()
     {
-        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { ReadinessTimeout = TimeSpan.FromSeconds(2) },
+        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { ReadinessTimeout = TimeSpan.FromSeconds(5) },
             api => api.CalicoReadiness = CalicoReadiness.Never);
 
         var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
@@ -300,7 +300,7 @@ public sealed class KubernetesTargetTests
         var wait = job.Steps[^1];
         Assert.Equal(WaitForCalico, wait.Name);
         Assert.Equal(StepState.Failed, wait.State);
-        Assert.Contains("did not become Available within 00:00:02", wait.Message);
+        Assert.Contains("did not become Available within 00:00:05", wait.Message);
         Assert.Contains("tigerastatus calico", wait.Message, StringComparison.OrdinalIgnoreCase);
         Assert.StartsWith($"{WaitForCalico}: Calico did not become Available", job.Error);
         Assert.All(job.Steps.SkipLast(1), s => Assert.Equal(StepState.Succeeded, s.State));
@@ -373,12 +373,20 @@ public sealed class KubernetesTargetTests
     [Fact]
     public async Task WatchesTheServerEndsAtOnce_ShouldBeWatchedAgain_UntilCalicoIsAvailable()
     {
-        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.WatchesEndAtOnce = true);
+        await using var bed = await KubeTestBed.StartAsync(arrange: api =>
+        {
+            api.WatchesEndAtOnce = true;
+            api.CalicoReadiness = CalicoReadiness.Never; // calico exists, not Available, until the test says so
+        });
+        var job = await bed.SubmitAsync(KubeTestBed.CalicoDraft());
+        await bed.Api.WaitUntilAsync(() => bed.Api.WatchesOf(FakeKubeApi.TigeraStatusesPath).Count >= 1 && bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 0,
+            "a watch of TigeraStatus calico that the server ended before calico was Available");
 
-        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+        bed.Api.SetCalicoAvailable();
+        var finished = await bed.Fixture.WaitUntilFinishedAsync(job.Id);
 
-        Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
-        Assert.Equal("TigeraStatus calico is Available", job.Steps[^1].Message);
+        Assert.True(finished.State == JobState.Succeeded, $"{finished.State}: {finished.Error}");
+        Assert.Equal("TigeraStatus calico is Available", finished.Steps[^1].Message);
         Assert.True(bed.Api.WatchesOf(FakeKubeApi.TigeraStatusesPath).Count >= 2, "calico became Available only after the first watch ended");
     }
 
@@ -407,7 +415,7 @@ public sealed class KubernetesTargetTests
     [InlineData(false, CalicoReadiness.Never)]
     public async Task WatchesTheServerEndsAtOnce_ShouldNotBecomeARequestLoop_AndStillTimeOut(bool calico, CalicoReadiness readiness)
     {
-        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { ReadinessTimeout = TimeSpan.FromSeconds(2) }, api =>
+        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { ReadinessTimeout = TimeSpan.FromSeconds(5) }, api =>
         {
             api.WatchesEndAtOnce = true;
             api.CalicoReadiness = readiness;
@@ -417,8 +425,8 @@ public sealed class KubernetesTargetTests
         var job = await bed.RunAsync(calico ? KubeTestBed.CalicoDraft() : KubeTestBed.FlannelOnAzureDraft());
 
         Assert.Equal(JobState.Failed, job.State);
-        Assert.True(job.Error!.Contains(calico ? "Calico did not become Available within 00:00:02" : "Flannel was not ready within 00:00:02", StringComparison.Ordinal), job.Error);
-        // a pause between watches: a handful in the 2 s, not thousands (9,940 before the fix)
+        Assert.True(job.Error!.Contains(calico ? "Calico did not become Available within 00:00:05" : "Flannel was not ready within 00:00:05", StringComparison.Ordinal), job.Error);
+        // a pause between watches: a handful in the 5 s, not thousands (9,940 before the fix)
         var watches = bed.Api.WatchesOf(calico ? FakeKubeApi.TigeraStatusesPath : FakeKubeApi.FlannelDaemonSetsPath).Count;
         Assert.InRange(watches, 1, 10);
     }
