@@ -1,9 +1,9 @@
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Features.CreateCluster;
 using Calico.Wizard.Provisioning;
 using Calico.Wizard.Provisioning.Jobs;
-using Calico.Wizard.Provisioning.Store;
-using Microsoft.EntityFrameworkCore;
+using Calico.Wizard.Store;
 using Microsoft.Extensions.Options;
 using Calico.Wizard.Features.Operations;
 using MudBlazor.Services;
@@ -26,15 +26,20 @@ public static class Extensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter())); // the API speaks enum names
 
         var providers = builder.Configuration.GetSection("Providers").Get<List<ProviderOption>>();
-        services.AddSingleton(providers is { Count: > 0 } ? new ProviderMatrix(providers) : ProviderMatrix.Seed);
-        services.AddSingleton<ClusterRules>();
+        services.AddWizard(providers is { Count: > 0 } ? new ProviderMatrix(providers) : ProviderMatrix.Seed);
         services.AddOptions<ProvisioningOptions>().BindConfiguration("Provisioning");
         services.AddOptions<EmbeddingOptions>().BindConfiguration("Embedding");
-        services.AddProvisioning(Store(builder));
+        services.AddStore(Store(builder)).AddProvisioning();
         services.AddKubernetesTargets(builder.Configuration.GetSection("Provisioning"));
         services.AddHealth();
         builder.AddSignIn();
     }
+
+    /// <summary>The rules on a provider matrix, and each circuit's wizard (what the pages and the components' tests need).</summary>
+    public static IServiceCollection AddWizard(this IServiceCollection services, ProviderMatrix matrix) => services
+        .AddSingleton(matrix)
+        .AddSingleton<ClusterRules>()
+        .AddScoped<WizardState>();
 
     /// <summary>
     /// "Storage:Provider": Sqlite (the embedded default: the file "Storage:SqlitePath", relative to the content root,
@@ -54,11 +59,6 @@ public static class Extensions
         var full = Path.GetFullPath(path, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         return new StoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = $"Data Source={full}" };
-    }
-
-    public static async Task MigrateStoreAsync(this WebApplication app)
-    {
-        await StoreStartup.MigrateAsync(app.Services.GetRequiredService<IDbContextFactory<WizardDbContext>>());
     }
 
     /// <summary>The CSP frame-ancestors sources: the app itself and the allow-listed origins (X-Frame-Options cannot list origins).</summary>

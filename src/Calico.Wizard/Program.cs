@@ -1,12 +1,13 @@
 using Calico.Wizard;
 using Calico.Wizard.Components;
 using Calico.Wizard.Features.Operations;
+using Calico.Wizard.Store;
 
 var builder = WebApplication.CreateBuilder(HostPaths.Options(args));
 builder.AddCalicoWizard();
 
 var app = builder.Build();
-await app.MigrateStoreAsync();
+await app.Services.MigrateStoreAsync();
 
 if (!app.Environment.IsDevelopment())
 {

@@ -1,12 +1,9 @@
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
-using Calico.Wizard.Features.Clusters;
 using Calico.Wizard.Features.Operations;
-using Calico.Wizard.Features.Shared;
 using Calico.Wizard.Provisioning.Jobs;
-using Calico.Wizard.Provisioning.Store;
-using Microsoft.EntityFrameworkCore;
+using Calico.Wizard.Store;
 
 namespace Calico.Wizard;
 
@@ -36,24 +33,24 @@ public static class WizardEndpoints
             return Results.Text(DraftFile.Write(saved.Draft), Yaml);
         });
 
-        api.MapGet("/clusters/{id:guid}", async (Guid id, IDbContextFactory<WizardDbContext> db, CancellationToken ct) =>
-            await ClusterView.LoadAsync(db, id, ct) is { } view
+        api.MapGet("/clusters/{id:guid}", async (Guid id, ClusterQueries clusters, CancellationToken ct) =>
+            await clusters.GetAsync(id, ct) is { } view
                 ? Results.Ok(new
                 {
-                    id = view.Cluster.Id,
-                    name = view.Cluster.Name,
+                    id = view.Id,
+                    name = view.Name,
                     job = view.Job is not { } job ? null : new
                     {
                         id = job.Id, state = job.State.ToString(), target = job.Target, error = job.Error, leaseOwner = job.LeaseOwner,
-                        steps = job.Steps.OrderBy(s => s.Index).Select(s => new { name = s.Name, state = s.State.ToString(), message = s.Message }),
-                        log = job.Log.OrderBy(l => l.Id).Select(l => new { at = l.At, message = l.Message }),
+                        steps = job.Steps.Select(s => new { name = s.Name, state = s.State.ToString(), message = s.Message }),
+                        log = job.Log.Select(l => new { at = l.At, message = l.Message }),
                     },
                 })
                 : Results.NotFound());
 
-        api.MapGet("/clusters/{id:guid}/manifests.yaml", async (Guid id, IDbContextFactory<WizardDbContext> db, HttpContext http, CancellationToken ct) =>
+        api.MapGet("/clusters/{id:guid}/manifests.yaml", async (Guid id, ClusterQueries clusters, HttpContext http, CancellationToken ct) =>
         {
-            if (await ClusterView.LoadAsync(db, id, ct) is not { Job.ManifestYaml: { } yaml } view) return Results.NotFound();
+            if (await clusters.GetAsync(id, ct) is not { Job.ManifestYaml: { } yaml } view) return Results.NotFound();
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{view.FileName}\"";
             return Results.Text(yaml, Yaml);
         });
@@ -71,6 +68,6 @@ public static class WizardEndpoints
     private static object Problems(DraftCheck check) => new
     {
         title = "The cluster breaks the rules",
-        errors = check.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => $"{Labels.For(g.Key)}: {e.ErrorMessage}").ToArray()),
+        errors = check.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => $"{DraftFields.LabelOf(g.Key)}: {e.ErrorMessage}").ToArray()),
     };
 }

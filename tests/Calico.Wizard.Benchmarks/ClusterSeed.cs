@@ -1,7 +1,7 @@
 using System.Net;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Net;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 
 namespace Calico.Wizard.Benchmarks;
 

@@ -1,6 +1,7 @@
+using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Provisioning.Jobs;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Calico.Wizard.Provisioning.Targets;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,16 +13,16 @@ public sealed class CancellationRaceTests
     /// <summary>Calls Cancel from inside Plan(): the worker has picked the job up, its steps have not run.</summary>
     private sealed class CancelDuringPlanTarget : IProvisioningTarget
     {
-        public ProvisioningWorker? Worker { get; set; }
+        public JobCommands? Commands { get; set; }
         public Guid JobId { get; set; }
         public bool? CancelReturned { get; private set; }
         public int StepRuns;
         public string Name => "cancel-during-plan";
         public string Description => "cancels its own job while it is planned";
 
-        public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec)
+        public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec, IReadOnlyList<RenderedObject> objects)
         {
-            CancelReturned = Worker!.CancelAsync(JobId).GetAwaiter().GetResult();
+            CancelReturned = Commands!.CancelAsync(JobId).GetAwaiter().GetResult();
             return [new("Apply", (_, _) => { Interlocked.Increment(ref StepRuns); return Task.FromResult("applied"); })];
         }
     }
@@ -31,7 +32,7 @@ public sealed class CancellationRaceTests
     {
         var target = new CancelDuringPlanTarget();
         await using var f = await ProvisioningFixture.CreateAsync(s => s.AddDefaultTarget(target));
-        target.Worker = f.Worker;
+        target.Commands = f.Commands;
         var result = await f.Submission.SubmitAsync(TestDrafts.Valid());
         target.JobId = (await f.SingleJobOfAsync(result.ClusterId)).Id;
 
@@ -53,7 +54,7 @@ public sealed class CancellationRaceTests
         var answers = new List<Task<bool>>();
         f.Services.GetRequiredService<JobNotifier>().JobChanged += id =>
         {
-            lock (answers) if (id == jobId && answers.Count == 0) answers.Add(f.Worker.CancelAsync(jobId)); // the first time the page could show it
+            lock (answers) if (id == jobId && answers.Count == 0) answers.Add(f.Commands.CancelAsync(jobId)); // the first time the page could show it
         };
 
         await f.StartWorkerAsync();

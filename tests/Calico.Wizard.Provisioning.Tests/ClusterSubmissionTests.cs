@@ -1,6 +1,6 @@
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Provisioning.Jobs;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Calico.Wizard.Provisioning.Targets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

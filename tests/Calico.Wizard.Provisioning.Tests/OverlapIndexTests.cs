@@ -1,7 +1,7 @@
 using System.Net;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Rules;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 
 namespace Calico.Wizard.Provisioning.Tests;
 

@@ -1,7 +1,7 @@
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Provisioning.Jobs;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +48,7 @@ public sealed class ProvisioningFixture : IAsyncDisposable
     public ClusterSubmission Submission => Services.GetRequiredService<ClusterSubmission>();
     public DraftStore Drafts => Services.GetRequiredService<DraftStore>();
     public ProvisioningWorker Worker => Services.GetRequiredService<ProvisioningWorker>();
+    public JobCommands Commands => Services.GetRequiredService<JobCommands>();
     public IClusterRegistry Registry => Services.GetRequiredService<IClusterRegistry>();
 
     /// <param name="configure">Extra registrations (test targets, options), applied to every container built on this database.</param>
@@ -62,7 +63,7 @@ public sealed class ProvisioningFixture : IAsyncDisposable
     private ServiceProvider BuildServices()
     {
         var services = new ServiceCollection();
-        services.AddProvisioning(new StoreOptions { Provider = Provider, ConnectionString = ConnectionString });
+        services.AddStore(new StoreOptions { Provider = Provider, ConnectionString = ConnectionString }).AddProvisioning();
         services.AddSingleton(ProviderMatrix.Seed);
         services.AddSingleton<ClusterRules>();
         services.AddLogging();

@@ -1,6 +1,7 @@
+using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Provisioning.Jobs;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Calico.Wizard.Provisioning.Targets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,7 @@ public sealed class ProvisioningWorkerTests
     {
         await using var db = await f.NewDbContextAsync();
         var spec = ClusterSpec.FromJson(await db.Clusters.Select(c => c.SpecJson).SingleAsync());
-        return new DryRunTarget().Plan(spec).Select(p => p.Name).ToArray();
+        return new DryRunTarget().Plan(spec, ManifestRenderer.Render(spec)).Select(p => p.Name).ToArray();
     }
 
     /// <summary>
@@ -36,7 +37,7 @@ public sealed class ProvisioningWorkerTests
         Assert.Empty(job.Steps);
         job.State = JobState.Running;
         job.StartedAt = BeforeTheCrash;
-        string[] names = [ProvisioningWorker.CheckRulesStep, .. targetSteps];
+        string[] names = [StepRunner.CheckRulesStep, .. targetSteps];
         for (var i = 0; i < names.Length; i++)
         {
             var done = i < succeeded;
@@ -74,7 +75,7 @@ public sealed class ProvisioningWorkerTests
             Assert.NotNull(s.StartedAt);
             Assert.NotNull(s.FinishedAt);
         });
-        Assert.Equal(ProvisioningWorker.CheckRulesStep, job.Steps[0].Name);
+        Assert.Equal(StepRunner.CheckRulesStep, job.Steps[0].Name);
         Assert.Equal(await DryRunStepNamesAsync(f), job.Steps.Skip(1).Select(s => s.Name));
         Assert.Contains(job.Log, l => l.Message == "Finished: Ready");
         Assert.Equal("Finished: Ready", job.Log[^1].Message);
@@ -160,7 +161,7 @@ public sealed class ProvisioningWorkerTests
         Assert.Equal([StepState.Succeeded, StepState.Failed], failed.Steps.Select(s => s.State));
         Assert.Equal(FlakyTarget.FirstFailure, failed.Steps[1].Message);
 
-        Assert.True(await f.Worker.RetryAsync(submitted.Id));
+        Assert.True(await f.Commands.RetryAsync(submitted.Id));
         var retried = await f.WaitUntilFinishedAsync(submitted.Id);
 
         Assert.Equal(JobState.Succeeded, retried.State);
@@ -179,8 +180,8 @@ public sealed class ProvisioningWorkerTests
         await using var f = await ProvisioningFixture.CreateAsync();
         var submitted = await SubmitAsync(f);
 
-        Assert.False(await f.Worker.RetryAsync(submitted.Id));
-        Assert.False(await f.Worker.RetryAsync(Guid.NewGuid()));
+        Assert.False(await f.Commands.RetryAsync(submitted.Id));
+        Assert.False(await f.Commands.RetryAsync(Guid.NewGuid()));
         Assert.Equal(JobState.Pending, (await f.LoadJobAsync(submitted.Id))!.State);
     }
 
@@ -190,7 +191,7 @@ public sealed class ProvisioningWorkerTests
         await using var f = await ProvisioningFixture.CreateAsync();
         var submitted = await SubmitAsync(f);
 
-        Assert.True(await f.Worker.CancelAsync(submitted.Id));
+        Assert.True(await f.Commands.CancelAsync(submitted.Id));
 
         var job = await f.LoadJobAsync(submitted.Id);
         Assert.NotNull(job);
@@ -198,7 +199,7 @@ public sealed class ProvisioningWorkerTests
         Assert.Equal("Cancelled before it started", job.Error);
         Assert.NotNull(job.FinishedAt);
         Assert.StartsWith("Finished: Cancelled", job.Log[^1].Message, StringComparison.Ordinal);
-        Assert.False(await f.Worker.CancelAsync(submitted.Id)); // nothing left to cancel
+        Assert.False(await f.Commands.CancelAsync(submitted.Id)); // nothing left to cancel
     }
 
     [Fact]
@@ -210,7 +211,7 @@ public sealed class ProvisioningWorkerTests
         var submitted = await SubmitAsync(f);
         await target.Started.Task.WaitAsync(ProvisioningFixture.Timeout);
 
-        Assert.True(await f.Worker.CancelAsync(submitted.Id));
+        Assert.True(await f.Commands.CancelAsync(submitted.Id));
         var job = await f.WaitUntilFinishedAsync(submitted.Id);
 
         Assert.Equal(JobState.Cancelled, job.State);
@@ -227,10 +228,10 @@ public sealed class ProvisioningWorkerTests
         var target = new CountingTarget();
         await using var f = await ProvisioningFixture.CreateAsync(s => s.AddDefaultTarget(target));
         var submitted = await SubmitAsync(f);
-        Assert.True(await f.Worker.CancelAsync(submitted.Id));
+        Assert.True(await f.Commands.CancelAsync(submitted.Id));
         await f.StartWorkerAsync();
 
-        Assert.True(await f.Worker.RetryAsync(submitted.Id));
+        Assert.True(await f.Commands.RetryAsync(submitted.Id));
         var job = await f.WaitUntilFinishedAsync(submitted.Id);
 
         Assert.Equal(JobState.Succeeded, job.State);

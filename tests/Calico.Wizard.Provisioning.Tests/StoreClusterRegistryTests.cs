@@ -1,5 +1,5 @@
 using System.Net;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 
 namespace Calico.Wizard.Provisioning.Tests;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Provisioning.Jobs;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Microsoft.EntityFrameworkCore;
 
 namespace Calico.Wizard.Provisioning.Tests;

@@ -1,3 +1,4 @@
+using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Provisioning.Targets;
@@ -27,7 +28,7 @@ public sealed class FlakyTarget : IProvisioningTarget
     public string Description => "fails once, then works";
     public int Runs => Volatile.Read(ref runs);
 
-    public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec) =>
+    public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec, IReadOnlyList<RenderedObject> objects) =>
     [
         new(StepName, (_, _) => Interlocked.Increment(ref runs) == 1
             ? throw new InvalidOperationException(FirstFailure)
@@ -44,7 +45,7 @@ public sealed class BlockingTarget : IProvisioningTarget
     public string Description => "never finishes on its own";
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec) =>
+    public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec, IReadOnlyList<RenderedObject> objects) =>
     [
         new(StepName, async (_, ct) =>
         {
@@ -66,7 +67,7 @@ public sealed class CountingTarget : IProvisioningTarget
 
     public int RunsOf(int targetStep) => Volatile.Read(ref runs[targetStep]);
 
-    public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec) =>
+    public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec, IReadOnlyList<RenderedObject> objects) =>
         StepNames.Select((name, i) => new PlannedStep(name, (_, _) =>
         {
             Interlocked.Increment(ref runs[i]);

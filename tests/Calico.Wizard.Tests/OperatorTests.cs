@@ -1,6 +1,6 @@
 using Bunit;
 using Calico.Wizard.Core.Rules;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Calico.Wizard.Tests.WizardDom;

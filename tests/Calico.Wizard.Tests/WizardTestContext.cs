@@ -4,7 +4,7 @@ using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Features.CreateCluster;
 using Calico.Wizard.Provisioning;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,8 +25,7 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddOptions();
         Services.AddLogging();
-        Services.AddSingleton(ProviderMatrix.Seed);
-        Services.AddSingleton<ClusterRules>();
+        Services.AddWizard(ProviderMatrix.Seed);
         // Pooling off: no pooled connection keeps the file open once the test is over.
         Services.AddProvisioning($"Data Source={dbPath};Pooling=False");
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -86,7 +85,7 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
     /// <summary>A fresh state loaded from the store, as a new circuit (a reload) would build it.</summary>
     protected async Task<WizardState> LoadStateAsync(Guid draftId)
     {
-        var state = new WizardState(Rules, Drafts);
+        var state = Services.GetRequiredService<WizardState>();
         Assert.Null(await state.LoadAsync(draftId));
         return state;
     }

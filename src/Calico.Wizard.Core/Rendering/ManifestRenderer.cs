@@ -9,7 +9,10 @@ namespace Calico.Wizard.Core.Rendering;
 /// <summary>One object to apply, in the order it must be applied.</summary>
 public sealed record RenderedObject(string ApiVersion, string Kind, string? Namespace, string Name, object Body)
 {
-    public string Key => Namespace is null ? $"{Kind}/{Name}" : $"{Kind}/{Namespace}/{Name}";
+    public string Key => KeyOf(Kind, Namespace, Name);
+
+    /// <summary>"Kind/name" or "Kind/namespace/name": how steps, logs and the applied-object record name an object.</summary>
+    public static string KeyOf(string kind, string? ns, string name) => ns is null ? $"{kind}/{name}" : $"{kind}/{ns}/{name}";
 }
 
 /// <summary>Turns a spec into exactly the Kubernetes objects the provisioner applies, and their YAML.</summary>
@@ -48,6 +51,17 @@ public static class ManifestRenderer
     }
 
     public static string ToYaml(ClusterSpec spec) => ToYaml(Render(spec));
+
+    private static readonly Dictionary<string, Type> KindsWeRender = new() { [$"{Tigera.ApiVersion}/{Tigera.InstallationKind}"] = typeof(TigeraInstallation) };
+
+    /// <summary>
+    /// The objects of a manifest <see cref="ToYaml(IEnumerable{RenderedObject})"/> wrote (rendered once, at submit, and stored),
+    /// typed again for the applier: what is applied is exactly what was shown.
+    /// </summary>
+    public static IReadOnlyList<RenderedObject> Parse(string yaml) =>
+        KubernetesYaml.LoadAllFromString(yaml, KindsWeRender).Select(o => o is IKubernetesObject<V1ObjectMeta> k
+            ? new RenderedObject(k.ApiVersion, k.Kind, k.Metadata.NamespaceProperty, k.Metadata.Name, o)
+            : throw new ArgumentException($"The manifest holds an object without metadata ({o?.GetType().Name}).", nameof(yaml))).ToArray();
 
     private static RenderedObject Installation(ClusterSpec spec)
     {

@@ -6,11 +6,22 @@ namespace Calico.Wizard.Core.Rendering;
 // operator.tigera.io/v1 Installation — only the fields the wizard sets. Property names are the API's in
 // PascalCase: KubernetesYaml and KubernetesJson both write them camelCase, and both omit nulls.
 
+/// <summary>The Tigera operator's API names the renderer writes and the provisioner applies, watches and asks for.</summary>
+public static class Tigera
+{
+    public const string Group = "operator.tigera.io", Version = "v1", ApiVersion = $"{Group}/{Version}";
+    public const string InstallationKind = "Installation", InstallationPlural = "installations";
+    public const string InstallationCrd = $"{InstallationPlural}.{Group}";
+    public const string StatusKind = "TigeraStatus", StatusPlural = "tigerastatuses";
+    public const string ApiServerKind = "APIServer", ApiServerPlural = "apiservers";
+    /// <summary>The TigeraStatus that reports Calico itself.</summary>
+    public const string CalicoStatus = "calico";
+}
+
 public sealed class TigeraInstallation : IKubernetesObject<V1ObjectMeta>
 {
-    public const string Group = "operator.tigera.io", Version = "v1", Plural = "installations";
-    public string ApiVersion { get; set; } = $"{Group}/{Version}";
-    public string Kind { get; set; } = "Installation";
+    public string ApiVersion { get; set; } = Tigera.ApiVersion;
+    public string Kind { get; set; } = Tigera.InstallationKind;
     public V1ObjectMeta Metadata { get; set; } = new() { Name = "default" };
     public InstallationSpec Spec { get; set; } = new();
 }

@@ -15,19 +15,6 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
 
     public ProviderMatrix Matrix => matrix;
 
-    public static readonly IReadOnlyDictionary<WizardStep, string[]> StepFields = new Dictionary<WizardStep, string[]>
-    {
-        [WizardStep.Cluster] = [nameof(ClusterDraft.Name), nameof(ClusterDraft.Provider), nameof(ClusterDraft.MachineKind), nameof(ClusterDraft.L2Network), nameof(ClusterDraft.PlannedNodes)],
-        [WizardStep.Network] =
-        [
-            nameof(ClusterDraft.NetworkStack), nameof(ClusterDraft.ContainersCidr), nameof(ClusterDraft.ServicesCidr), nameof(ClusterDraft.Backend),
-            nameof(ClusterDraft.IpInIpMode), nameof(ClusterDraft.NatOutgoing), nameof(ClusterDraft.BlockSize), nameof(ClusterDraft.Mtu),
-            nameof(ClusterDraft.UnderlayMtu), nameof(ClusterDraft.InterfaceDetection), nameof(ClusterDraft.InterfaceDetectionValue),
-        ],
-        [WizardStep.Policies] = [nameof(ClusterDraft.NetworkPolicies)],
-        [WizardStep.Review] = [],
-    };
-
     /// <summary>Every rule on the whole draft; the spec only when nothing blocks.</summary>
     public async Task<DraftCheck> CheckAsync(ClusterDraft draft, CancellationToken cancellationToken = default)
     {
@@ -70,13 +57,6 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
                 d.InterfaceDetection == InterfaceDetection.FirstFound ? null : d.InterfaceDetectionValue.Trim())
             : null,
             d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies.Select(y => Policies.PolicyText.ToYaml(Policies.PolicyText.Parse(y).Policy!)).ToArray());
-
-    /// <summary>"NetworkPolicies[2]" belongs to the field "NetworkPolicies".</summary>
-    public static string FieldOf(string propertyName) =>
-        propertyName.IndexOf('[') is var i and > 0 ? propertyName[..i] : propertyName;
-
-    public static WizardStep StepOf(string propertyName) =>
-        StepFields.First(s => s.Value.Contains(FieldOf(propertyName))).Key;
 }
 
 /// <summary>What the rules found: errors block, warnings inform.</summary>
@@ -96,11 +76,11 @@ public sealed record DraftCheck(IReadOnlyList<ValidationFailure> Failures)
     public string? FirstErrorFor(string property) => ErrorsFor(property).FirstOrDefault();
 
     public bool StepIsValid(WizardStep step) =>
-        !Errors.Any(f => ClusterRules.StepFields[step].Contains(ClusterRules.FieldOf(f.PropertyName)));
+        !Errors.Any(f => DraftFields.StepOf(f.PropertyName) == step);
 
     public IEnumerable<ValidationFailure> WarningsFor(WizardStep step) =>
-        Warnings.Where(f => ClusterRules.StepFields[step].Contains(ClusterRules.FieldOf(f.PropertyName)));
+        Warnings.Where(f => DraftFields.StepOf(f.PropertyName) == step);
 
     public IEnumerable<ValidationFailure> ErrorsFor(WizardStep step) =>
-        Errors.Where(f => ClusterRules.StepFields[step].Contains(ClusterRules.FieldOf(f.PropertyName)));
+        Errors.Where(f => DraftFields.StepOf(f.PropertyName) == step);
 }

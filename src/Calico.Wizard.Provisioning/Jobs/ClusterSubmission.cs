@@ -2,9 +2,8 @@ using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Calico.Wizard.Provisioning.Jobs;
 
@@ -22,8 +21,7 @@ public sealed class ClusterSubmission(
     IDbContextFactory<WizardDbContext> dbFactory,
     JobQueue queue,
     TimeProvider time,
-    IOptions<ProvisioningOptions> options,
-    IEnumerable<Targets.IProvisioningTarget> targets)
+    Targets.ProvisioningTargets targets)
 {
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
@@ -38,10 +36,9 @@ public sealed class ClusterSubmission(
                 return new SubmitResult(existing, new DraftCheck([]));
 
             var check = await rules.CheckAsync(draft, ct);
-            var target = string.IsNullOrWhiteSpace(draft.Target) ? options.Value.DefaultTarget : draft.Target;
-            if (!targets.Any(t => t.Name == target))
-                check = new DraftCheck([.. check.Failures, new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.Target),
-                    $"Target '{target}' is not configured on this server: choose one of {string.Join(", ", targets.Select(t => t.Name))}.")]);
+            var target = targets.Resolve(draft.Target);
+            if (targets.Check(draft.Target) is { } unknown)
+                check = new DraftCheck([.. check.Failures, new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.Target), unknown)]);
             if (!check.IsValid || check.Spec is not { } spec) return new SubmitResult(null, check);
 
             var now = time.GetUtcNow().UtcDateTime;
@@ -70,7 +67,7 @@ public sealed class ClusterSubmission(
                 Target = target,
                 State = JobState.Pending,
                 CreatedAt = now,
-                ManifestYaml = ManifestRenderer.ToYaml(spec),
+                ManifestYaml = ManifestRenderer.ToYaml(spec), // rendered once: what the job applies and the page shows
             };
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {

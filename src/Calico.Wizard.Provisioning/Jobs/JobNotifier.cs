@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Calico.Wizard.Provisioning.Jobs;
 
 /// <summary>Tells open cluster pages that a job moved, so progress is pushed, not polled.</summary>
@@ -8,28 +6,4 @@ public sealed class JobNotifier
     public event Action<Guid>? JobChanged;
 
     public void Notify(Guid jobId) => JobChanged?.Invoke(jobId);
-}
-
-/// <summary>Jobs waiting for the worker in this process; the database is the source of truth.</summary>
-public sealed class JobQueue
-{
-    private readonly Channel<Guid> channel = Channel.CreateUnbounded<Guid>();
-
-    public void Enqueue(Guid jobId) => channel.Writer.TryWrite(jobId);
-
-    /// <summary>The next job queued here, or null when none arrives within <paramref name="wait"/>.</summary>
-    public async Task<Guid?> NextAsync(TimeSpan wait, CancellationToken ct)
-    {
-        if (channel.Reader.TryRead(out var id)) return id;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(wait);
-        try
-        {
-            return await channel.Reader.WaitToReadAsync(timeout.Token) && channel.Reader.TryRead(out id) ? id : null;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
 }

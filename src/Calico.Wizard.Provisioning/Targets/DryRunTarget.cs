@@ -11,7 +11,7 @@ public sealed class DryRunTarget(Microsoft.Extensions.Options.IOptions<Jobs.Prov
     public string Name => TargetName;
     public string Description => "Dry run: render and store the manifests, apply nothing";
 
-    public IReadOnlyList<PlannedStep> Plan(Core.Drafts.ClusterSpec spec) =>
+    public IReadOnlyList<PlannedStep> Plan(Core.Drafts.ClusterSpec spec, IReadOnlyList<Core.Rendering.RenderedObject> objects) =>
     [
         new("Render manifests", async (ctx, ct) =>
             await Delayed(ct, $"{ctx.Objects.Count} object(s): {string.Join(", ", ctx.Objects.Select(o => o.Key))}")),

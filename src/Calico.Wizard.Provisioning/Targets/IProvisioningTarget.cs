@@ -14,5 +14,6 @@ public interface IProvisioningTarget
 {
     string Name { get; }
     string Description { get; }
-    IReadOnlyList<PlannedStep> Plan(ClusterSpec spec);
+    /// <summary>The steps that deploy <paramref name="objects"/> (rendered from <paramref name="spec"/> once, at submit).</summary>
+    IReadOnlyList<PlannedStep> Plan(ClusterSpec spec, IReadOnlyList<RenderedObject> objects);
 }

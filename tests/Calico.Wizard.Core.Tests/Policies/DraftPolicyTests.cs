@@ -90,7 +90,7 @@ public sealed class DraftPolicyTests
         Assert.False(check.StepIsValid(WizardStep.Policies));
         Assert.True(check.StepIsValid(WizardStep.Network));
         Assert.True(check.StepIsValid(WizardStep.Cluster));
-        Assert.Equal(WizardStep.Policies, ClusterRules.StepOf(error.PropertyName));
+        Assert.Equal(WizardStep.Policies, DraftFields.StepOf(error.PropertyName));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Provisioning.Jobs;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Calico.Wizard.Core.Drafts;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 
 namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
 

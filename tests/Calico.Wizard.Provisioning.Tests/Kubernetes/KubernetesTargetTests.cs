@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Calico.Wizard.Core.Rendering;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using k8s;
 
 namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
@@ -204,7 +204,7 @@ public sealed class KubernetesTargetTests
         Assert.NotNull(resourceVersion);
         var seen = bed.Api.Requests.Max(r => r.Seq);
 
-        var againId = await bed.Fixture.Worker.RunAgainAsync(first.ClusterId);
+        var againId = await bed.Fixture.Commands.RunAgainAsync(first.ClusterId);
         Assert.NotNull(againId);
         var again = await bed.Fixture.WaitUntilFinishedAsync(againId.Value);
 
@@ -258,7 +258,7 @@ public sealed class KubernetesTargetTests
         var versions = paths.Select(bed.Api.ResourceVersionOf).ToArray();
         var seen = bed.Api.Requests.Max(r => r.Seq);
 
-        var again = await bed.Fixture.WaitUntilFinishedAsync((await bed.Fixture.Worker.RunAgainAsync(first.ClusterId))!.Value);
+        var again = await bed.Fixture.WaitUntilFinishedAsync((await bed.Fixture.Commands.RunAgainAsync(first.ClusterId))!.Value);
 
         Assert.True(again.State == JobState.Succeeded, $"{again.State}: {again.Error}");
         Assert.Equal(paths, bed.Api.Patches.Where(p => p.Seq > seen).Select(p => p.Path));
@@ -280,7 +280,7 @@ public sealed class KubernetesTargetTests
         string[] paths = [.. OperatorManifestPaths, FakeKubeApi.InstallationPath];
         var versions = paths.Select(bed.Api.ResourceVersionOf).ToArray();
 
-        var again = await bed.Fixture.WaitUntilFinishedAsync((await bed.Fixture.Worker.RunAgainAsync(first.ClusterId))!.Value);
+        var again = await bed.Fixture.WaitUntilFinishedAsync((await bed.Fixture.Commands.RunAgainAsync(first.ClusterId))!.Value);
 
         Assert.True(again.State == JobState.Succeeded, $"{again.State}: {again.Error}");
         Assert.Equal(versions, paths.Select(bed.Api.ResourceVersionOf)); // the server changed nothing
@@ -348,8 +348,9 @@ public sealed class KubernetesTargetTests
         var job = await bed.SubmitAsync(KubeTestBed.CalicoDraft());
         await bed.WaitForStepAsync(job.Id, WaitForCalico, StepState.Running);
         await bed.Api.WaitUntilAsync(() => bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 1, "an open watch of TigeraStatus calico");
+        await bed.Fixture.WaitForJobAsync(job.Id, j => j.Log.Any(l => l.Message == $"calico is Degraded: {FakeKubeApi.DegradedMessage}")); // shown live, while it waits
 
-        Assert.True(await bed.Fixture.Worker.CancelAsync(job.Id));
+        Assert.True(await bed.Fixture.Commands.CancelAsync(job.Id));
         var cancelled = await bed.Fixture.WaitUntilFinishedAsync(job.Id);
 
         Assert.Equal(JobState.Cancelled, cancelled.State);
@@ -361,7 +362,7 @@ public sealed class KubernetesTargetTests
         await bed.Api.WaitUntilAsync(() => bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 0, "the watch closed on cancel");
 
         bed.Api.SetCalicoAvailable();
-        Assert.True(await bed.Fixture.Worker.RetryAsync(job.Id));
+        Assert.True(await bed.Fixture.Commands.RetryAsync(job.Id));
         var retried = await bed.Fixture.WaitForJobAsync(job.Id, j => j.State is JobState.Succeeded or JobState.Failed);
 
         Assert.True(retried.State == JobState.Succeeded, $"{retried.State}: {retried.Error}");

@@ -1,5 +1,5 @@
 using System.Net;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 
 namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
 
@@ -73,7 +73,7 @@ public sealed class KubernetesTransientErrorTests
         Assert.Equal(JobState.Failed, failed.State);
         var versionChecks = bed.Api.Requests.Count(r => r.Path.TrimEnd('/') == "/version");
 
-        Assert.True(await bed.Fixture.Worker.RetryAsync(failed.Id));
+        Assert.True(await bed.Fixture.Commands.RetryAsync(failed.Id));
         var retried = await bed.Fixture.WaitForJobAsync(failed.Id, j => j.State is JobState.Succeeded or JobState.Failed);
 
         Assert.True(retried.State == JobState.Succeeded, $"{retried.State}: {retried.Error}");

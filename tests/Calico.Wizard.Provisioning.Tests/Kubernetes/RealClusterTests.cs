@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Calico.Wizard.Core.Addresses;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using k8s;
 using k8s.Autorest;
 

@@ -5,7 +5,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Policies;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -17,9 +17,29 @@ namespace Calico.Wizard.Provisioning.Targets.Kubernetes;
 /// A real cluster reached through its kubeconfig: a preflight checklist that writes nothing, then
 /// server-side apply of each object, then a watch until Calico (or Flannel) reports ready.
 /// </summary>
-public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesApplyOptions options, AppliedObjectStore applied) : IProvisioningTarget
+public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesApplyOptions options, AppliedObjectStore applied) : IProvisioningTarget, IDisposable
 {
-    public const string TigeraCrd = "installations.operator.tigera.io";
+    private readonly Lock clientGate = new();
+    private IKubernetes? client;
+
+    /// <summary>
+    /// This target's one client, made on first use (not at start-up: a kubeconfig that is missing now is a failed
+    /// step with a message, and one fixed later is used without a restart) and disposed with the target.
+    /// </summary>
+    private IKubernetes Client
+    {
+        get
+        {
+            lock (clientGate) return client ??= KubernetesConnection.Create(target, options);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (clientGate) client?.Dispose();
+    }
+
+    public const string TigeraCrd = Tigera.InstallationCrd;
     private static readonly string[] CalicoRivals = ["flannel", "cilium", "weave"];
     private static readonly string[] FlannelRivals = ["calico-node", "cilium", "weave"];
     /// <summary>Pause before watching again after the server ended a watch: one cut short at once must not turn into a request loop.</summary>
@@ -28,26 +48,24 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
     public string Name => target.Name;
     public string Description => target.Description ?? $"Kubernetes cluster '{target.Name}' (context {target.Context ?? "current"})";
 
-    public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec)
+    public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec, IReadOnlyList<RenderedObject> objects)
     {
-        var client = new Lazy<IKubernetes>(() => KubernetesConnection.Create(target, options));
         var calico = spec.Backend == NetworkBackend.Calico;
         var steps = new List<PlannedStep>
         {
-            new("Preflight: API server reachable", (_, ct) => ApiReachableAsync(client.Value, ct)),
+            new("Preflight: API server reachable", (_, ct) => ApiReachableAsync(Client, ct)),
         };
-        if (calico) steps.Add(new("Preflight: Tigera operator CRD present or manifest configured", (_, ct) => OperatorAvailableAsync(client.Value, ct)));
-        steps.Add(new("Preflight: no other CNI DaemonSet", (_, ct) => NoOtherCniAsync(client.Value, calico ? CalicoRivals : FlannelRivals, ct)));
-        if (calico) steps.Add(new("Preflight: nodes fit the block size", (ctx, ct) => NodesFitAsync(client.Value, ctx.Spec, ct)));
-        steps.Add(new("Preflight: cluster pod CIDR contains the Containers CIDR", (ctx, ct) => PodCidrAsync(client.Value, ctx.Spec, ct)));
-        steps.Add(new("Preflight: permissions to apply", (ctx, ct) => PermissionsAsync(client.Value, ctx.Objects, ct)));
-        if (calico) steps.Add(new("Apply the Tigera operator manifest", (ctx, ct) => ApplyOperatorManifestAsync(client.Value, ctx, ct)));
-        var objects = ManifestRenderer.Render(spec);
-        PlannedStep Apply(RenderedObject o) => new($"Apply {o.Key}", (ctx, ct) => ApplyAsync(client.Value, ctx, ctx.Objects.Single(x => x.Key == o.Key), ct));
+        if (calico) steps.Add(new("Preflight: Tigera operator CRD present or manifest configured", (_, ct) => OperatorAvailableAsync(Client, ct)));
+        steps.Add(new("Preflight: no other CNI DaemonSet", (_, ct) => NoOtherCniAsync(Client, calico ? CalicoRivals : FlannelRivals, ct)));
+        if (calico) steps.Add(new("Preflight: nodes fit the block size", (ctx, ct) => NodesFitAsync(Client, ctx.Spec, ct)));
+        steps.Add(new("Preflight: cluster pod CIDR contains the Containers CIDR", (ctx, ct) => PodCidrAsync(Client, ctx.Spec, ct)));
+        steps.Add(new("Preflight: permissions to apply", (ctx, ct) => PermissionsAsync(Client, ctx.Objects, ct)));
+        if (calico) steps.Add(new("Apply the Tigera operator manifest", (ctx, ct) => ApplyOperatorManifestAsync(Client, ctx, ct)));
+        PlannedStep Apply(RenderedObject o) => new($"Apply {o.Key}", (ctx, ct) => ApplyAsync(Client, ctx, ctx.Objects.Single(x => x.Key == o.Key), ct));
         steps.AddRange(objects.Where(o => o.Kind != PolicyText.Kind).Select(Apply));
         steps.Add(calico
-            ? new("Wait for TigeraStatus calico Available", (ctx, ct) => WaitForCalicoAsync(client.Value, ctx, ct))
-            : new("Wait for the Flannel DaemonSet ready", (_, ct) => WaitForFlannelAsync(client.Value, ct)));
+            ? new("Wait for TigeraStatus calico Available", (ctx, ct) => WaitForCalicoAsync(Client, ctx, ct))
+            : new("Wait for the Flannel DaemonSet ready", (_, ct) => WaitForFlannelAsync(Client, ct)));
         steps.AddRange(objects.Where(o => o.Kind == PolicyText.Kind).Select(Apply)); // policies need a CNI that enforces them
         return steps.Select(Explained).ToList();
     }
@@ -164,15 +182,15 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
     private async Task<string> PermissionsAsync(IKubernetes client, IReadOnlyList<RenderedObject> objects, CancellationToken ct)
     {
         var needed = objects.Select(o => (verb: "patch", o.ApiVersion, o.Kind, o.Namespace)).ToList();
-        if (objects.Any(o => o.Kind == "Installation"))
+        if (objects.Any(o => o.Kind == Tigera.InstallationKind))
         {
             needed.AddRange((await OperatorManifestAsync(ct)).Select(o => (verb: "patch", o.ApiVersion, o.Kind, Namespace: (string?)o.Metadata.NamespaceProperty)));
-            needed.Add(("watch", "operator.tigera.io/v1", "TigeraStatus", null));
+            needed.Add(("watch", Tigera.ApiVersion, Tigera.StatusKind, null));
         }
         var denied = new List<string>();
         foreach (var (verb, apiVersion, kind, ns) in needed.Distinct())
         {
-            var (group, resource) = kind == "TigeraStatus" ? ("operator.tigera.io", "tigerastatuses")
+            var (group, resource) = kind == Tigera.StatusKind ? (Tigera.Group, Tigera.StatusPlural)
                 : ServerSideApply.ResourceOf(apiVersion, kind) ?? throw new ProvisioningException($"{apiVersion} {kind} cannot be applied by the provisioner.");
             var review = await client.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(new V1SelfSubjectAccessReview
             {
@@ -203,7 +221,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         var changed = 0;
         foreach (var o in documents)
         {
-            var key = $"{o.Kind}/{(o.Metadata.NamespaceProperty is { } n ? n + "/" : "")}{o.Metadata.Name}";
+            var key = RenderedObject.KeyOf(o.Kind, o.Metadata.NamespaceProperty, o.Metadata.Name);
             if (await ApplyTrackedAsync(apply, ctx, key, o.ApiVersion, o.Kind, o.Metadata.NamespaceProperty, o.Metadata.Name, o, ct)) changed++;
             if (o.Kind == "CustomResourceDefinition") crds.Add(o.Metadata.Name);
         }
@@ -236,7 +254,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
     }
 
     private Task<string> WaitForCalicoAsync(IKubernetes client, StepContext ctx, CancellationToken ct) =>
-        WatchUntilAsync(client, "operator.tigera.io", "v1", "tigerastatuses", "calico", options.ReadinessTimeout,
+        WatchUntilAsync(client, Tigera.Group, Tigera.Version, Tigera.StatusPlural, Tigera.CalicoStatus, options.ReadinessTimeout,
             o =>
             {
                 if (Condition(o, "Degraded") == "True") ctx.Log($"calico is Degraded: {ConditionMessage(o, "Degraded")}");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Calico.Wizard.Core.Rendering;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -32,11 +33,9 @@ public sealed class ServerSideApply(IKubernetes client)
         [("apps/v1", "DaemonSet")] = new("apps", "v1", "daemonsets", true),
         [("policy/v1", "PodDisruptionBudget")] = new("policy", "v1", "poddisruptionbudgets", true),
         [("networking.k8s.io/v1", "NetworkPolicy")] = new("networking.k8s.io", "v1", "networkpolicies", true),
-        [("operator.tigera.io/v1", "Installation")] = new("operator.tigera.io", "v1", "installations", false),
-        [("operator.tigera.io/v1", "APIServer")] = new("operator.tigera.io", "v1", "apiservers", false),
+        [(Tigera.ApiVersion, Tigera.InstallationKind)] = new(Tigera.Group, Tigera.Version, Tigera.InstallationPlural, false),
+        [(Tigera.ApiVersion, Tigera.ApiServerKind)] = new(Tigera.Group, Tigera.Version, Tigera.ApiServerPlural, false),
     };
-
-    public static bool CanApply(string apiVersion, string kind) => Known.ContainsKey((apiVersion, kind));
 
     /// <summary>The API group and plural resource of a kind the applier knows (what an access review names).</summary>
     public static (string Group, string Plural)? ResourceOf(string apiVersion, string kind) =>

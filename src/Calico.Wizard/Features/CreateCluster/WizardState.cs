@@ -1,13 +1,14 @@
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
-using Calico.Wizard.Provisioning.Store;
+using Calico.Wizard.Store;
 
 namespace Calico.Wizard.Features.CreateCluster;
 
 /// <summary>
-/// One operator's wizard: the draft, what the rules say about it, which step is open. Every change is checked
-/// against every rule and saved, so the messages are always current and nothing is lost to a reload.
+/// One operator's wizard (scoped: one per circuit, i.e. per tab): the draft, what the rules say about it, which step
+/// is open. Every change is checked against every rule and saved, so the messages are always current and nothing is
+/// lost to a reload. Loading another draft starts afresh.
 /// </summary>
 public sealed class WizardState(ClusterRules rules, DraftStore store)
 {
@@ -35,6 +36,8 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
     {
         var saved = await store.LoadAsync(draftId);
         if (saved?.ClusterId is { } clusterId) return clusterId;
+        touched.Clear();
+        attempted.Clear();
         Draft = saved?.Draft ?? new ClusterDraft { Id = draftId };
         if (Draft.IpInIpMode == IpInIpMode.Never) Draft.NatOutgoing = false; // a draft saved before the seed's rule, or edited elsewhere
         Step = saved is null ? WizardStep.Cluster : (WizardStep)Math.Clamp(saved.Step, 0, (int)WizardStep.Review);
@@ -58,7 +61,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
     {
         var message = Check.FirstErrorFor(property);
         if (message is null) return null;
-        var step = ClusterRules.StepOf(property);
+        var step = DraftFields.StepOf(property);
         return touched.Contains(property) || attempted.Contains(step) || !IsEmpty(property) ? message : null;
     }
 

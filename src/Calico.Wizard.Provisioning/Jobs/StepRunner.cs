@@ -1,0 +1,143 @@
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Rendering;
+using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Provisioning.Targets;
+using Calico.Wizard.Store;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Calico.Wizard.Provisioning.Jobs;
+
+/// <summary>
+/// Runs a claimed job one step at a time and records each step, so a restart or a takeover resumes at the first
+/// unfinished one, a failed job can be retried without re-entering anything, and a cancel stops it between or
+/// during steps. The manifest it applies is the one stored at submit, never rendered again.
+/// </summary>
+public sealed class StepRunner(
+    IDbContextFactory<WizardDbContext> dbFactory,
+    JobNotifier notifier,
+    ProvisioningTargets targets,
+    ClusterRules rules,
+    TimeProvider time,
+    ILogger<StepRunner> logger)
+{
+    public const string CheckRulesStep = "Check every rule again on the server";
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task RunAsync(Guid jobId, CancellationTokenSource cts, JobLease lease, CancellationToken stoppingToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+        var job = await db.Jobs.Include(j => j.Steps).SingleAsync(j => j.Id == jobId, stoppingToken);
+        var cluster = await db.Clusters.AsNoTracking().SingleAsync(c => c.Id == job.ClusterId, stoppingToken);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ClusterId"] = cluster.Id, ["Cluster"] = cluster.Name });
+        var spec = ClusterSpec.FromJson(cluster.SpecJson);
+        job.ManifestYaml ??= ManifestRenderer.ToYaml(spec); // a job stored before manifests were rendered at submit
+        var objects = ManifestRenderer.Parse(job.ManifestYaml);
+
+        var target = targets.Find(job.Target);
+        if (target is null)
+        {
+            Finish(db, job, JobState.Failed, $"Unknown provisioning target '{job.Target}': it is not configured on this server.");
+            await SaveAndNotify(db, job, stoppingToken);
+            return;
+        }
+
+        PlannedStep[] plan = [new(CheckRulesStep, (ctx, ct) => CheckRulesAsync(ctx.Spec, ct)), .. target.Plan(spec, objects)];
+        if (job.Steps.Count == 0)
+            job.Steps.AddRange(plan.Select((p, i) => new JobStep { JobId = job.Id, Index = i, Name = p.Name, State = StepState.Pending }));
+        await SaveAndNotify(db, job, stoppingToken);
+
+        await using var log = new LiveJobLog(dbFactory, notifier, time, job.Id);
+        var context = new StepContext(cluster.Id, spec, objects, job.ManifestYaml, log.Add);
+        foreach (var step in job.Steps.OrderBy(s => s.Index))
+        {
+            if (step.State is StepState.Succeeded or StepState.Skipped) continue; // done before a restart, a takeover or a retry
+            if (lease.Lost) return; // another replica owns the job now
+            if (cts.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                Finish(db, job, JobState.Cancelled, $"Cancelled before '{step.Name}'");
+                await SaveAndNotify(db, job, CancellationToken.None);
+                return;
+            }
+            step.State = StepState.Running;
+            step.StartedAt = Now;
+            step.Message = null;
+            Log(db, job, $"Step {step.Index + 1} of {job.Steps.Count}: {step.Name}");
+            await SaveAndNotify(db, job, stoppingToken);
+            try
+            {
+                step.Message = await plan[step.Index].Run(context, cts.Token);
+                step.State = StepState.Succeeded;
+            }
+            catch (OperationCanceledException) when (lease.Lost)
+            {
+                logger.LogWarning("Lost the lease of job {JobId} during step {Step}: another replica continues it", job.Id, step.Index + 1);
+                return;
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                await EndStepAsync(step, StepState.Failed, "Cancelled", log);
+                Finish(db, job, JobState.Cancelled, $"Cancelled during '{step.Name}'");
+                await SaveAndNotify(db, job, CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await EndStepAsync(step, StepState.Failed, e.Message, log);
+                Finish(db, job, JobState.Failed, $"{step.Name}: {e.Message}");
+                await SaveAndNotify(db, job, stoppingToken);
+                logger.LogWarning("Provisioning job {JobId} failed at step {Step}", job.Id, step.Index + 1);
+                return;
+            }
+            await EndStepAsync(step, step.State, step.Message, log);
+            Log(db, job, $"✓ {step.Name}: {step.Message}");
+            await SaveAndNotify(db, job, stoppingToken);
+        }
+        Finish(db, job, JobState.Succeeded, null);
+        await SaveAndNotify(db, job, stoppingToken);
+        logger.LogInformation("Provisioning job {JobId} for cluster {ClusterId} succeeded on {Target}", job.Id, job.ClusterId, job.Target);
+    }
+
+    /// <summary>The provisioner's own guard: the same rules as the wizard, on the spec it is about to apply.</summary>
+    private async Task<string> CheckRulesAsync(ClusterSpec spec, CancellationToken ct)
+    {
+        var check = await rules.CheckAsync(spec.ToDraft(), ct);
+        if (!check.IsValid)
+            throw new InvalidOperationException("The spec breaks the rules: " + string.Join(" ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
+        return check.Warnings.Any() ? $"valid, with {check.Warnings.Count()} warning(s)" : "valid";
+    }
+
+    /// <summary>Ends the step once what it reported is stored, so the log reads in the order things happened.</summary>
+    private async Task EndStepAsync(JobStep step, StepState state, string? message, LiveJobLog log)
+    {
+        await log.FlushAsync();
+        step.State = state;
+        step.Message = message;
+        step.FinishedAt = Now;
+    }
+
+    /// <summary>Ends the job (and its lease) in <paramref name="state"/>.</summary>
+    private void Finish(WizardDbContext db, ProvisioningJob job, JobState state, string? error)
+    {
+        job.State = state;
+        job.Error = error;
+        job.FinishedAt = Now;
+        job.LeaseExpiresAt = null;
+        Log(db, job, state switch
+        {
+            JobState.Succeeded => "Finished: Ready",
+            JobState.Cancelled => $"Finished: Cancelled — {error}",
+            _ => $"Finished: Failed — {error}",
+        });
+    }
+
+    private void Log(WizardDbContext db, ProvisioningJob job, string message) =>
+        db.JobLog.Add(new JobLogLine { JobId = job.Id, At = Now, Message = message });
+
+    private async Task SaveAndNotify(WizardDbContext db, ProvisioningJob job, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        notifier.Notify(job.Id);
+    }
+}

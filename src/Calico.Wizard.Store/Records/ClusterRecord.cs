@@ -1,0 +1,23 @@
+namespace Calico.Wizard.Store;
+
+/// <summary>A submitted cluster: the registry the seed's "subnets must not coincide" prerequisite is checked against.</summary>
+public sealed class ClusterRecord
+{
+    public Guid Id { get; set; }
+    public Guid DraftId { get; set; }
+    public string Name { get; set; } = "";
+    public string Provider { get; set; } = "";
+    /// <summary>Lower-cased, trimmed: the key clusters on one L2 network share.</summary>
+    public string NetworkKey { get; set; } = "";
+    public string L2Network { get; set; } = "";
+    public string ContainersCidr { get; set; } = "";
+    public string ServicesCidr { get; set; } = "";
+    /// <summary>First and last address of each range as <see cref="Core.Addresses.AddressKey"/>: what the overlap index seeks on.</summary>
+    public string ContainersFirst { get; set; } = "";
+    public string ContainersLast { get; set; } = "";
+    public string ServicesFirst { get; set; } = "";
+    public string ServicesLast { get; set; } = "";
+    public string Backend { get; set; } = "";
+    public string SpecJson { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+}

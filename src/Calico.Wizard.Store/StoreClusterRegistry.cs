@@ -1,0 +1,72 @@
+using System.Linq.Expressions;
+using System.Net;
+using Calico.Wizard.Core.Addresses;
+using Calico.Wizard.Core.Rules;
+using Microsoft.EntityFrameworkCore;
+
+namespace Calico.Wizard.Store;
+
+/// <summary>The registry the rules ask, answered from the clusters table (indexed by provider and network).</summary>
+public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFactory) : IClusterRegistry
+{
+    public static string NetworkKey(string l2Network) => l2Network.Trim().ToLowerInvariant();
+
+    /// <summary>The columns the rules need; one projection, so every query reads the same five.</summary>
+    private sealed class Row
+    {
+        public Guid DraftId { get; init; }
+        public string Name { get; init; } = "";
+        public string L2Network { get; init; } = "";
+        public string ContainersCidr { get; init; } = "";
+        public string ServicesCidr { get; init; } = "";
+
+        public RegisteredCluster ToRegistered() => new(DraftId, Name, L2Network, IPNetwork.Parse(ContainersCidr), IPNetwork.Parse(ServicesCidr));
+    }
+
+    // Member initialization (not a constructor) so EF can still translate the UNION ALL below.
+    private static readonly Expression<Func<ClusterRecord, Row>> AsRow = c => new Row
+    {
+        DraftId = c.DraftId, Name = c.Name, L2Network = c.L2Network, ContainersCidr = c.ContainersCidr, ServicesCidr = c.ServicesCidr,
+    };
+
+    public async Task<IReadOnlyList<RegisteredCluster>> OnNetworkAsync(string provider, string l2Network, CancellationToken cancellationToken = default)
+    {
+        var key = NetworkKey(l2Network);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Clusters.AsNoTracking().Where(c => c.Provider == provider && c.NetworkKey == key).Select(AsRow).ToListAsync(cancellationToken);
+        return rows.Select(r => r.ToRegistered()).ToArray();
+    }
+
+    /// <summary>
+    /// CIDRs are nested or disjoint: a registered range overlaps [first, last] when it starts inside it, or when it
+    /// is one of the few ranges that contain it (which start at <c>first</c> masked at some prefix). Both are
+    /// seeks on the (provider, network, first) indexes — no scan of the network's clusters. Each condition is its
+    /// own SELECT (UNION ALL): joined with OR, SQLite (no statistics) seeks only the (provider, network) prefix and
+    /// filters every cluster of the network — linear in a crowded network (docs/performance.md).
+    /// </summary>
+    public async Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default)
+    {
+        var key = NetworkKey(l2Network);
+        var first = AddressKey.First(range);
+        var last = AddressKey.Last(range);
+        var containing = AddressKey.ContainingStarts(range);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var onNetwork = db.Clusters.AsNoTracking().Where(c => c.Provider == provider && c.NetworkKey == key);
+        var rows = await onNetwork.Where(c => c.ContainersFirst.CompareTo(first) >= 0 && c.ContainersFirst.CompareTo(last) <= 0).Select(AsRow)
+            .Concat(onNetwork.Where(c => containing.Contains(c.ContainersFirst)).Select(AsRow))
+            .Concat(onNetwork.Where(c => c.ServicesFirst.CompareTo(first) >= 0 && c.ServicesFirst.CompareTo(last) <= 0).Select(AsRow))
+            .Concat(onNetwork.Where(c => containing.Contains(c.ServicesFirst)).Select(AsRow))
+            .ToListAsync(cancellationToken);
+        return rows.DistinctBy(r => r.DraftId)
+            .Select(r => r.ToRegistered())
+            .Where(c => StrictCidr.Overlap(c.ContainersCidr, range) || StrictCidr.Overlap(c.ServicesCidr, range))
+            .ToArray();
+    }
+
+    public async Task<RegisteredCluster?> FindByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Clusters.AsNoTracking().Where(c => c.Name == name).Select(AsRow).SingleOrDefaultAsync(cancellationToken);
+        return row?.ToRegistered();
+    }
+}

@@ -1,0 +1,54 @@
+using Calico.Wizard.Core.Rules;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Calico.Wizard.Store;
+
+public enum StoreProvider { Sqlite, PostgreSQL }
+
+public sealed class StoreOptions
+{
+    public StoreProvider Provider { get; set; } = StoreProvider.Sqlite;
+    public string ConnectionString { get; set; } = "";
+}
+
+/// <summary>Everything asks for the store as <see cref="WizardDbContext"/>; on PostgreSQL it is the PostgreSQL context.</summary>
+internal sealed class PostgresFactory(IDbContextFactory<PostgresWizardDbContext> inner) : IDbContextFactory<WizardDbContext>
+{
+    public WizardDbContext CreateDbContext() => inner.CreateDbContext();
+    public async Task<WizardDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) => await inner.CreateDbContextAsync(cancellationToken);
+}
+
+public static class StoreServices
+{
+    /// <summary>The health check's name; tagged "ready".</summary>
+    public const string HealthCheck = "store";
+
+    /// <summary>The store on SQLite (the embedded default).</summary>
+    public static IServiceCollection AddStore(this IServiceCollection services, string sqliteConnectionString) =>
+        services.AddStore(new StoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = sqliteConnectionString });
+
+    /// <summary>The store (SQLite or PostgreSQL, one model), the services that read and write it, and its readiness check.</summary>
+    public static IServiceCollection AddStore(this IServiceCollection services, StoreOptions store)
+    {
+        var health = services.AddHealthChecks();
+        if (store.Provider == StoreProvider.PostgreSQL)
+        {
+            services.AddDbContextFactory<PostgresWizardDbContext>(o => o.UseNpgsql(store.ConnectionString));
+            services.AddSingleton<IDbContextFactory<WizardDbContext>>(sp => new PostgresFactory(sp.GetRequiredService<IDbContextFactory<PostgresWizardDbContext>>()));
+            health.AddDbContextCheck<PostgresWizardDbContext>(HealthCheck, tags: ["ready"]);
+        }
+        else
+        {
+            services.AddDbContextFactory<WizardDbContext>(o => o.UseSqlite(store.ConnectionString));
+            health.AddDbContextCheck<WizardDbContext>(HealthCheck, tags: ["ready"]);
+        }
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IClusterRegistry, StoreClusterRegistry>();
+        services.AddSingleton<DraftStore>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ClusterQueries>();
+        services.AddSingleton<AppliedObjectStore>();
+        return services;
+    }
+}

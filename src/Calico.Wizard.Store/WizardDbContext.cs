@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Calico.Wizard.Store;
+
+/// <summary>The store. SQLite (embedded default) uses this class and its migrations; PostgreSQL uses <see cref="PostgresWizardDbContext"/>.</summary>
+public class WizardDbContext : DbContext
+{
+    public WizardDbContext(DbContextOptions<WizardDbContext> options) : base(options) { }
+
+    protected WizardDbContext(DbContextOptions options) : base(options) { }
+
+    public DbSet<DraftRecord> Drafts => Set<DraftRecord>();
+    public DbSet<ClusterRecord> Clusters => Set<ClusterRecord>();
+    public DbSet<ProvisioningJob> Jobs => Set<ProvisioningJob>();
+    public DbSet<JobStep> JobSteps => Set<JobStep>();
+    public DbSet<JobLogLine> JobLog => Set<JobLogLine>();
+    public DbSet<AppliedObject> AppliedObjects => Set<AppliedObject>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<DraftRecord>(e =>
+        {
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Json).IsRequired();
+        });
+        model.Entity<ClusterRecord>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => c.DraftId).IsUnique(); // one draft ⇒ one cluster, however many clicks
+            e.HasIndex(c => c.Name).IsUnique();
+            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ContainersFirst });
+            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ServicesFirst });
+            foreach (var key in new[] { nameof(ClusterRecord.ContainersFirst), nameof(ClusterRecord.ContainersLast), nameof(ClusterRecord.ServicesFirst), nameof(ClusterRecord.ServicesLast) })
+                e.Property(key).HasMaxLength(32).IsUnicode(false);
+            e.Property(c => c.Name).HasMaxLength(63);
+        });
+        model.Entity<ProvisioningJob>(e =>
+        {
+            e.HasKey(j => j.Id);
+            e.HasIndex(j => j.ClusterId);
+            e.HasIndex(j => new { j.State, j.LeaseExpiresAt });
+            e.Property(j => j.LeaseOwner).HasMaxLength(200);
+            e.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
+            e.HasMany(j => j.Steps).WithOne().HasForeignKey(s => s.JobId);
+            e.HasMany(j => j.Log).WithOne().HasForeignKey(l => l.JobId);
+        });
+        model.Entity<JobStep>(e =>
+        {
+            e.HasKey(s => new { s.JobId, s.Index });
+            e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
+        });
+        model.Entity<AppliedObject>(e => e.HasKey(a => new { a.ClusterId, a.Target, a.Key }));
+        model.Entity<AuditEntry>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => a.ClusterId);
+            e.HasIndex(a => a.DraftId);
+            e.Property(a => a.Action).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.Actor).HasMaxLength(200);
+        });
+        model.Entity<JobLogLine>(e =>
+        {
+            e.HasKey(l => l.Id);
+            e.HasIndex(l => new { l.JobId, l.Id });
+        });
+    }
+}
+
+/// <summary>The same model on PostgreSQL, with its own migrations (Migrations/PostgreSQL).</summary>
+public sealed class PostgresWizardDbContext(DbContextOptions<PostgresWizardDbContext> options) : WizardDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+        // The overlap index compares hex keys as text: byte order, whatever the database's locale.
+        model.Entity<ClusterRecord>(e =>
+        {
+            foreach (var key in new[] { nameof(ClusterRecord.ContainersFirst), nameof(ClusterRecord.ContainersLast), nameof(ClusterRecord.ServicesFirst), nameof(ClusterRecord.ServicesLast) })
+                e.Property(key).UseCollation("C");
+        });
+    }
+}
+
+/// <summary>Lets `dotnet ef migrations add` build the models without starting the web host.</summary>
+public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<WizardDbContext>
+{
+    public WizardDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<WizardDbContext>().UseSqlite("Data Source=design.db").Options);
+}
+
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresWizardDbContext>
+{
+    public PostgresWizardDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresWizardDbContext>().UseNpgsql("Host=127.0.0.1;Database=design").Options);
+}
