@@ -20,7 +20,7 @@ await using var browser = await playwright.Chromium.LaunchAsync(new()
 {
     ExecutablePath = options.Chromium,
     Headless = true,
-    Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    Args = BrowserContract.ChromiumArgs,
 });
 var page = await browser.NewPageAsync();
 var robot = new WizardRobot(page, report);

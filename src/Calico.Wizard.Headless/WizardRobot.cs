@@ -17,7 +17,7 @@ public sealed class WizardRobot(IPage page, Report report)
     public async Task<string> SubmitAsync(Uri baseUrl, DraftFile.Spec s)
     {
         await page.GotoAsync(new Uri(baseUrl, "/new").ToString());
-        await page.Locator("[data-interactive='true']").WaitForAsync();
+        await page.Locator(BrowserContract.Interactive).WaitForAsync();
 
         // Cluster
         if (s.Provider is { } provider) await ChooseAsync($"provider-{provider.ToLowerInvariant()}", "provider", $"Provider '{provider}' is not offered by this wizard.");

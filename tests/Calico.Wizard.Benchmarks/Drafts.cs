@@ -1,28 +1,23 @@
 using Calico.Wizard.Core.Drafts;
-using Calico.Wizard.Core.Providers;
-using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Testing;
 
 namespace Calico.Wizard.Benchmarks;
 
 public static class Drafts
 {
-    /// <summary>A draft that passes every rule: PMK's defaults moved to ranges free on <paramref name="network"/>.</summary>
-    public static ClusterDraft Valid(string name, string network) => new()
+    /// <summary>A draft that passes every rule (the tests' builder): PMK's defaults moved to ranges free on <paramref name="network"/>.</summary>
+    public static ClusterDraft Valid(string name, string network) => TestDrafts.Valid(d =>
     {
-        Name = name,
-        Provider = "BareOS",
-        MachineKind = MachineKind.Virtual,
-        L2Network = network,
-        PlannedNodes = "50",
-        ContainersCidr = "10.100.0.0/16",
-        ServicesCidr = "10.101.0.0/16",
-        BlockSize = "26",
-        Mtu = "1440",
-    };
+        d.Name = name;
+        d.L2Network = network;
+        d.PlannedNodes = "50";
+        d.ContainersCidr = "10.100.0.0/16";
+        d.ServicesCidr = "10.101.0.0/16";
+    });
 
     public static ClusterSpec ToSpec(this ClusterDraft draft)
     {
-        var check = new ClusterRules(ProviderMatrix.Seed, EmptyClusterRegistry.Instance).CheckAsync(draft).GetAwaiter().GetResult();
+        var check = draft.CheckAsync().GetAwaiter().GetResult();
         return check.Spec ?? throw new InvalidOperationException("not valid: " + string.Join("; ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
     }
 

@@ -1,3 +1,4 @@
+using Calico.Wizard.Headless;
 using Microsoft.Playwright;
 
 namespace Calico.Wizard.E2E;
@@ -5,11 +6,7 @@ namespace Calico.Wizard.E2E;
 /// <summary>One running app and one Debian Chromium for the whole test collection; each test gets its own page.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    /// <summary>Debian's package; Playwright never downloads a browser here.</summary>
-    public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-
-    public static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+    public static string ChromiumPath => BrowserContract.ChromiumPath;
 
     public WizardApp App { get; private set; } = default!;
     public IPlaywright Playwright { get; private set; } = default!;
@@ -22,7 +19,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Chromium not found at {ChromiumPath}: install Debian's 'chromium' package (the test script does) or set CHROMIUM_PATH.");
         App = await WizardApp.StartAsync();
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Args = ChromiumArgs, Headless = true });
+        Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Args = BrowserContract.ChromiumArgs, Headless = true });
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,4 @@
+using Calico.Wizard.Headless;
 using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -55,11 +56,11 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
     };
 
     [Fact]
-    public async Task AllowedPortal_EmbedsTheWizard_PrefillsIt_AndReceivesEveryEventInOrder()
+    public async Task Allowed_portal_embeds_the_wizard_prefills_it_and_receives_every_event_in_order()
     {
         var name = WizardDriver.UniqueName("portal");
         await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}&provider=AWS"));
-        await Expect(Wizard.Locator("[data-interactive='true']")).ToBeVisibleAsync();
+        await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
         await Expect(Wizard.GetByTestId("provider-aws")).ToBeCheckedAsync(); // query-string prefill
         await Expect(Wizard.GetByTestId("nav-new")).ToHaveCountAsync(0);     // no app chrome
 
@@ -97,7 +98,7 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
     }
 
     [Fact]
-    public async Task PortalNotOnTheAllowList_IsRefusedTheFrame()
+    public async Task Portal_not_on_the_allow_list_is_refused_the_frame()
     {
         var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         page.Console += (_, m) => { if (m.Text.Contains("frame-ancestors", StringComparison.Ordinal)) refused.TrySetResult(m.Text); };
@@ -110,10 +111,10 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
     }
 
     [Fact]
-    public async Task PrefillFromAnotherOrigin_IsIgnored()
+    public async Task Prefill_from_another_origin_is_ignored()
     {
         await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}", attacker: fixture.Other.Origin));
-        await Expect(Wizard.Locator("[data-interactive='true']")).ToBeVisibleAsync();
+        await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
         var attacker = page.FrameLocator("#attacker");
         await Expect(attacker.Locator("body")).ToBeAttachedAsync();
         await page.Frames.Single(f => f.Url.Contains("/attacker", StringComparison.Ordinal)).EvaluateAsync("() => window.attack()");
@@ -125,10 +126,10 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
     }
 
     [Fact]
-    public async Task Theme_FollowsTheParameter_AndTheParent()
+    public async Task Theme_follows_the_parameter_and_the_parent()
     {
         await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}&theme=dark"));
-        await Expect(Wizard.Locator("[data-interactive='true']")).ToBeVisibleAsync();
+        await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
         var background = () => Wizard.Locator("body").EvaluateAsync<string>("b => getComputedStyle(b).backgroundColor");
         var dark = await background();
         Assert.NotEqual("rgb(255, 255, 255)", dark);

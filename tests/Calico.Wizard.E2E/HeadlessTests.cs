@@ -30,7 +30,7 @@ public sealed class HeadlessTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task SpecDownloadedFromReview_IsProvisionedByOneCommand()
+    public async Task Spec_downloaded_from_review_is_provisioned_by_one_command()
     {
         await using var context = await fixture.Browser.NewContextAsync(new() { AcceptDownloads = true });
         var wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl);
@@ -62,7 +62,7 @@ public sealed class HeadlessTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task InvalidSpec_Exits2_WithTheMessagesTheWizardShows()
+    public async Task Invalid_spec_exits_2_with_the_messages_the_wizard_shows()
     {
         var spec = await SpecFileAsync($"""
             name: {WizardDriver.UniqueName("bad")}
@@ -80,7 +80,7 @@ public sealed class HeadlessTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task CalicoOnAzure_Exits2_SayingWhy_InJson()
+    public async Task Calico_on_azure_exits_2_saying_why_in_json()
     {
         var spec = await SpecFileAsync($"""
             name: {WizardDriver.UniqueName("az")}
@@ -97,7 +97,7 @@ public sealed class HeadlessTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task UnknownKeyInTheSpec_Exits2_NamingTheLine()
+    public async Task Unknown_key_in_the_spec_exits_2_naming_the_line()
     {
         var spec = await SpecFileAsync("name: typo\nprovder: BareOS\n");
 

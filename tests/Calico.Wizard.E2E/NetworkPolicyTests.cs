@@ -18,7 +18,7 @@ public sealed class NetworkPolicyTests(BrowserFixture fixture) : IAsyncLifetime
     public async Task DisposeAsync() => await context.DisposeAsync();
 
     [Fact]
-    public async Task SeedExample_BrokenExceptIsCaught_FixedAndProvisioned()
+    public async Task Seed_example_broken_except_is_caught_fixed_and_provisioned()
     {
         var name = WizardDriver.UniqueName("pol");
         await wizard.OpenNewAsync();
@@ -57,7 +57,7 @@ public sealed class NetworkPolicyTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PastedYaml_WithAnError_NamesItsLine_AndTheFormFollowsTheFix()
+    public async Task Pasted_yaml_with_an_error_names_its_line_and_the_form_follows_the_fix()
     {
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(WizardDriver.UniqueName("yaml"), "rack-yaml");

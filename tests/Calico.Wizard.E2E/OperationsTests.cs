@@ -6,7 +6,7 @@ namespace Calico.Wizard.E2E;
 public sealed class OperationsTests(BrowserFixture fixture)
 {
     [Fact]
-    public async Task Healthz_AndReadyz_ReportTheProcessTheStoreAndTheJobRunner()
+    public async Task Healthz_and_readyz_report_the_process_the_store_and_the_job_runner()
     {
         using var http = new HttpClient { BaseAddress = fixture.App.BaseUrl };
         var live = await http.GetAsync("healthz");
@@ -17,14 +17,14 @@ public sealed class OperationsTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task WithoutSignIn_TheAppRefusesToListenBeyondLoopback()
+    public async Task Without_sign_in_the_app_refuses_to_listen_beyond_loopback()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WizardApp.StartAsync(null, "--urls=http://0.0.0.0:0"));
         Assert.Contains("Refusing to listen on http://0.0.0.0:0 without sign-in", error.Message);
     }
 
     [Fact]
-    public async Task ReadyzFails_WhenTheStoreIsUnreachable()
+    public async Task Readyz_fails_when_the_store_is_unreachable()
     {
         await using var app = await WizardApp.StartAsync();
         File.Delete(app.DatabasePath); // the SQLite file is gone…

@@ -7,18 +7,17 @@ namespace Calico.Wizard.E2E;
 /// <summary>Two app processes on one PostgreSQL database: every job runs exactly once, and a killed replica's job is finished by the other.</summary>
 public sealed class ReplicaTests : IAsyncLifetime
 {
-    private const string Variable = "CALICO_WIZARD_POSTGRES";
-    private readonly string database = $"calico_e2e_{Guid.NewGuid():N}";
+        private readonly string database = $"calico_e2e_{Guid.NewGuid():N}";
     private readonly List<WizardApp> apps = [];
 
-    private string ConnectionString => new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(Variable)) { Database = database }.ConnectionString;
+    private string ConnectionString => new NpgsqlConnectionStringBuilder(PostgresTests.ConnectionString) { Database = database }.ConnectionString;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         foreach (var app in apps) await app.DisposeAsync();
-        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } admin) return;
+        if (PostgresTests.ConnectionString is not { Length: > 0 } admin) return;
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
@@ -70,7 +69,7 @@ public sealed class ReplicaTests : IAsyncLifetime
     private static string[] Log(JsonElement job) => job.GetProperty("log").EnumerateArray().Select(l => l.GetProperty("message").GetString()!).ToArray();
 
     [PostgresFact]
-    public async Task TwoReplicas_TwentySubmissions_EachJobRunsExactlyOnce()
+    public async Task Two_replicas_twenty_submissions_each_job_runs_exactly_once()
     {
         var a = await StartReplicaAsync(TimeSpan.FromMilliseconds(150));
         var b = await StartReplicaAsync(TimeSpan.FromMilliseconds(150));
@@ -91,7 +90,7 @@ public sealed class ReplicaTests : IAsyncLifetime
     }
 
     [PostgresFact]
-    public async Task KilledReplica_ItsJobIsFinishedByTheOther_WithoutRedoingFinishedSteps()
+    public async Task Killed_replica_its_job_is_finished_by_the_other_without_redoing_finished_steps()
     {
         var a = await StartReplicaAsync(TimeSpan.FromMinutes(5)); // long steps: A is surely mid-job when it dies, however slow B starts
         var cluster = await SubmitAsync(a, 99);
@@ -108,15 +107,5 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.Equal(2, log.Count(l => l.StartsWith("Claimed by ", StringComparison.Ordinal)));
         Assert.NotEqual(firstOwner, job.GetProperty("leaseOwner").GetString());
         Assert.Single(log, l => l.StartsWith("Step 1 of 3", StringComparison.Ordinal)); // finished before the crash: not run again
-    }
-}
-
-/// <summary>A fact that needs PostgreSQL, and says why it was skipped without one (.ci/test.sh provides it).</summary>
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    public PostgresFactAttribute()
-    {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CALICO_WIZARD_POSTGRES")))
-            Skip = "Set CALICO_WIZARD_POSTGRES to a PostgreSQL connection string (a role with CREATEDB on 127.0.0.1) to run this; bash .ci/test.sh starts a server and sets it.";
     }
 }

@@ -8,7 +8,7 @@ namespace Calico.Wizard.E2E;
 public sealed class RestartTests(BrowserFixture fixture)
 {
     [Fact]
-    public async Task ServerRestart_MidWizard_ResumesTheDraft()
+    public async Task Server_restart_mid_wizard_resumes_the_draft()
     {
         await using var app = await WizardApp.StartAsync();
         await using var context = await fixture.Browser.NewContextAsync();

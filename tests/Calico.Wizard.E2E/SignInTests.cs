@@ -28,7 +28,7 @@ public sealed class SignInFixture : IAsyncLifetime
 public sealed class SignInTests(BrowserFixture browser, SignInFixture fixture) : IClassFixture<SignInFixture>
 {
     [Fact]
-    public async Task Unauthenticated_CannotOpenTheWizard_NorProvisionThroughTheApi()
+    public async Task Unauthenticated_cannot_open_the_wizard_nor_provision_through_the_api()
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.App.BaseUrl };
 
@@ -54,7 +54,7 @@ public sealed class SignInTests(BrowserFixture browser, SignInFixture fixture) :
     }
 
     [Fact]
-    public async Task SignedInWithoutTheOperatorRole_SeesTheWizard_ButCannotProvision()
+    public async Task Signed_in_without_the_operator_role_sees_the_wizard_but_cannot_provision()
     {
         var (context, wizard) = await SignInAsync("viewer@example.com", "calico-viewer");
         await using var _ = context;
@@ -67,7 +67,7 @@ public sealed class SignInTests(BrowserFixture browser, SignInFixture fixture) :
     }
 
     [Fact]
-    public async Task Operator_Provisions_AndTheAuditTrailNamesThem()
+    public async Task Operator_provisions_and_the_audit_trail_names_them()
     {
         var (context, wizard) = await SignInAsync("alice@example.com", "calico-operator");
         await using var _ = context;

@@ -1,3 +1,4 @@
+using Calico.Wizard.Headless;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -20,7 +21,7 @@ public sealed class WizardDriver(IPage page, Uri baseUrl)
 
     public async Task WaitInteractiveAsync()
     {
-        await Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();
+        await Expect(page.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
     }
 
     /// <summary>Runs <paramref name="change"/> and waits until the server has saved the draft after it ("Draft saved").</summary>

@@ -22,7 +22,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     private IPage Page => wizard.Page;
 
     [Fact]
-    public async Task HappyPath_OnBareOS_ProvisionsADryRunClusterWithTheReviewedYaml()
+    public async Task Happy_path_on_BareOS_provisions_a_dry_run_cluster_with_the_reviewed_yaml()
     {
         var name = WizardDriver.UniqueName("edge");
         await wizard.OpenNewAsync();
@@ -69,7 +69,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Azure_OffersNoCalico_SaysWhy_AndProvisionsFlannel()
+    public async Task Azure_offers_no_calico_says_why_and_provisions_flannel()
     {
         var name = WizardDriver.UniqueName("az");
         await wizard.OpenNewAsync();
@@ -91,7 +91,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BadCidr_ShowsItsFixWhileTyping_AndBlocksNext()
+    public async Task Bad_cidr_shows_its_fix_while_typing_and_blocks_next()
     {
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(WizardDriver.UniqueName("cidr"), "rack-cidr");
@@ -121,7 +121,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     [InlineData("block-size", "32", "greater than 20 and less than 32")]
     [InlineData("mtu", "1440abc", "not a whole number")]
     [InlineData("mtu", "9001", "out of range")]
-    public async Task BadInput_ShowsItsMessageUnderTheField(string field, string value, string message)
+    public async Task Bad_input_shows_its_message_under_the_field(string field, string value, string message)
     {
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(WizardDriver.UniqueName("bad"), "rack-bad");
@@ -131,7 +131,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task InterfaceDetection_JudgesGoRegexAndCanReachLive()
+    public async Task Interface_detection_judges_go_regex_and_can_reach_live()
     {
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(WizardDriver.UniqueName("if"), "rack-if");
@@ -157,7 +157,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Never_LocksNatOutgoingOff_WithTheReason()
+    public async Task Never_locks_nat_outgoing_off_with_the_reason()
     {
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(WizardDriver.UniqueName("nat"), "rack-nat", nodes: "3");
@@ -178,7 +178,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BlockSize22_OnA16_Shows1024IpsAnd64Nodes_AndRefuses100Nodes()
+    public async Task Block_size_22_on_A16_shows_1024_ips_and_64_nodes_and_refuses_100_nodes()
     {
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(WizardDriver.UniqueName("cap"), "rack-cap", nodes: "100");
@@ -193,7 +193,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reload_MidWizard_ResumesTheDraftWhereItWas()
+    public async Task Reload_mid_wizard_resumes_the_draft_where_it_was()
     {
         var name = WizardDriver.UniqueName("reload");
         await wizard.OpenNewAsync();
@@ -216,7 +216,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DoubleSubmit_MakesExactlyOneCluster()
+    public async Task Double_submit_makes_exactly_one_cluster()
     {
         var name = WizardDriver.UniqueName("twice");
         await wizard.OpenNewAsync();
@@ -234,7 +234,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OverlappingCluster_OnTheSameNetwork_IsNamed()
+    public async Task Overlapping_cluster_on_the_same_network_is_named()
     {
         var first = WizardDriver.UniqueName("first");
         await wizard.CreateClusterAsync(first, "rack-shared", w => w.FillAsync("containers-cidr", "10.60.0.0/16"));
@@ -252,7 +252,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UserText_IsNeverRenderedAsMarkup()
+    public async Task User_text_is_never_rendered_as_markup()
     {
         var dialogs = 0;
         Page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
@@ -267,7 +267,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task KeyboardOnly_ReachesNetworkStep()
+    public async Task Keyboard_only_reaches_network_step()
     {
         await wizard.OpenNewAsync();
         await wizard.Field("cluster-name").FocusAsync();
@@ -284,7 +284,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Api_RefusesAForgedAzureCalicoSubmission()
+    public async Task Api_refuses_a_forged_azure_calico_submission()
     {
         using var http = new HttpClient { BaseAddress = fixture.App.BaseUrl };
         var response = await http.PostAsJsonAsync("api/clusters", new

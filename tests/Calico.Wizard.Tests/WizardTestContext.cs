@@ -59,12 +59,8 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
     }
 
     /// <summary>A draft whose Cluster step passes, so the Network step opens on a draft a user could reach.</summary>
-    protected static ClusterDraft ValidDraft(Action<ClusterDraft>? change = null)
-    {
-        var draft = new ClusterDraft { Name = "edge-01", Provider = "BareOS", MachineKind = MachineKind.Virtual, L2Network = "rack-a-vlan-120" };
-        change?.Invoke(draft);
-        return draft;
-    }
+    protected static ClusterDraft ValidDraft(Action<ClusterDraft>? change = null) =>
+        TestDrafts.Valid(d => d.L2Network = "rack-a-vlan-120", d => change?.Invoke(d));
 
     /// <summary>Saves the draft as if the operator had left it open on <paramref name="step"/>.</summary>
     protected async Task<Guid> SaveDraftAsync(ClusterDraft draft, WizardStep step)
@@ -82,10 +78,22 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
         return cut;
     }
 
+    /// <summary>A new wizard (/wizard/{new id}) after the operator typed a name and a network and pressed Next.</summary>
+    protected async Task<IRenderedComponent<WizardPage>> PassClusterStepAsync(Guid id, string name, string network)
+    {
+        var cut = Render<WizardPage>(p => p.Add(w => w.DraftId, id));
+        cut.WaitForElement(WizardDom.By("step-cluster"));
+        await cut.TypeAsync("cluster-name", name);
+        await cut.TypeAsync("l2-network", network);
+        await cut.ClickAsync("next");
+        cut.WaitForElement(WizardDom.By("step-network"));
+        return cut;
+    }
+
     /// <summary>A fresh state loaded from the store, as a new circuit (a reload) would build it.</summary>
     protected async Task<WizardState> LoadStateAsync(Guid draftId)
     {
-        var state = Services.GetRequiredService<WizardState>();
+        var state = Services.CreateScope().ServiceProvider.GetRequiredService<WizardState>(); // its own, as each circuit has
         Assert.Null(await state.LoadAsync(draftId));
         return state;
     }

@@ -1,3 +1,5 @@
+using Calico.Wizard.Headless;
+using Calico.Wizard.Testing;
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Globalization;
@@ -34,16 +36,13 @@ namespace Calico.Wizard.Benchmarks.Browser;
 /// </summary>
 public static class Program
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     public static async Task<int> Main(string[] args)
     {
         var o = Options.Parse(args);
-        var root = FindRoot();
+        var root = Repository.Root;
         var publish = Path.Combine(root, "artifacts", "perf", "publish");
         if (!o.NoPublish) Publish(root, publish);
-        var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+        var chromium = BrowserContract.ChromiumPath;
         if (!File.Exists(chromium)) { Console.Error.WriteLine($"Chromium not found at {chromium} (apt-get install chromium, or set CHROMIUM_PATH)"); return 1; }
 
         var results = new Dictionary<string, object>
@@ -55,7 +54,7 @@ public static class Program
             ["app"] = "published Release (dotnet publish -c Release), ASPNETCORE_ENVIRONMENT=Production",
         };
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Args = ChromiumArgs, Headless = true });
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Args = BrowserContract.ChromiumArgs, Headless = true });
         results["browser"] = browser.Version;
         Console.WriteLine($"Chromium {browser.Version}; app GC: {o.Gc}");
 
@@ -489,14 +488,6 @@ public static class Program
         if (p.ExitCode != 0) throw new InvalidOperationException("dotnet publish failed");
     }
 
-    private static string FindRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Calico.Wizard.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("run from the repository (Calico.Wizard.sln not found)");
-    }
-
     private static object Machine() => new
     {
         nproc = Environment.ProcessorCount,
@@ -595,81 +586,27 @@ public sealed record Stats(int N, double P50, double P95, double P99, double Max
         string.Create(CultureInfo.InvariantCulture, $"n={N}: p50 {P50:F1} ms, p95 {P95:F1} ms, p99 {P99:F1} ms, max {Max:F1} ms, mean {Mean:F1} ms");
 }
 
-/// <summary>The published app on a free loopback port with its own SQLite file (as tests/Calico.Wizard.E2E/WizardApp.cs).</summary>
-public sealed class App : IAsyncDisposable
+/// <summary>The published app (Release, Production) on a free loopback port with its own SQLite file, started by the tests' launcher.</summary>
+public sealed class App(WizardApp app) : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly string database;
-    private readonly StringBuilder output = new();
-
-    public Uri Url { get; }
-    public int Pid => process.Id;
+    public Uri Url => app.BaseUrl;
+    public int Pid => app.Pid;
     /// <summary>The managed heap after the last induced full GC.</summary>
     public long LastHeap { get; set; }
 
-    private App(Process process, Uri url, string database) => (this.process, Url, this.database) = (process, url, database);
-
     public static async Task<App> StartAsync(string publish, string gc, IReadOnlyDictionary<string, string> env)
     {
-        var port = FreePort();
-        var url = new Uri($"http://127.0.0.1:{port}/");
-        var database = Path.Combine(Path.GetTempPath(), $"calico-wizard-perf-{Guid.NewGuid():N}.db");
-        var info = new ProcessStartInfo("dotnet")
+        var variables = new Dictionary<string, string>();
+        if (gc == "workstation") variables["DOTNET_gcServer"] = "0";
+        foreach (var (k, v) in env) variables[k] = v;
+        // the published appsettings.json and wwwroot/ are the content and web roots
+        return new App(await WizardApp.LaunchAsync(new AppLaunch
         {
-            WorkingDirectory = publish, // the published appsettings.json and wwwroot/ are the content and web roots
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(publish, "Calico.Wizard.dll"));
-        info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
-        info.ArgumentList.Add($"--Storage:SqlitePath={database}");
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        if (gc == "workstation") info.Environment["DOTNET_gcServer"] = "0";
-        foreach (var (k, v) in env) info.Environment[k] = v;
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var app = new App(process, url, database);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (app.output) app.output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (app.output) app.output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"the app exited with {process.ExitCode}:\n{app.output}");
-            try
-            {
-                using var response = await http.GetAsync("app.css");
-                if (response.IsSuccessStatusCode) return app;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(200);
-        }
-        await app.DisposeAsync();
-        throw new TimeoutException($"the app did not answer on {url} within 60 s");
+            Dll = Path.Combine(publish, "Calico.Wizard.dll"), WorkingDirectory = publish, Environment = "Production", Variables = variables,
+        }));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-        process.Dispose();
-        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(database + suffix);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }
 
 public sealed class Options

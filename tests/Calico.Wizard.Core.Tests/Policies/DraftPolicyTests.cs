@@ -15,7 +15,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task A_draft_with_the_seed_example_is_valid_and_its_spec_holds_the_canonical_yaml()
     {
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample]).CheckAsync();
 
         Assert.True(check.IsValid, Describe(check.Errors));
         Assert.Empty(check.WarningsFor(WizardStep.Policies));
@@ -27,7 +27,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task A_draft_without_policies_has_none_in_its_spec_and_renders_only_the_installation()
     {
-        var check = await Drafts.Valid().CheckAsync();
+        var check = await TestDrafts.Valid().CheckAsync();
 
         Assert.Null(check.Spec!.NetworkPolicies);
         var rendered = Assert.Single(ManifestRenderer.Render(check.Spec));
@@ -37,7 +37,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task Policies_are_rendered_after_the_installation_in_their_order()
     {
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample, PolicyStarters.DefaultDenyIngress]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample, PolicyStarters.DefaultDenyIngress]).CheckAsync();
         Assert.True(check.IsValid, Describe(check.Errors));
 
         var rendered = ManifestRenderer.Render(check.Spec!);
@@ -52,7 +52,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task The_rendered_yaml_holds_the_installation_then_the_policy_as_two_documents()
     {
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample]).CheckAsync();
 
         var yaml = ManifestRenderer.ToYaml(check.Spec!);
 
@@ -66,7 +66,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task Policies_are_rendered_after_the_flannel_config_map_too()
     {
-        var draft = Drafts.Valid(d => d.Provider = "Azure", d => d.L2Network = "prod-vnet", d => d.Backend = NetworkBackend.Flannel,
+        var draft = TestDrafts.Valid(d => d.Provider = "Azure", d => d.L2Network = "prod-vnet", d => d.Backend = NetworkBackend.Flannel,
             d => d.NetworkPolicies = [PolicyStarters.AllowSameNamespace]);
         var check = await draft.CheckAsync();
         Assert.True(check.IsValid, Describe(check.Errors));
@@ -80,7 +80,7 @@ public sealed class DraftPolicyTests
     public async Task An_invalid_policy_makes_the_draft_invalid_with_the_error_on_that_policy()
     {
         var bad = PolicyStarters.SeedExample.Replace("port: 6379", "port: 0", StringComparison.Ordinal);
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [PolicyStarters.DefaultDenyIngress, bad]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.DefaultDenyIngress, bad]).CheckAsync();
 
         Assert.False(check.IsValid);
         Assert.Null(check.Spec);
@@ -96,7 +96,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task Unparsable_yaml_makes_the_draft_invalid_with_its_line()
     {
-        var check = await Drafts.Valid(d => d.NetworkPolicies = ["apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelectr: {}\n"]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = ["apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelectr: {}\n"]).CheckAsync();
 
         var error = Assert.Single(check.Errors);
         Assert.Equal("NetworkPolicies[0]", error.PropertyName);
@@ -111,7 +111,7 @@ public sealed class DraftPolicyTests
     public async Task Half_typed_yaml_is_an_error_on_the_policy_not_an_exception(string yaml, string expected)
     {
         // The YAML box is checked as the operator types (debounced): every intermediate text must come back as a finding.
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [yaml]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [yaml]).CheckAsync();
 
         var error = Assert.Single(check.Errors);
         Assert.Equal("NetworkPolicies[0]", error.PropertyName);
@@ -121,7 +121,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task An_empty_policy_box_makes_the_draft_invalid()
     {
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [""]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [""]).CheckAsync();
 
         var error = Assert.Single(check.Errors);
         Assert.Equal("NetworkPolicies[0]", error.PropertyName);
@@ -131,7 +131,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task The_seed_example_is_invalid_on_an_IPv6_draft_because_of_its_IPv4_blocks()
     {
-        var check = await Drafts.ValidIPv6(d => d.NetworkPolicies = [PolicyStarters.SeedExample]).CheckAsync();
+        var check = await TestDrafts.ValidIPv6(d => d.NetworkPolicies = [PolicyStarters.SeedExample]).CheckAsync();
 
         Assert.False(check.IsValid);
         Assert.Equal(
@@ -144,7 +144,7 @@ public sealed class DraftPolicyTests
     public async Task The_same_namespace_and_name_twice_is_refused_on_the_second()
     {
         var renamedOnly = PolicyStarters.AllowSameNamespace.Replace("allow-same-namespace", "test-network-policy", StringComparison.Ordinal);
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample, PolicyStarters.DefaultDenyIngress, renamedOnly]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample, PolicyStarters.DefaultDenyIngress, renamedOnly]).CheckAsync();
 
         Assert.False(check.IsValid);
         var error = Assert.Single(check.Errors);
@@ -158,7 +158,7 @@ public sealed class DraftPolicyTests
     {
         var elsewhere = PolicyStarters.SeedExample.Replace("namespace: default", "namespace: shop", StringComparison.Ordinal);
 
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample, elsewhere]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.SeedExample, elsewhere]).CheckAsync();
 
         Assert.True(check.IsValid, Describe(check.Errors));
         Assert.Equal(
@@ -169,7 +169,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task Default_deny_warns_what_it_selects_and_denies_but_the_draft_stays_valid()
     {
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [PolicyStarters.DefaultDenyIngress]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.DefaultDenyIngress]).CheckAsync();
 
         Assert.True(check.IsValid, Describe(check.Errors));
         Assert.NotNull(check.Spec);
@@ -185,7 +185,7 @@ public sealed class DraftPolicyTests
     [Fact]
     public async Task Every_starter_together_makes_a_valid_draft()
     {
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [.. PolicyStarters.All.Select(s => s.Yaml)]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [.. PolicyStarters.All.Select(s => s.Yaml)]).CheckAsync();
 
         Assert.True(check.IsValid, Describe(check.Errors));
         Assert.Equal(3, check.Spec!.NetworkPolicies!.Count);
@@ -197,7 +197,7 @@ public sealed class DraftPolicyTests
     {
         var messy = "# ours\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {namespace: default, name: db}\nspec:\n  policyTypes: [Ingress]\n  podSelector: {matchLabels: {role: db}}\n  ingress: [{ports: [{port: '5432', protocol: TCP}]}]\n";
 
-        var check = await Drafts.Valid(d => d.NetworkPolicies = [messy]).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [messy]).CheckAsync();
 
         Assert.True(check.IsValid, Describe(check.Errors));
         Assert.Equal(

@@ -109,7 +109,7 @@ public sealed class PolicyTextTests
     }
 
     [Fact]
-    public void ToYaml_sets_apiVersion_and_kind_and_writes_unix_line_ends()
+    public void To_yaml_sets_api_version_and_kind_and_writes_unix_line_ends()
     {
         var policy = PolicyKit.Parse(PolicyStarters.SeedExample);
         policy.ApiVersion = null;

@@ -14,10 +14,10 @@ public sealed class RenderOnceTests
     {
         var draft = name switch
         {
-            "calico-ipv6-skip" => Tests.Drafts.ValidIPv6(d => d.InterfaceDetection = InterfaceDetection.SkipInterface, d => d.InterfaceDetectionValue = "docker.*,cali.*"),
-            "flannel" => Tests.Drafts.Valid(d => d.Backend = NetworkBackend.Flannel),
-            "calico-with-policies" => Tests.Drafts.Valid(d => d.NetworkPolicies = [PolicyStarters.All[0].Yaml, PolicyStarters.All[1].Yaml]),
-            _ => Tests.Drafts.Valid(),
+            "calico-ipv6-skip" => TestDrafts.ValidIPv6(d => d.InterfaceDetection = InterfaceDetection.SkipInterface, d => d.InterfaceDetectionValue = "docker.*,cali.*"),
+            "flannel" => TestDrafts.Valid(d => d.Backend = NetworkBackend.Flannel),
+            "calico-with-policies" => TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.All[0].Yaml, PolicyStarters.All[1].Yaml]),
+            _ => TestDrafts.Valid(),
         };
         return (await draft.CheckAsync()).Spec!;
     }
