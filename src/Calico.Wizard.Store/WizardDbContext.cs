@@ -13,7 +13,6 @@ public class WizardDbContext : DbContext
     public DbSet<DraftRecord> Drafts => Set<DraftRecord>();
     public DbSet<ClusterRecord> Clusters => Set<ClusterRecord>();
     public DbSet<ProvisioningJob> Jobs => Set<ProvisioningJob>();
-    public DbSet<JobStep> JobSteps => Set<JobStep>();
     public DbSet<JobLogLine> JobLog => Set<JobLogLine>();
     public DbSet<AppliedObject> AppliedObjects => Set<AppliedObject>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();

@@ -62,7 +62,7 @@ public static class WizardEndpoints
             return result.ClusterId is { } id
                 ? Results.Created($"/clusters/{id}", new { clusterId = id })
                 : Results.UnprocessableEntity(Problems(result.Check));
-        }).DisableAntiforgery().RequireAuthorization(Operators.Policy);
+        }).DisableAntiforgery().RequireAuthorization(SignIn.OperatorPolicy);
     }
 
     private static object Problems(DraftCheck check) => new

@@ -32,7 +32,7 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
         // A signed-in operator: the pages ask who acts (audit) and whether they may provision.
         Operator = AddAuthorization();
         Operator.SetAuthorized("ops@example.com");
-        Operator.SetPolicies(Calico.Wizard.Features.Operations.Operators.Policy);
+        Operator.SetPolicies(Calico.Wizard.Features.Operations.SignIn.OperatorPolicy);
         Services.AddScoped<Calico.Wizard.Features.Operations.OperatorIdentity>();
         // Saves and checks are async: on a busy two-core machine 1 s (bUnit's default) is not always enough.
         DefaultWaitTimeout = TimeSpan.FromSeconds(30);

@@ -17,7 +17,6 @@ public sealed class EmbedChannel(IJSRuntime js, IReadOnlyCollection<string> allo
     private readonly List<(string Type, object Payload)> early = []; // posted before "ready": sent right after it
     private bool started;
 
-    public string ParentOrigin => parentOrigin;
     public bool Dark { get; private set; }
 
     public event Func<DraftFile.Spec, Task>? PrefillReceived;

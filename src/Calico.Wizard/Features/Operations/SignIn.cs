@@ -28,9 +28,9 @@ public sealed class SignInOptions
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 }
 
-public static class Operators
+public static class SignIn
 {
-    public const string Policy = "Operator";
+    public const string OperatorPolicy = "Operator";
 
     public static void AddSignIn(this WebApplicationBuilder builder)
     {
@@ -42,7 +42,7 @@ public static class Operators
         {
             RefuseNetworkWithoutSignIn(builder, options);
             builder.Services.AddAuthentication();
-            builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.RequireAssertion(_ => true)); // loopback only: the machine's user is the operator
+            builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, p => p.RequireAssertion(_ => true)); // loopback only: the machine's user is the operator
             return;
         }
         // An embedded wizard is a third-party frame: its cookies must be SameSite=None, which browsers accept only
@@ -79,7 +79,7 @@ public static class Operators
             });
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policy, p => p.RequireAuthenticatedUser().RequireRole(options.OperatorRole));
+            .AddPolicy(OperatorPolicy, p => p.RequireAuthenticatedUser().RequireRole(options.OperatorRole));
     }
 
     /// <summary>Sign-in and sign-out; health endpoints stay anonymous.</summary>
@@ -118,7 +118,7 @@ public sealed class OperatorIdentity(AuthenticationStateProvider auth, IAuthoriz
     public async Task<string> NameAsync() => Name((await auth.GetAuthenticationStateAsync()).User);
 
     public async Task<bool> CanProvisionAsync() =>
-        (await authorization.AuthorizeAsync((await auth.GetAuthenticationStateAsync()).User, Operators.Policy)).Succeeded;
+        (await authorization.AuthorizeAsync((await auth.GetAuthenticationStateAsync()).User, SignIn.OperatorPolicy)).Succeeded;
 
     public static string Name(ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true } id
