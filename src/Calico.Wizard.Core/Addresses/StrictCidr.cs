@@ -54,6 +54,13 @@ public static partial class StrictCidr
         return Parsed<IPNetwork>.Success(network);
     }
 
+    /// <summary>A pod or service range: a strict CIDR that touches no special-purpose block (loopback, link-local, multicast, …).</summary>
+    public static Parsed<IPNetwork> ParseRange(string? text, NetworkStack stack)
+    {
+        var parsed = Parse(text, stack);
+        return parsed.Ok && SpecialRanges.Check(parsed.Value!, Example(stack)) is { } special ? Parsed<IPNetwork>.Fail(special) : parsed;
+    }
+
     /// <summary>An IP address literal of the stack's family, written the strict way.</summary>
     public static Parsed<IPAddress> ParseAddress(string text, NetworkStack stack)
     {

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using static System.FormattableString;
 using Calico.Wizard.Core.Addresses;
+using Calico.Wizard.Core.Input;
+using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 
 namespace Calico.Wizard.Core.Drafts;
@@ -8,8 +11,11 @@ namespace Calico.Wizard.Core.Drafts;
 /// One field of the draft: the label the wizard shows (PMK's), the step that asks for it, its key in the spec file
 /// and the API, and how Review shows it (null: not a row of its own).
 /// </summary>
-public sealed record DraftField(string Property, string Label, WizardStep Step, Func<ClusterDraft, string?>? Show = null)
+public sealed record DraftField(string Property, string Label, WizardStep Step, Func<ClusterDraft, string?>? Show = null, int MaxLength = DraftField.Short)
 {
+    /// <summary>A number, a choice's name: what a text field that is not free text may hold.</summary>
+    public const int Short = 64;
+
     /// <summary>The spec file's and the API's name for the field.</summary>
     public string Key { get; } = JsonNamingPolicy.CamelCase.ConvertName(Property);
 }
@@ -22,12 +28,12 @@ public static class DraftFields
 {
     public static readonly IReadOnlyList<DraftField> All =
     [
-        new(nameof(ClusterDraft.Name), "Cluster name", WizardStep.Cluster, d => d.Name),
+        new(nameof(ClusterDraft.Name), "Cluster name", WizardStep.Cluster, d => d.Name, MaxLength: 253),
         new(nameof(ClusterDraft.Provider), "Provider", WizardStep.Cluster, d => d.Provider),
         new(nameof(ClusterDraft.MachineKind), "Machines", WizardStep.Cluster, d => d.MachineKind.ToString()),
-        new(nameof(ClusterDraft.L2Network), "L2 network", WizardStep.Cluster, d => d.L2Network.Trim()),
+        new(nameof(ClusterDraft.L2Network), "L2 network", WizardStep.Cluster, d => d.L2Network.Trim(), MaxLength: ProviderMatrix.MaxNetworkLength),
         new(nameof(ClusterDraft.PlannedNodes), "Planned nodes", WizardStep.Cluster, d => d.PlannedNodes.Trim()),
-        new(nameof(ClusterDraft.Target), "Deploy to", WizardStep.Cluster, d => d.Target),
+        new(nameof(ClusterDraft.Target), "Deploy to", WizardStep.Cluster, d => d.Target, MaxLength: 253),
         new(nameof(ClusterDraft.NetworkStack), "Network stack", WizardStep.Network, d => d.NetworkStack.ToString()),
         new(nameof(ClusterDraft.ContainersCidr), "Containers CIDR", WizardStep.Network, d => Canonical(d.ContainersCidr, d.NetworkStack)),
         new(nameof(ClusterDraft.ServicesCidr), "Services CIDR", WizardStep.Network, d => Canonical(d.ServicesCidr, d.NetworkStack)),
@@ -45,7 +51,8 @@ public static class DraftFields
             InterfaceDetection.SkipInterface => $"skip-interface={d.InterfaceDetectionValue.Trim()}",
             _ => "first-found",
         })),
-        new(nameof(ClusterDraft.InterfaceDetectionValue), "Interface Detection Method", WizardStep.Network),
+        new(nameof(ClusterDraft.InterfaceDetectionValue), "Interface Detection Method", WizardStep.Network,
+            MaxLength: InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1)),
         new(nameof(ClusterDraft.NetworkPolicies), "Network policies", WizardStep.Policies),
     ];
 
@@ -65,6 +72,31 @@ public static class DraftFields
     public static IReadOnlySet<string> Of(WizardStep step) => ByStep[step];
 
     public static WizardStep StepOf(string propertyName) => Find(propertyName)?.Step ?? WizardStep.Review;
+
+    private static readonly (DraftField Field, System.Reflection.PropertyInfo Property)[] TextFields = All
+        .Select(f => (f, typeof(ClusterDraft).GetProperty(f.Property)!)).Where(p => p.Item2.PropertyType == typeof(string)).ToArray();
+
+    /// <summary>
+    /// The bounds every input meets before any rule parses it: text fields by their length, policies by their
+    /// count and size. Nothing here echoes the text back.
+    /// </summary>
+    public static IEnumerable<(string Property, string Message)> OutOfBounds(ClusterDraft draft)
+    {
+        foreach (var (field, property) in TextFields)
+            if (property.GetValue(draft) is string { Length: var length } && length > field.MaxLength)
+                yield return (field.Property, Invariant($"{field.Label}: at most {field.MaxLength:N0} characters (this has {length:N0}): shorten it."));
+        var policies = draft.NetworkPolicies;
+        if (policies is null)
+            yield return (nameof(ClusterDraft.NetworkPolicies), "Network policies must be a list (empty for none).");
+        else if (policies.Count > InputLimits.MaxPolicies)
+            yield return (nameof(ClusterDraft.NetworkPolicies), Invariant($"At most {InputLimits.MaxPolicies} network policies per cluster (this has {policies.Count:N0}): apply the rest after the cluster is up."));
+        else
+            for (var i = 0; i < policies.Count; i++)
+                if (policies[i] is null)
+                    yield return ($"{nameof(ClusterDraft.NetworkPolicies)}[{i}]", "The policy is empty: write a NetworkPolicy or remove it.");
+                else if (policies[i].Length > InputLimits.MaxPolicyBytes)
+                    yield return ($"{nameof(ClusterDraft.NetworkPolicies)}[{i}]", Invariant($"The policy is larger than {InputLimits.MaxPolicyBytes / 1024} KB: split it or shorten it."));
+    }
 
     private static Func<ClusterDraft, string?> Calico(Func<ClusterDraft, string> show) =>
         d => d.Backend == NetworkBackend.Calico ? show(d) : null;

@@ -57,6 +57,7 @@ public static class DraftFile
     /// <returns>The spec, or the reason it cannot be read (with its line).</returns>
     public static (Spec? Spec, string? Error) Read(string text)
     {
+        if (Input.BoundedYaml.Check(text, Input.InputLimits.MaxSpecFileBytes, "spec") is { } refused) return (null, refused);
         try
         {
             return (Reader.Deserialize<Spec>(text) ?? new Spec(), null);

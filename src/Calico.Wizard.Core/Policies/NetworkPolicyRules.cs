@@ -36,6 +36,7 @@ public static partial class NetworkPolicyRules
         Add("metadata.name", name.Length == 0 ? "Enter a name (lowercase letters, digits, '-' and '.')."
             : name.Length > 253 || !Dns1123Subdomain().IsMatch(name) ? $"'{name}' is not a valid name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit." : null);
         Add("metadata.namespace", HostName.CheckDns1123Label(policy.Metadata?.NamespaceProperty ?? "", "namespace"));
+        if (policy.Metadata is { } metadata) CheckMetadata(metadata, Add);
 
         var spec = policy.Spec;
         if (spec is null) { Add("spec", "A NetworkPolicy needs a spec with a podSelector."); return errors; }
@@ -167,21 +168,52 @@ public static partial class NetworkPolicyRules
         }
     }
 
+    /// <summary>Labels and annotations as the API server validates them, and no field only the API server writes.</summary>
+    private static void CheckMetadata(V1ObjectMeta m, Action<string, string?> add)
+    {
+        (string Field, bool Set)[] serverOwned =
+        [
+            ("uid", m.Uid is not null), ("resourceVersion", m.ResourceVersion is not null), ("generation", m.Generation is not null),
+            ("creationTimestamp", m.CreationTimestamp is not null), ("deletionTimestamp", m.DeletionTimestamp is not null),
+            ("deletionGracePeriodSeconds", m.DeletionGracePeriodSeconds is not null), ("managedFields", m.ManagedFields is not null),
+            ("ownerReferences", m.OwnerReferences is not null), ("finalizers", m.Finalizers is not null),
+            ("generateName", m.GenerateName is not null), ("selfLink", m.SelfLink is not null),
+        ];
+        foreach (var (field, set) in serverOwned)
+            if (set) add($"metadata.{field}", "Written by the API server (or its controllers), not by a manifest: remove it.");
+        foreach (var (key, value) in m.Labels ?? new Dictionary<string, string>())
+        {
+            add("metadata.labels", CheckLabelKey(key));
+            add("metadata.labels", CheckLabelValue(key, value));
+        }
+        var annotationBytes = 0L;
+        foreach (var (key, value) in m.Annotations ?? new Dictionary<string, string>())
+        {
+            add("metadata.annotations", CheckLabelKey(key));
+            annotationBytes += System.Text.Encoding.UTF8.GetByteCount(key) + System.Text.Encoding.UTF8.GetByteCount(value ?? "");
+        }
+        if (annotationBytes > Input.InputLimits.MaxAnnotationBytes)
+            add("metadata.annotations", $"Annotations total {annotationBytes / 1024:N0} KB; Kubernetes allows at most {Input.InputLimits.MaxAnnotationBytes / 1024} KB: shorten them.");
+    }
+
     public static string? CheckLabelKey(string key)
     {
         var slash = key.IndexOf('/');
         var (prefix, name) = slash >= 0 ? (key[..slash], key[(slash + 1)..]) : ("", key);
         if (slash >= 0 && (prefix.Length == 0 || prefix.Length > 253 || !Dns1123Subdomain().IsMatch(prefix)))
-            return $"Label key '{key}': the prefix before '/' must be a DNS subdomain such as example.com.";
+            return $"Label key '{Quote(key)}': the prefix before '/' must be a DNS subdomain such as example.com.";
         if (name.Length is 0 or > 63 || !QualifiedName().IsMatch(name))
-            return $"Label key '{key}' is not valid: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (an optional DNS prefix and '/').";
+            return $"Label key '{Quote(key)}' is not valid: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (an optional DNS prefix and '/').";
         return null;
     }
 
     public static string? CheckLabelValue(string key, string? value) =>
         string.IsNullOrEmpty(value) || (value.Length <= 63 && QualifiedName().IsMatch(value))
             ? null
-            : $"Label value '{value}' (of {key}) is not valid: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.";
+            : $"Label value '{Quote(value)}' (of {Quote(key)}) is not valid: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.";
+
+    /// <summary>What a message quotes of a value: never more than a line of it.</summary>
+    private static string Quote(string text) => text.Length <= 64 ? text : text[..63] + "…";
 
     /// <summary>A lone "-" in YAML is a null list entry: say so instead of failing on it.</summary>
     private static string EmptyEntry(string what, string give) => $"This {what} is empty (a lone '-'): give it {give}, or remove the '-'.";

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Calico.Wizard.Core.Input;
 using YamlDotNet.Core;
 
 namespace Calico.Wizard.Core.Policies;
@@ -15,6 +16,7 @@ public static class PolicyText
     public static ParsedPolicy Parse(string? yaml)
     {
         if (string.IsNullOrWhiteSpace(yaml)) return new(null, "The policy is empty: write a NetworkPolicy or start from an example.");
+        if (BoundedYaml.Check(yaml, InputLimits.MaxPolicyBytes, "policy") is { } refused) return new(null, refused);
         try
         {
             var head = KubernetesYaml.Deserialize<KubernetesObject>(yaml, strict: false);

@@ -48,8 +48,6 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             if (matrix.Find(ctx.InstanceToValidate.Provider) is not { } p) return;
             var value = (network ?? "").Trim();
             if (value.Length == 0) ctx.AddFailure($"Enter the {p.NetworkLabel}, e.g. {p.NetworkExample}.");
-            else if (value.Length > ProviderMatrix.MaxNetworkLength)
-                ctx.AddFailure($"The {p.NetworkLabel} is at most {ProviderMatrix.MaxNetworkLength} characters: expected something like {p.NetworkExample}.");
             else if (!matrix.IsNetworkName(p, value))
                 ctx.AddFailure($"'{value}' is not a valid {p.NetworkLabel}: expected something like {p.NetworkExample}.");
         });
@@ -62,11 +60,11 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             if (!Enum.IsDefined(stack)) ctx.AddFailure("Choose IPv4 or IPv6.");
         });
         RuleFor(d => d.ContainersCidr).Custom((cidr, ctx) =>
-            Fail(ctx, StrictCidr.Parse(cidr, ctx.InstanceToValidate.NetworkStack).Error));
+            Fail(ctx, StrictCidr.ParseRange(cidr, ctx.InstanceToValidate.NetworkStack).Error));
         RuleFor(d => d.ServicesCidr).Custom((cidr, ctx) =>
         {
             var draft = ctx.InstanceToValidate;
-            var services = StrictCidr.Parse(cidr, draft.NetworkStack);
+            var services = StrictCidr.ParseRange(cidr, draft.NetworkStack);
             if (!services.Ok) { ctx.AddFailure(services.Error!); return; }
             var size = BigInteger.Pow(2, StrictCidr.AddressBits(services.Value!) - services.Value!.PrefixLength);
             if (size > MaxServiceAddresses)

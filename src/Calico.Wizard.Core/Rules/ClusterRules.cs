@@ -18,6 +18,9 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
     /// <summary>Every rule on the whole draft; the spec only when nothing blocks.</summary>
     public async Task<DraftCheck> CheckAsync(ClusterDraft draft, CancellationToken cancellationToken = default)
     {
+        // Out-of-bounds input is refused as it is, before any rule parses it.
+        var bounds = DraftFields.OutOfBounds(draft).Select(b => new ValidationFailure(b.Property, b.Message)).ToArray();
+        if (bounds.Length > 0) return new DraftCheck(bounds);
         var result = await validator.ValidateAsync(draft, cancellationToken);
         var check = new DraftCheck(result.Errors);
         return check.IsValid ? check with { Spec = BuildSpec(draft) } : check;

@@ -42,6 +42,8 @@ public static partial class InterfaceDetectionRule
     {
         if (value.Length == 0) return "Enter one or more regular expressions separated by commas, e.g. enp6s0f0,eth.*";
         var items = value.Split(',');
+        if (items.Length > Input.InputLimits.MaxSkipPatterns)
+            return $"At most {Input.InputLimits.MaxSkipPatterns} patterns (this list has {items.Length}): combine them, e.g. eth.*|ens.* in one.";
         for (var i = 0; i < items.Length; i++)
         {
             if (items[i].Trim().Length == 0)
@@ -61,7 +63,7 @@ public static partial class InterfaceDetectionRule
             InterfaceDetection.SkipInterface => (value ?? "").Split(',').Select(p => p.Trim()).ToArray(),
             _ => null,
         };
-        if (patterns is null) return null;
+        if (patterns is null || patterns.Length > Input.InputLimits.MaxSkipPatterns) return null;
         var compiled = patterns.Select(GoRegex.Compile).ToArray();
         if (compiled.Any(c => c.Regex is null)) return null;
         return SampleInterfaces.Where(name => compiled.Any(c => c.Regex!.IsMatch(name))).ToArray();

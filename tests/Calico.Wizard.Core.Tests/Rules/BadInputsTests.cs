@@ -48,8 +48,25 @@ public sealed class BadInputsTests
             foreach (var (stack, value, fragment) in MalformedCidrs)
                 data.Add(field, stack, value, fragment);
         data.Add(Services, NetworkStack.IPv4, "10.0.0.0/8", "/12"); // 2^24 addresses > 2^20: the fix is a /12 or longer
+        foreach (var field in new[] { Containers, Services })
+            foreach (var (stack, value, fragment) in SpecialRanges)
+                data.Add(field, stack, value, fragment);
         return data;
     }
+
+    /// <summary>Well-formed CIDRs no pod or service may use (special-purpose blocks), with why.</summary>
+    private static readonly (NetworkStack Stack, string Value, string Fragment)[] SpecialRanges =
+    [
+        (NetworkStack.IPv4, "127.0.0.0/16", "is loopback (127.0.0.0/8)"),
+        (NetworkStack.IPv4, "169.254.0.0/16", "is link-local (169.254.0.0/16)"),
+        (NetworkStack.IPv4, "224.0.0.0/16", "is multicast (224.0.0.0/4)"),
+        (NetworkStack.IPv4, "0.0.0.0/16", "\"this network\" (0.0.0.0/8)"),
+        (NetworkStack.IPv4, "240.0.0.0/16", "is reserved (240.0.0.0/4"),
+        (NetworkStack.IPv4, "96.0.0.0/3", "includes loopback (127.0.0.0/8)"),
+        (NetworkStack.IPv6, "fe80::/64", "is link-local (fe80::/10)"),
+        (NetworkStack.IPv6, "ff02::/112", "is multicast (ff00::/8)"),
+        (NetworkStack.IPv6, "::/64", "includes the unspecified address (::)"),
+    ];
 
     [Theory]
     [MemberData(nameof(CidrRejects))]
