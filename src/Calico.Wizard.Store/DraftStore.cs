@@ -5,7 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Calico.Wizard.Store;
 
-public sealed record SavedDraft(ClusterDraft Draft, int Step, Guid? ClusterId);
+/// <param name="Owner">Who created the draft (null for drafts older than ownership).</param>
+public sealed record SavedDraft(ClusterDraft Draft, int Step, Guid? ClusterId, string? Owner = null)
+{
+    /// <summary>Whether <paramref name="actor"/> may open or submit it: its creator (without sign-in everyone is the same local operator).</summary>
+    public bool BelongsTo(string actor) => Owner is null || Owner == actor;
+}
 
 /// <summary>Drafts by id: created on first visit, saved on every change.</summary>
 public sealed class DraftStore(IDbContextFactory<WizardDbContext> dbFactory, TimeProvider time)
@@ -19,10 +24,11 @@ public sealed class DraftStore(IDbContextFactory<WizardDbContext> dbFactory, Tim
         if (record is null) return null;
         var draft = JsonSerializer.Deserialize<ClusterDraft>(record.Json, Json) ?? new ClusterDraft();
         draft.Id = id;
-        return new SavedDraft(draft, record.Step, record.ClusterId);
+        return new SavedDraft(draft, record.Step, record.ClusterId, record.Owner);
     }
 
-    public async Task SaveAsync(ClusterDraft draft, int step, CancellationToken ct = default)
+    /// <param name="owner">Recorded when the draft is first stored; a later save never changes it.</param>
+    public async Task SaveAsync(ClusterDraft draft, int step, CancellationToken ct = default, string? owner = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var json = JsonSerializer.Serialize(draft, Json);
@@ -31,7 +37,7 @@ public sealed class DraftStore(IDbContextFactory<WizardDbContext> dbFactory, Tim
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Json, json).SetProperty(d => d.Step, step).SetProperty(d => d.UpdatedAt, now), ct);
 
         if (await UpdateAsync(db) > 0) return;
-        db.Drafts.Add(new DraftRecord { Id = draft.Id, Json = json, Step = step, UpdatedAt = now });
+        db.Drafts.Add(new DraftRecord { Id = draft.Id, Json = json, Step = step, UpdatedAt = now, Owner = owner });
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException)
         {

@@ -23,6 +23,7 @@ public class WizardDbContext : DbContext
         {
             e.HasKey(d => d.Id);
             e.Property(d => d.Json).IsRequired();
+            e.Property(d => d.Owner).HasMaxLength(200);
         });
         model.Entity<ClusterRecord>(e =>
         {
@@ -47,6 +48,7 @@ public class WizardDbContext : DbContext
         });
         model.Entity<JobStep>(e =>
         {
+            e.ToTable("JobSteps"); // read only through its job: no DbSet of its own
             e.HasKey(s => new { s.JobId, s.Index });
             e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
         });

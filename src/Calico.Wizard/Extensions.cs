@@ -24,6 +24,7 @@ public static class Extensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter())); // the API speaks enum names
+        services.AddProblemDetails();
 
         var providers = builder.Configuration.GetSection("Providers").Get<List<ProviderOption>>();
         services.AddWizard(providers is { Count: > 0 } ? new ProviderMatrix(providers) : ProviderMatrix.Seed);
@@ -33,6 +34,7 @@ public static class Extensions
         services.AddKubernetesTargets(builder.Configuration.GetSection("Provisioning"));
         services.AddHealth();
         builder.AddSignIn();
+        builder.AddRequestGuards();
     }
 
     /// <summary>The rules on a provider matrix, and each circuit's wizard (what the pages and the components' tests need).</summary>
@@ -66,20 +68,4 @@ public static class Extensions
         string.Join(' ', new[] { "'self'" }.Concat(services.GetRequiredService<IOptions<EmbeddingOptions>>().Value.AllowedOrigins
             .Where(o => Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" && u.AbsolutePath == "/")
             .Select(o => o.TrimEnd('/'))));
-
-    /// <summary>Framing only from allow-listed origins, on every response (Blazor's pages get the same policy from its own option).</summary>
-    public static void UseFrameAncestors(this WebApplication app)
-    {
-        var policy = $"frame-ancestors {app.Services.FrameAncestors()}";
-        app.Use((context, next) =>
-        {
-            context.Response.OnStarting(() =>
-            {
-                if (!context.Response.Headers.ContainsKey("Content-Security-Policy")) context.Response.Headers.ContentSecurityPolicy = policy;
-                return Task.CompletedTask;
-            });
-            context.Response.Headers.XContentTypeOptions = "nosniff";
-            return next(context);
-        });
-    }
 }

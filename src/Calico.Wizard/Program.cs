@@ -4,17 +4,26 @@ using Calico.Wizard.Features.Operations;
 using Calico.Wizard.Store;
 
 var builder = WebApplication.CreateBuilder(HostPaths.Options(args));
+// Run from a build (dotnet run) in Production too: the build's static assets are served without Development's
+// exception page, which would show stack traces and echo request headers. A publish has no manifest: a no-op.
+builder.WebHost.UseStaticWebAssets();
 builder.AddCalicoWizard();
 
 var app = builder.Build();
 await app.Services.MigrateStoreAsync();
 
-if (!app.Environment.IsDevelopment())
+app.UseRequestGuards();
+// The API answers every error as ProblemDetails with its real status; pages get the app's error and not-found pages.
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseFrameAncestors();
+    api.UseExceptionHandler();
+    api.UseStatusCodePages();
+});
+app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages =>
+{
+    if (!app.Environment.IsDevelopment()) pages.UseExceptionHandler("/Error", createScopeForErrors: true);
+    pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+});
 app.UseStaticFiles();
 app.UseCookiePolicy();
 app.UseAuthentication();

@@ -1,4 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Input;
+using Microsoft.AspNetCore.Mvc;
+using static System.FormattableString;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Features.Operations;
@@ -56,18 +61,64 @@ public static class WizardEndpoints
         });
 
         // The same hand-off as the wizard's "Create cluster": every rule is checked here, whatever the caller sent.
-        api.MapPost("/clusters", async (ClusterDraft draft, ClusterSubmission submission, HttpContext http, CancellationToken ct) =>
+        api.MapPost("/clusters", async (HttpRequest request, ClusterSubmission submission, CancellationToken ct) =>
         {
-            var result = await submission.SubmitAsync(draft, OperatorIdentity.Name(http.User), ct);
+            if (!request.HasJsonContentType())
+                return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send the draft as JSON",
+                    detail: "Content-Type must be application/json.");
+            ClusterDraft? draft;
+            try
+            {
+                draft = await request.ReadFromJsonAsync<ClusterDraft>(ApiJson.Options, ct);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return Results.Problem(statusCode: e.StatusCode, title: "The draft is too large",
+                    detail: Invariant($"A draft is at most {InputLimits.MaxRequestBytes / 1024:N0} KB ({InputLimits.MaxPolicies} policies of {InputLimits.MaxPolicyBytes / 1024} KB each at most)."));
+            }
+            catch (JsonException e)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The draft cannot be read", detail: ApiJson.Describe(e));
+            }
+            if (draft is null)
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The draft cannot be read", detail: "The body is empty: send the draft as a JSON object.");
+            if (draft.Id == Guid.Empty)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id: leave it out (the server issues one) or send a new GUID; the empty GUID is nobody's draft."] },
+                    statusCode: StatusCodes.Status422UnprocessableEntity, title: "The cluster breaks the rules");
+
+            var result = await submission.SubmitAsync(draft, OperatorIdentity.Name(request.HttpContext.User), ct);
+            if (result.Forbidden is { } forbidden)
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Another operator's draft", detail: forbidden);
+            if (result.Conflicts is { Count: > 0 } conflicts)
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "This draft id already made another cluster",
+                    detail: $"Draft {draft.Id} was submitted before with a different {string.Join(", ", conflicts)}: leave the id out (or send a new one) for a new cluster.");
             return result.ClusterId is { } id
                 ? Results.Created($"/clusters/{id}", new { clusterId = id })
-                : Results.UnprocessableEntity(Problems(result.Check));
-        }).DisableAntiforgery().RequireAuthorization(SignIn.OperatorPolicy);
+                : Results.ValidationProblem(Problems(result.Check), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The cluster breaks the rules");
+        }).DisableAntiforgery().RequireAuthorization(SignIn.OperatorPolicy)
+          .WithMetadata(new RequestSizeLimitAttribute(InputLimits.MaxRequestBytes));
     }
 
-    private static object Problems(DraftCheck check) => new
+    private static Dictionary<string, string[]> Problems(DraftCheck check) =>
+        check.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => $"{DraftFields.LabelOf(g.Key)}: {e.ErrorMessage}").ToArray());
+}
+
+/// <summary>How the API reads a draft: enum names, and an unknown key is an error that names it (a typo must not pass silently).</summary>
+public static class ApiJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
-        title = "The cluster breaks the rules",
-        errors = check.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => $"{DraftFields.LabelOf(g.Key)}: {e.ErrorMessage}").ToArray()),
+        Converters = { new JsonStringEnumConverter() },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        MaxDepth = InputLimits.MaxDepth,
     };
+
+    public static string Describe(JsonException e)
+    {
+        var message = e.Message;
+        // "The JSON property 'containerCidr' could not be mapped to any .NET member contained in type '…'."
+        if (message.StartsWith("The JSON property '", StringComparison.Ordinal) && message.IndexOf('\'', 19) is var end and > 19)
+            return $"Unknown key '{message[19..end]}': the keys are id, {string.Join(", ", DraftFields.All.Select(f => f.Key))}.";
+        return $"The body is not a valid draft{(e.Path is { Length: > 0 } path ? $" (at {path})" : "")}: send JSON with the spec file's keys and string values for text fields.";
+    }
 }

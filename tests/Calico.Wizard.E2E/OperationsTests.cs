@@ -23,6 +23,15 @@ public sealed class OperationsTests(BrowserFixture fixture)
         Assert.Contains("Refusing to listen on http://0.0.0.0:0 without sign-in", error.Message);
     }
 
+    [Theory]
+    [InlineData("--Kestrel:Endpoints:Http:Url=http://0.0.0.0:0")] // reported: the guard read only "urls"
+    [InlineData("--Kestrel:Endpoints:Http:Url=http://[::]:0")]
+    public async Task Without_sign_in_the_app_stops_when_kestrel_was_bound_beyond_loopback_by_any_setting(string binding)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => WizardApp.StartAsync(null, "--urls=", binding));
+        Assert.Contains("Refusing to serve", error.Message);
+    }
+
     [Fact]
     public async Task Readyz_fails_when_the_store_is_unreachable()
     {

@@ -82,4 +82,20 @@ public sealed class SignInTests(BrowserFixture browser, SignInFixture fixture) :
         await Expect(audit.GetByTestId("audit-row").Filter(new() { HasText = "Submitted" })).ToContainTextAsync("alice@example.com");
         await Expect(audit.GetByTestId("audit-row").Filter(new() { HasText = "DraftCreated" })).ToContainTextAsync("alice@example.com");
     }
+
+    [Fact]
+    public async Task A_draft_belongs_to_the_operator_who_started_it()
+    {
+        var (alice, aliceWizard) = await SignInAsync("alice@example.com", "calico-operator");
+        await using var _ = alice;
+        await aliceWizard.SavedAfterAsync(() => aliceWizard.FillAsync("cluster-name", WizardDriver.UniqueName("mine")));
+        var draftUrl = aliceWizard.Page.Url;
+
+        var (bob, bobWizard) = await SignInAsync("bob@example.com", "calico-operator");
+        await using var __ = bob;
+        await bobWizard.Page.GotoAsync(draftUrl);
+
+        await Expect(bobWizard.Page.GetByTestId("draft-forbidden")).ToContainTextAsync("This draft belongs to alice@example.com");
+        await Expect(bobWizard.Page.GetByTestId("step-cluster")).ToHaveCountAsync(0);
+    }
 }

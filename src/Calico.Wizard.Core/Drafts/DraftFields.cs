@@ -84,10 +84,10 @@ public static class DraftFields
     {
         foreach (var (field, property) in TextFields)
             if (property.GetValue(draft) is string { Length: var length } && length > field.MaxLength)
-                yield return (field.Property, Invariant($"{field.Label}: at most {field.MaxLength:N0} characters (this has {length:N0}): shorten it."));
+                yield return (field.Property, Invariant($"At most {field.MaxLength:N0} characters (this has {length:N0}): shorten it."));
         var policies = draft.NetworkPolicies;
         if (policies is null)
-            yield return (nameof(ClusterDraft.NetworkPolicies), "Network policies must be a list (empty for none).");
+            yield return (nameof(ClusterDraft.NetworkPolicies), "Must be a list of policies (empty for none).");
         else if (policies.Count > InputLimits.MaxPolicies)
             yield return (nameof(ClusterDraft.NetworkPolicies), Invariant($"At most {InputLimits.MaxPolicies} network policies per cluster (this has {policies.Count:N0}): apply the rest after the cluster is up."));
         else
@@ -97,6 +97,19 @@ public static class DraftFields
                 else if (policies[i].Length > InputLimits.MaxPolicyBytes)
                     yield return ($"{nameof(ClusterDraft.NetworkPolicies)}[{i}]", Invariant($"The policy is larger than {InputLimits.MaxPolicyBytes / 1024} KB: split it or shorten it."));
     }
+
+    /// <summary>
+    /// The labels of the fields in which two drafts would make different clusters (values compared as Review shows
+    /// them, so "10.20.0.0/16 " and "10.20.0.0/16" are the same; policies by their parsed content). Where to deploy is
+    /// not part of a cluster.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(ClusterDraft a, ClusterDraft b) => All
+        .Where(f => f.Property != nameof(ClusterDraft.Target) && (f.Show is not null || f.Property == nameof(ClusterDraft.NetworkPolicies)))
+        .Where(f => Comparable(f, a) != Comparable(f, b)).Select(f => f.Label).Distinct().ToArray();
+
+    private static string? Comparable(DraftField field, ClusterDraft d) => field.Property == nameof(ClusterDraft.NetworkPolicies)
+        ? string.Join("\n---\n", (d.NetworkPolicies ?? []).Select(y => Policies.PolicyText.Parse(y).Policy is { } p ? Policies.PolicyText.ToYaml(p) : y))
+        : field.Show!(d)?.Trim();
 
     private static Func<ClusterDraft, string?> Calico(Func<ClusterDraft, string> show) =>
         d => d.Backend == NetworkBackend.Calico ? show(d) : null;

@@ -7,7 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Calico.Wizard.Provisioning.Jobs;
 
-public sealed record SubmitResult(Guid? ClusterId, DraftCheck Check)
+/// <param name="Conflicts">The fields in which this submission differs from the cluster its draft already made.</param>
+/// <param name="Forbidden">Why this actor may not submit this draft (it is another operator's).</param>
+public sealed record SubmitResult(Guid? ClusterId, DraftCheck Check, IReadOnlyList<string>? Conflicts = null, string? Forbidden = null)
 {
     public bool Accepted => ClusterId is not null;
 }
@@ -32,8 +34,10 @@ public sealed class ClusterSubmission(
         await OneAtATime.WaitAsync(ct);
         try
         {
+            if (await OwnerAsync(draft.Id, ct) is { } owner && owner != actor)
+                return new SubmitResult(null, new DraftCheck([]), Forbidden: $"Draft {draft.Id} belongs to {owner}: only they can submit it. Leave the id out for a new cluster.");
             if (await ExistingClusterAsync(draft.Id, ct) is { } existing)
-                return new SubmitResult(existing, new DraftCheck([]));
+                return await SameAsAsync(existing, draft, ct);
 
             var check = await rules.CheckAsync(draft, ct);
             var target = targets.Resolve(draft.Target);
@@ -77,7 +81,7 @@ public sealed class ClusterSubmission(
                 db.Audit.Add(new AuditEntry { At = now, Actor = actor, Action = AuditAction.Submitted, DraftId = draft.Id, ClusterId = cluster.Id, JobId = job.Id, Detail = $"target {job.Target}" });
                 var draftRow = await db.Drafts.SingleOrDefaultAsync(d => d.Id == draft.Id, ct);
                 if (draftRow is null)
-                    db.Drafts.Add(new DraftRecord { Id = draft.Id, Json = DraftStore.Serialize(draft), Step = (int)WizardStep.Review, UpdatedAt = now, ClusterId = cluster.Id });
+                    db.Drafts.Add(new DraftRecord { Id = draft.Id, Json = DraftStore.Serialize(draft), Step = (int)WizardStep.Review, UpdatedAt = now, ClusterId = cluster.Id, Owner = actor });
                 else draftRow.ClusterId = cluster.Id;
                 try
                 {
@@ -86,7 +90,7 @@ public sealed class ClusterSubmission(
                 catch (DbUpdateException)
                 {
                     // Another process won the unique DraftId index: its cluster is this draft's cluster.
-                    if (await ExistingClusterAsync(draft.Id, ct) is { } raced) return new SubmitResult(raced, new DraftCheck([]));
+                    if (await ExistingClusterAsync(draft.Id, ct) is { } raced) return await SameAsAsync(raced, draft, ct);
                     throw;
                 }
             }
@@ -97,6 +101,24 @@ public sealed class ClusterSubmission(
         {
             OneAtATime.Release();
         }
+    }
+
+    /// <summary>
+    /// A draft id makes one cluster: the same submission again (five clicks, a replayed request) answers with it; a
+    /// different one under the same id is refused, naming what differs, instead of silently answering with the old cluster.
+    /// </summary>
+    private async Task<SubmitResult> SameAsAsync(Guid clusterId, ClusterDraft draft, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var specJson = await db.Clusters.Where(c => c.Id == clusterId).Select(c => c.SpecJson).SingleAsync(ct);
+        var differences = DraftFields.Differences(ClusterSpec.FromJson(specJson).ToDraft(), draft);
+        return differences.Count == 0 ? new SubmitResult(clusterId, new DraftCheck([])) : new SubmitResult(null, new DraftCheck([]), differences);
+    }
+
+    private async Task<string?> OwnerAsync(Guid draftId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Drafts.Where(d => d.Id == draftId).Select(d => d.Owner).SingleOrDefaultAsync(ct);
     }
 
     private async Task<Guid?> ExistingClusterAsync(Guid draftId, CancellationToken ct)

@@ -23,7 +23,7 @@ internal sealed class LiveJobLog : IAsyncDisposable
         writer = Task.Run(WriteAsync);
     }
 
-    public void Add(string line) => lines.Writer.TryWrite((line, null));
+    public void Add(string line) => lines.Writer.TryWrite((Secrets.Scrub(line), null));
 
     /// <summary>Waits until every line added so far is stored.</summary>
     public Task FlushAsync()

@@ -23,6 +23,7 @@ public sealed class ProvisioningWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        logger.LogInformation("Job runner {Owner} is process {Process} on {Host}", replica.Owner, Environment.ProcessId, Environment.MachineName);
         while (!stoppingToken.IsCancellationRequested)
         {
             replica.Alive();

@@ -7,8 +7,11 @@ public sealed class Replica(TimeProvider time)
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> running = new();
 
-    /// <summary>This replica, as written in the leases it holds.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>
+    /// This replica, as written in the leases it holds and shown with a job: opaque, so readers learn no host name
+    /// or process id (the log says once which process it is).
+    /// </summary>
+    public string Owner { get; } = $"replica-{Guid.NewGuid().ToString("N")[..12]}";
 
     /// <summary>When the worker's loop last went round or a running job's lease was renewed: /readyz reports a worker that stopped.</summary>
     public DateTime LastAliveAt { get; private set; }

@@ -113,7 +113,7 @@ public sealed class StepRunner(
     {
         await log.FlushAsync();
         step.State = state;
-        step.Message = message;
+        step.Message = Secrets.ScrubOrNull(message);
         step.FinishedAt = Now;
     }
 
@@ -121,7 +121,7 @@ public sealed class StepRunner(
     private void Finish(WizardDbContext db, ProvisioningJob job, JobState state, string? error)
     {
         job.State = state;
-        job.Error = error;
+        job.Error = Secrets.ScrubOrNull(error);
         job.FinishedAt = Now;
         job.LeaseExpiresAt = null;
         Log(db, job, state switch
@@ -133,7 +133,7 @@ public sealed class StepRunner(
     }
 
     private void Log(WizardDbContext db, ProvisioningJob job, string message) =>
-        db.JobLog.Add(new JobLogLine { JobId = job.Id, At = Now, Message = message });
+        db.JobLog.Add(new JobLogLine { JobId = job.Id, At = Now, Message = Secrets.Scrub(message) });
 
     private async Task SaveAndNotify(WizardDbContext db, ProvisioningJob job, CancellationToken ct)
     {

@@ -9,4 +9,6 @@ public sealed class DraftRecord
     public DateTime UpdatedAt { get; set; }
     /// <summary>Set once the draft was submitted: the draft then opens its cluster instead.</summary>
     public Guid? ClusterId { get; set; }
+    /// <summary>Who created it (the audit's name for them): with sign-in on, only they may open or submit it.</summary>
+    public string? Owner { get; set; }
 }

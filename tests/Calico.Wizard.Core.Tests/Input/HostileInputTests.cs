@@ -14,33 +14,12 @@ public sealed class HostileInputTests
 {
     private const string Policies = nameof(ClusterDraft.NetworkPolicies);
 
-    /// <summary>The reported bomb: ten aliases per level, <paramref name="levels"/> levels, under a field typed object.</summary>
-    public static string AliasBomb(int levels)
-    {
-        var yaml = new StringBuilder("""
-            apiVersion: networking.k8s.io/v1
-            kind: NetworkPolicy
-            metadata:
-              name: bomb
-              namespace: default
-              managedFields:
-              - manager: x
-                fieldsV1:
-                  l0: &l0 [lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]
-
-            """);
-        for (var i = 1; i < levels; i++)
-            yaml.Append($"      l{i}: &l{i} [{string.Join(",", Enumerable.Repeat($"*l{i - 1}", 10))}]\n");
-        yaml.Append("spec:\n  podSelector: {}\n");
-        return yaml.ToString();
-    }
-
     [Theory]
     [InlineData(4)]
     [InlineData(7)]
     public async Task An_alias_bomb_in_a_policy_is_refused_naming_the_line_of_its_first_alias(int levels)
     {
-        var bomb = AliasBomb(levels);
+        var bomb = HostileYaml.AliasBomb(levels);
 
         var check = await TestDrafts.Valid(d => d.NetworkPolicies = [bomb]).CheckAsync();
 
@@ -98,7 +77,7 @@ public sealed class HostileInputTests
     {
         var check = await TestDrafts.Valid(d => d.NetworkPolicies = null!).CheckAsync();
 
-        Assert.Equal("Network policies must be a list (empty for none).", Assert.Single(check.Errors).ErrorMessage);
+        Assert.Equal("Must be a list of policies (empty for none).", Assert.Single(check.Errors).ErrorMessage);
     }
 
     [Fact]

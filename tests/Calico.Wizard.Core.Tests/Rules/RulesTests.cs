@@ -361,7 +361,7 @@ public sealed class RulesTests
         var check = await TestDrafts.Valid(d => d.L2Network = new string('a', ProviderMatrix.MaxNetworkLength + 1)).CheckAsync();
 
         var error = Assert.Single(check.ErrorsFor(nameof(ClusterDraft.L2Network)));
-        Assert.Contains("at most 255 characters", error);
+        Assert.Contains("At most 255 characters", error);
         Assert.DoesNotContain(new string('a', 100), error); // the text is not echoed back
     }
 

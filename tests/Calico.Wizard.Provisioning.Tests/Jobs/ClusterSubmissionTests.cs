@@ -188,4 +188,34 @@ public sealed class ClusterSubmissionTests
         var job = await f.SingleJobOfAsync(result.ClusterId);
         Assert.Equal(target.Name, job.Target);
     }
+
+    [Fact]
+    public async Task Submit_should_refuse_another_operators_draft_and_write_nothing()
+    {
+        await using var f = await ProvisioningFixture.CreateAsync();
+        var draft = TestDrafts.Valid();
+        await f.Drafts.SaveAsync(draft, 1, owner: "alice@example.com");
+
+        var result = await f.Submission.SubmitAsync(draft, "bob@example.com");
+
+        Assert.False(result.Accepted);
+        Assert.StartsWith($"Draft {draft.Id} belongs to alice@example.com", result.Forbidden);
+        await using var db = await f.NewDbContextAsync();
+        Assert.Empty(await db.Clusters.ToListAsync());
+        Assert.True((await f.Submission.SubmitAsync(draft, "alice@example.com")).Accepted);
+    }
+
+    [Fact]
+    public async Task Submit_should_name_what_differs_when_the_draft_id_already_made_another_cluster()
+    {
+        await using var f = await ProvisioningFixture.CreateAsync();
+        var draft = TestDrafts.Valid();
+        var first = await f.Submission.SubmitAsync(draft);
+
+        var changed = await f.Submission.SubmitAsync(TestDrafts.Valid(d => d.Id = draft.Id, d => d.BlockSize = "24", d => d.Mtu = " 1440 "));
+
+        Assert.True(first.Accepted);
+        Assert.Null(changed.ClusterId);
+        Assert.Equal(["Block Size"], changed.Conflicts); // the MTU only differs in spaces: the same cluster
+    }
 }

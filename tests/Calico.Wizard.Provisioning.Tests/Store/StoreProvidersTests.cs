@@ -66,10 +66,19 @@ public abstract class StoreContract(StoreProvider provider)
         Assert.Single(job.Log, l => l.Message.StartsWith("Claimed by ", StringComparison.Ordinal));
         Assert.Null(job.LeaseExpiresAt);
     }
+
+    /// <summary>A change to the model without its migration fails start-up (EF refuses pending model changes): caught here first.</summary>
+    protected async Task TheModelHasNoChangesItsMigrationsLack()
+    {
+        await using var f = await FixtureAsync();
+        await using var db = await f.NewDbContextAsync();
+        Assert.False(db.Database.HasPendingModelChanges(), "the model changed: add a migration for this provider (docs/architecture.md, 'a change to what is stored')");
+    }
 }
 
 public sealed class SqliteStoreTests() : StoreContract(StoreProvider.Sqlite)
 {
+    [Fact] public Task Migrations() => TheModelHasNoChangesItsMigrationsLack();
     [Fact] public Task ConcurrentSubmits() => ConcurrentSubmitsOfOneDraft_MakeOneClusterAndOneJob();
     [Fact] public Task Drafts() => DraftsRoundTrip();
     [Fact] public Task Overlap() => OverlapIsFoundByTheIndex_AcrossNestingAndFamilies();
@@ -78,6 +87,7 @@ public sealed class SqliteStoreTests() : StoreContract(StoreProvider.Sqlite)
 
 public sealed class PostgresStoreTests() : StoreContract(StoreProvider.PostgreSQL)
 {
+    [PostgresFact] public Task Migrations() => TheModelHasNoChangesItsMigrationsLack();
     [PostgresFact] public Task ConcurrentSubmits() => ConcurrentSubmitsOfOneDraft_MakeOneClusterAndOneJob();
     [PostgresFact] public Task Drafts() => DraftsRoundTrip();
     [PostgresFact] public Task Overlap() => OverlapIsFoundByTheIndex_AcrossNestingAndFamilies();

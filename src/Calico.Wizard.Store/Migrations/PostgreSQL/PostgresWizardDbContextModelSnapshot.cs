@@ -187,6 +187,10 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<int>("Step")
                         .HasColumnType("integer");
 
@@ -251,7 +255,7 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
 
                     b.HasKey("JobId", "Index");
 
-                    b.ToTable("JobSteps");
+                    b.ToTable("JobSteps", (string)null);
                 });
 
             modelBuilder.Entity("Calico.Wizard.Store.ProvisioningJob", b =>

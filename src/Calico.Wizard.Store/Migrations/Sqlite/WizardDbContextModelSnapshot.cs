@@ -176,6 +176,10 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Step")
                         .HasColumnType("INTEGER");
 
@@ -238,7 +242,7 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
 
                     b.HasKey("JobId", "Index");
 
-                    b.ToTable("JobSteps");
+                    b.ToTable("JobSteps", (string)null);
                 });
 
             modelBuilder.Entity("Calico.Wizard.Store.ProvisioningJob", b =>

@@ -10,8 +10,9 @@ namespace Calico.Wizard.Features.CreateCluster;
 /// is open. Every change is checked against every rule and saved, so the messages are always current and nothing is
 /// lost to a reload. Loading another draft starts afresh.
 /// </summary>
-public sealed class WizardState(ClusterRules rules, DraftStore store)
+public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog audit, Operations.OperatorIdentity operatorIdentity)
 {
+    private bool stored;
     private readonly SemaphoreSlim saving = new(1, 1);
     private readonly HashSet<string> touched = [];
     private readonly HashSet<WizardStep> attempted = [];
@@ -22,6 +23,9 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
     public DraftCheck Check { get; private set; } = new([]);
     public ProviderMatrix Matrix => rules.Matrix;
 
+    /// <summary>Set when the draft asked for is another operator's (with sign-in on): it is neither shown nor changed.</summary>
+    public string? BelongsTo { get; private set; }
+
     /// <summary>How many saves have completed in this circuit, and when the last did: what "Draft saved" shows.</summary>
     public int SavedVersion { get; private set; }
     public DateTime? SavedAt { get; private set; }
@@ -31,19 +35,23 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
     /// <summary>Raised after each change has been checked, so every step re-renders with current messages.</summary>
     public event Action? Changed;
 
+    /// <summary>Opens a draft: the stored one, or a new one (with <paramref name="prefill"/> laid over PMK's defaults) that is stored on its first change.</summary>
     /// <returns>The cluster id when this draft was already submitted.</returns>
-    public async Task<Guid?> LoadAsync(Guid draftId)
+    public async Task<Guid?> LoadAsync(Guid draftId, DraftFile.Spec? prefill = null)
     {
         var saved = await store.LoadAsync(draftId);
+        BelongsTo = saved is not null && !saved.BelongsTo(await operatorIdentity.NameAsync()) ? saved.Owner : null;
+        if (BelongsTo is not null) return null;
         if (saved?.ClusterId is { } clusterId) return clusterId;
         touched.Clear();
         attempted.Clear();
+        stored = saved is not null;
         Draft = saved?.Draft ?? new ClusterDraft { Id = draftId };
+        if (saved is null && prefill is not null) DraftFile.Apply(prefill, Draft, rules.Matrix);
         if (Draft.IpInIpMode == IpInIpMode.Never) Draft.NatOutgoing = false; // a draft saved before the seed's rule, or edited elsewhere
         Step = saved is null ? WizardStep.Cluster : (WizardStep)Math.Clamp(saved.Step, 0, (int)WizardStep.Review);
         Check = await rules.CheckAsync(Draft);
-        if (saved is null) await SaveAsync();
-        else for (var s = WizardStep.Cluster; s < Step; s++) attempted.Add(s); // a resumed draft shows what is still wrong behind it
+        if (saved is not null) for (var s = WizardStep.Cluster; s < Step; s++) attempted.Add(s); // a resumed draft shows what is still wrong behind it
         return null;
     }
 
@@ -107,7 +115,13 @@ public sealed class WizardState(ClusterRules rules, DraftStore store)
         await saving.WaitAsync();
         try
         {
-            await store.SaveAsync(Draft.Clone(), (int)Step);
+            var actor = await operatorIdentity.NameAsync();
+            await store.SaveAsync(Draft.Clone(), (int)Step, owner: actor);
+            if (!stored)
+            {
+                stored = true;
+                await audit.RecordAsync(actor, AuditAction.DraftCreated, draftId: Draft.Id);
+            }
             SavedVersion++;
             SavedAt = DateTime.UtcNow;
         }

@@ -60,7 +60,11 @@ public static class SignIn
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
                 o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
             })
-            .AddCookie(o => o.Cookie.SameSite = SameSiteMode.None) // the embedded wizard is a third-party frame
+            .AddCookie(o =>
+            {
+                o.Cookie.SameSite = SameSiteMode.None; // the embedded wizard is a third-party frame
+                o.Events.OnRedirectToAccessDenied = c => ApiStatus(c.HttpContext, StatusCodes.Status403Forbidden, () => c.Response.Redirect(c.RedirectUri));
+            })
             .AddOpenIdConnect(o =>
             {
                 o.Authority = options.Authority;
@@ -76,6 +80,12 @@ public static class SignIn
                 o.TokenValidationParameters.RoleClaimType = options.RoleClaim;
                 o.Scope.Clear();
                 foreach (var scope in options.Scopes) o.Scope.Add(scope);
+                // A script calling the API is told 401, not sent to a login page it cannot use.
+                o.Events.OnRedirectToIdentityProvider = c =>
+                {
+                    if (c.Request.Path.StartsWithSegments("/api")) { c.Response.StatusCode = StatusCodes.Status401Unauthorized; c.HandleResponse(); }
+                    return Task.CompletedTask;
+                };
             });
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -91,7 +101,17 @@ public static class SignIn
             [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
     }
 
-    private static string SafeReturn(string? url) => url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) ? url : "/";
+    /// <summary>Only a path on this app: "//host", "/\\host" and anything with a scheme or control characters go home instead.</summary>
+    internal static string SafeReturn(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\')) && !url.Any(char.IsControl)
+            && Uri.TryCreate(url, UriKind.Relative, out _) ? url : "/";
+
+    private static Task ApiStatus(HttpContext context, int status, Action otherwise)
+    {
+        if (context.Request.Path.StartsWithSegments("/api")) context.Response.StatusCode = status;
+        else otherwise();
+        return Task.CompletedTask;
+    }
 
     private static void RefuseNetworkWithoutSignIn(WebApplicationBuilder builder, SignInOptions options)
     {
@@ -104,7 +124,7 @@ public static class SignIn
                 "Configure Authentication:Authority (OpenID Connect), listen on 127.0.0.1 only, or set Authentication:AllowAnonymousOnNetwork=true behind your own gate.");
     }
 
-    private static bool IsLoopback(string url)
+    internal static bool IsLoopback(string url)
     {
         var host = url.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0");
         if (!Uri.TryCreate(host, UriKind.Absolute, out var uri)) return false;

@@ -29,8 +29,8 @@ public sealed class DraftPersistenceTests : WizardTestContext
     public async Task Draft_persistence_should_see_change_when_new_state_loads_same_id()
     {
         var id = Guid.NewGuid();
-        var first = new WizardState(Rules, Drafts);
-        Assert.Null(await first.LoadAsync(id));
+        var first = await LoadStateAsync(id);
+        Assert.Null(await Drafts.LoadAsync(id)); // opening a new draft stores nothing
 
         await first.ChangeAsync(nameof(ClusterDraft.Name), d => d.Name = "edge-02");
         await first.ChangeAsync(nameof(ClusterDraft.ContainersCidr), d => d.ContainersCidr = "10.30.0.0/16");
