@@ -37,8 +37,8 @@ public sealed class SignInTests(BrowserFixture browser, SignInFixture fixture) :
         Assert.StartsWith($"{fixture.Idp.IssuerText}/authorize", page.Headers.Location!.ToString());
 
         var post = await http.PostAsJsonAsync("api/clusters", new { name = "sneaky", provider = "BareOS", l2Network = "rack-x" });
-        Assert.NotEqual(HttpStatusCode.Created, post.StatusCode);
-        Assert.Contains(post.StatusCode, new[] { HttpStatusCode.Redirect, HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode); // a script is told so, not sent to a login page
+        Assert.Equal("application/problem+json", post.Content.Headers.ContentType?.MediaType);
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("healthz")).StatusCode); // health stays open for the load balancer
     }
