@@ -38,16 +38,7 @@ internal static class PolicyKit
     /// A YAML text parsed without the Kubernetes model (so a field the model drops still counts) as one
     /// comparable text: keys sorted, scalars quoted.
     /// </summary>
-    public static string Canonical(string yaml) => Canonical(new DeserializerBuilder().Build().Deserialize<object>(yaml));
-
-    private static string Canonical(object? node) => node switch
-    {
-        IDictionary<object, object> map => "{" + string.Join(", ", map.OrderBy(kv => (string)kv.Key, StringComparer.Ordinal)
-            .Select(kv => $"{kv.Key}: {Canonical(kv.Value)}")) + "}",
-        IList<object> list => "[" + string.Join(", ", list.Select(Canonical)) + "]",
-        null => "null",
-        _ => $"'{node}'",
-    };
+    public static string Canonical(string yaml) => CanonicalYaml.Of(yaml);
 
     public static string Show(IEnumerable<PolicyFinding> findings) => string.Join(" | ", findings);
 }

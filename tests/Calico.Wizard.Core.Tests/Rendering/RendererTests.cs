@@ -31,7 +31,7 @@ public sealed class RendererTests
     {
         var yaml = await RenderAsync(TestDrafts.Valid());
 
-        Assert.Equal(Canonical(Parse(DesignExample)), Canonical(Parse(yaml)));
+        Assert.Equal(CanonicalYaml.Of(Parse(DesignExample)), CanonicalYaml.Of(Parse(yaml)));
     }
 
     [Fact]
@@ -263,14 +263,4 @@ public sealed class RendererTests
         var pools = Assert.IsType<List<object>>(Map(root, "spec", "calicoNetwork")["ipPools"]);
         return Assert.IsType<Dictionary<object, object>>(Assert.Single(pools));
     }
-
-    /// <summary>A parsed YAML tree as one comparable text: keys sorted, scalars quoted.</summary>
-    private static string Canonical(object? node) => node switch
-    {
-        IDictionary<object, object> map => "{" + string.Join(", ", map.OrderBy(kv => (string)kv.Key, StringComparer.Ordinal)
-            .Select(kv => $"{kv.Key}: {Canonical(kv.Value)}")) + "}",
-        IList<object> list => "[" + string.Join(", ", list.Select(Canonical)) + "]",
-        null => "null",
-        _ => $"'{node}'",
-    };
 }
