@@ -44,7 +44,7 @@ internal sealed class LiveJobLog : IAsyncDisposable
                 await db.SaveChangesAsync();
                 notifier.Notify(jobId);
             }
-            catch (Exception) when (!lines.Reader.Completion.IsCompleted)
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
             {
                 // a line that cannot be stored (the store is briefly away) is lost, never the job
             }
