@@ -8,8 +8,11 @@ namespace Calico.Wizard.Store;
 /// <param name="Owner">Who created the draft (null for drafts older than ownership).</param>
 public sealed record SavedDraft(ClusterDraft Draft, int Step, Guid? ClusterId, string? Owner = null)
 {
-    /// <summary>Whether <paramref name="actor"/> may open or submit it: its creator (without sign-in everyone is the same local operator).</summary>
-    public bool BelongsTo(string actor) => Owner is null || Owner == actor;
+    /// <summary>Whether <paramref name="actor"/> may open or submit it.</summary>
+    public bool BelongsTo(string actor) => Allows(Owner, actor);
+
+    /// <summary>A draft is its creator's (without sign-in everyone is the same local operator); drafts older than ownership are anyone's.</summary>
+    public static bool Allows(string? owner, string actor) => owner is null || owner == actor;
 }
 
 /// <summary>Drafts by id: created on first visit, saved on every change.</summary>

@@ -58,18 +58,13 @@ public static class DraftFields
 
     private static readonly Dictionary<string, DraftField> ByProperty = All.ToDictionary(f => f.Property);
 
-    private static readonly Dictionary<WizardStep, HashSet<string>> ByStep =
-        Enum.GetValues<WizardStep>().ToDictionary(s => s, s => All.Where(f => f.Step == s).Select(f => f.Property).ToHashSet());
-
     /// <summary>The field a validation property names ("NetworkPolicies[2]" belongs to "NetworkPolicies").</summary>
     public static DraftField? Find(string propertyName) => ByProperty.GetValueOrDefault(FieldOf(propertyName));
 
-    public static string FieldOf(string propertyName) =>
+    private static string FieldOf(string propertyName) =>
         propertyName.IndexOf('[') is var i and > 0 ? propertyName[..i] : propertyName;
 
     public static string LabelOf(string propertyName) => Find(propertyName)?.Label ?? propertyName;
-
-    public static IReadOnlySet<string> Of(WizardStep step) => ByStep[step];
 
     public static WizardStep StepOf(string propertyName) => Find(propertyName)?.Step ?? WizardStep.Review;
 

@@ -34,7 +34,7 @@ public sealed class ClusterSubmission(
         await OneAtATime.WaitAsync(ct);
         try
         {
-            if (await OwnerAsync(draft.Id, ct) is { } owner && owner != actor)
+            if (await OwnerAsync(draft.Id, ct) is { } owner && !SavedDraft.Allows(owner, actor))
                 return new SubmitResult(null, new DraftCheck([]), Forbidden: $"Draft {draft.Id} belongs to {owner}: only they can submit it. Leave the id out for a new cluster.");
             if (await ExistingClusterAsync(draft.Id, ct) is { } existing)
                 return await SameAsAsync(existing, draft, ct);

@@ -13,6 +13,7 @@ namespace Calico.Wizard.Features.CreateCluster;
 public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog audit, Operations.OperatorIdentity operatorIdentity)
 {
     private bool stored;
+    private string actor = Actor.Anonymous;
     private readonly SemaphoreSlim saving = new(1, 1);
     private readonly HashSet<string> touched = [];
     private readonly HashSet<WizardStep> attempted = [];
@@ -40,7 +41,8 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     public async Task<Guid?> LoadAsync(Guid draftId, DraftFile.Spec? prefill = null)
     {
         var saved = await store.LoadAsync(draftId);
-        BelongsTo = saved is not null && !saved.BelongsTo(await operatorIdentity.NameAsync()) ? saved.Owner : null;
+        actor = await operatorIdentity.NameAsync(); // once per circuit's draft, not on every keystroke's save
+        BelongsTo = saved is not null && !saved.BelongsTo(actor) ? saved.Owner : null;
         if (BelongsTo is not null) return null;
         if (saved?.ClusterId is { } clusterId) return clusterId;
         touched.Clear();
@@ -115,7 +117,6 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         await saving.WaitAsync();
         try
         {
-            var actor = await operatorIdentity.NameAsync();
             await store.SaveAsync(Draft.Clone(), (int)Step, owner: actor);
             if (!stored)
             {
