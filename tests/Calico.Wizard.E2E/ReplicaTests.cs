@@ -83,7 +83,7 @@ public sealed class ReplicaTests : IAsyncLifetime
             Assert.Equal("Succeeded", job.GetProperty("state").GetString());
             var log = Log(job);
             Assert.Single(log, l => l.StartsWith("Claimed by ", StringComparison.Ordinal));
-            for (var step = 1; step <= 3; step++) Assert.Single(log, l => l.StartsWith($"Step {step} of 3", StringComparison.Ordinal));
+            for (var step = 1; step <= 4; step++) Assert.Single(log, l => l.StartsWith($"Step {step} of 4", StringComparison.Ordinal));
             owners.Add(job.GetProperty("leaseOwner").GetString()!);
         }
         Assert.Equal(2, owners.Count); // both replicas did work
@@ -94,7 +94,7 @@ public sealed class ReplicaTests : IAsyncLifetime
     {
         var a = await StartReplicaAsync(TimeSpan.FromMinutes(5)); // long steps: A is surely mid-job when it dies, however slow B starts
         var cluster = await SubmitAsync(a, 99);
-        var running = await WaitForAsync(a, cluster, j => Log(j).Any(l => l.StartsWith("Step 2 of 3", StringComparison.Ordinal)), Waits.Message);
+        var running = await WaitForAsync(a, cluster, j => Log(j).Any(l => l.StartsWith("Step 2 of 4", StringComparison.Ordinal)), Waits.Message);
         var firstOwner = running.GetProperty("leaseOwner").GetString();
 
         var b = await StartReplicaAsync(TimeSpan.FromMilliseconds(100));
@@ -106,6 +106,6 @@ public sealed class ReplicaTests : IAsyncLifetime
         var log = Log(job);
         Assert.Equal(2, log.Count(l => l.StartsWith("Claimed by ", StringComparison.Ordinal)));
         Assert.NotEqual(firstOwner, job.GetProperty("leaseOwner").GetString());
-        Assert.Single(log, l => l.StartsWith("Step 1 of 3", StringComparison.Ordinal)); // finished before the crash: not run again
+        Assert.Single(log, l => l.StartsWith("Step 1 of 4", StringComparison.Ordinal)); // finished before the crash: not run again
     }
 }

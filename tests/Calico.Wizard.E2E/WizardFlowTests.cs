@@ -58,7 +58,11 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         await wizard.Field("submit").ClickAsync();
         await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
         await Expect(Page.GetByTestId("job-state")).ToHaveTextAsync("Ready");
-        await Expect(Page.GetByTestId("job-progress")).ToHaveTextAsync("Step 3 of 3");
+        await Expect(Page.GetByTestId("job-progress")).ToHaveTextAsync("Step 4 of 4");
+        // the operator sees the Installation judged by the Tigera operator's own CRD, as an API server would
+        var schemaStep = Page.GetByTestId("job-steps").Locator("li").Filter(new() { HasText = "Check the Installation against the Tigera operator's CRD schema" });
+        await Expect(schemaStep).ToHaveAttributeAsync("data-state", "Succeeded");
+        await Expect(schemaStep).ToContainTextAsync("Installation/default valid against the Installation CRD of tigera/operator@40788b9");
         await Expect(Page.GetByTestId("cluster-yaml")).ToHaveTextAsync(reviewed!);
         await Expect(Page.GetByTestId("kubectl-line")).ToHaveTextAsync($"kubectl apply --server-side --field-manager=calico-wizard -f {name}-network.yaml");
         if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")

@@ -92,6 +92,16 @@ public sealed class ProvisioningFixture : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Changes the manifest stored with a job (as if the renderer had made it so): what the worker will apply.</summary>
+    public async Task ReplaceInStoredManifestAsync(Guid jobId, string from, string to)
+    {
+        await using var db = await NewDbContextAsync();
+        var job = await db.Jobs.SingleAsync(j => j.Id == jobId);
+        Assert.Contains(from, job.ManifestYaml);
+        job.ManifestYaml = job.ManifestYaml!.Replace(from, to, StringComparison.Ordinal);
+        await db.SaveChangesAsync();
+    }
+
     public Task<WizardDbContext> NewDbContextAsync() =>
         Services.GetRequiredService<IDbContextFactory<WizardDbContext>>().CreateDbContextAsync();
 

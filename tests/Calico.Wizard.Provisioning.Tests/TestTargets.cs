@@ -32,7 +32,7 @@ public sealed class FlakyTarget : IProvisioningTarget
     [
         new(StepName, (_, _) => Interlocked.Increment(ref runs) == 1
             ? throw new InvalidOperationException(FirstFailure)
-            : Task.FromResult("applied on the second try")),
+            : Task.FromResult<StepOutcome>("applied on the second try")),
     ];
 }
 
@@ -51,7 +51,7 @@ public sealed class BlockingTarget : IProvisioningTarget
         {
             Started.TrySetResult();
             await Task.Delay(Timeout.Infinite, ct);
-            return "unreachable";
+            return (StepOutcome)"unreachable";
         }),
     ];
 }
@@ -71,6 +71,13 @@ public sealed class CountingTarget : IProvisioningTarget
         StepNames.Select((name, i) => new PlannedStep(name, (_, _) =>
         {
             Interlocked.Increment(ref runs[i]);
-            return Task.FromResult($"{name}: done");
+            return Task.FromResult<StepOutcome>($"{name}: done");
         })).ToArray();
+}
+
+public static class JobSteps
+{
+    /// <summary>The job's step called <paramref name="name"/> (tests name steps, not positions that move when a step is added).</summary>
+    public static Calico.Wizard.Store.JobStep Step(this Calico.Wizard.Store.ProvisioningJob job, string name) =>
+        job.Steps.SingleOrDefault(s => s.Name == name) ?? throw new Xunit.Sdk.XunitException($"no step '{name}' in {string.Join(", ", job.Steps.Select(s => s.Name))}");
 }

@@ -67,8 +67,9 @@ public sealed class StepRunner(
             await SaveAndNotify(db, job, stoppingToken);
             try
             {
-                step.Message = await plan[step.Index].Run(context, cts.Token);
-                step.State = StepState.Succeeded;
+                var outcome = await plan[step.Index].Run(context, cts.Token);
+                step.Message = outcome.Message;
+                step.State = outcome.Skipped ? StepState.Skipped : StepState.Succeeded;
             }
             catch (OperationCanceledException) when (lease.Lost)
             {
@@ -91,7 +92,7 @@ public sealed class StepRunner(
                 return;
             }
             await EndStepAsync(step, step.State, step.Message, log);
-            Log(db, job, $"✓ {step.Name}: {step.Message}");
+            Log(db, job, step.State == StepState.Skipped ? $"– {step.Name}: skipped, {step.Message}" : $"✓ {step.Name}: {step.Message}");
             await SaveAndNotify(db, job, stoppingToken);
         }
         Finish(db, job, JobState.Succeeded, null);
@@ -100,7 +101,7 @@ public sealed class StepRunner(
     }
 
     /// <summary>The provisioner's own guard: the same rules as the wizard, on the spec it is about to apply.</summary>
-    private async Task<string> CheckRulesAsync(ClusterSpec spec, CancellationToken ct)
+    private async Task<StepOutcome> CheckRulesAsync(ClusterSpec spec, CancellationToken ct)
     {
         var check = await rules.CheckAsync(spec.ToDraft(), ct);
         if (!check.IsValid)

@@ -23,7 +23,7 @@ public sealed class CancellationRaceTests
         public IReadOnlyList<PlannedStep> Plan(ClusterSpec spec, IReadOnlyList<RenderedObject> objects)
         {
             CancelReturned = Commands!.CancelAsync(JobId).GetAwaiter().GetResult();
-            return [new("Apply", (_, _) => { Interlocked.Increment(ref StepRuns); return Task.FromResult("applied"); })];
+            return [new("Apply", (_, _) => { Interlocked.Increment(ref StepRuns); return Task.FromResult<StepOutcome>("applied"); })];
         }
     }
 

@@ -16,6 +16,8 @@ public sealed class KubernetesApplyOptions
 {
     /// <summary>tigera-operator.yaml for the operator's Calico version, applied first when the CRD is missing.</summary>
     public string? OperatorManifest { get; set; }
+    /// <summary>kube-flannel.yml (namespace, RBAC, DaemonSet) for the Flannel version wanted, applied when Flannel is not running yet.</summary>
+    public string? FlannelManifest { get; set; }
     public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromMinutes(10);
     public TimeSpan CrdEstablishedTimeout { get; set; } = TimeSpan.FromMinutes(2);
     public int RetryAttempts { get; set; } = 5;

@@ -48,6 +48,8 @@ public sealed class KubeRequest
     public string? Q(string key) => QueryValues.GetValueOrDefault(key);
     public bool IsWatch => Q("watch") is "true" or "1";
     public bool IsApply => Method == "PATCH";
+    /// <summary>dryRun=All: judged like a write, persisted nowhere.</summary>
+    public bool IsDryRun => Q("dryRun") == "All";
     public override string ToString() => $"#{Seq} {Method} {Path}{Query} [{ContentType}] → {Status}";
 }
 
@@ -73,10 +75,14 @@ public sealed class FakeKubeApi : IAsyncDisposable
     public const string FlannelConfigMapPath = "/api/v1/namespaces/kube-flannel/configmaps/kube-flannel-cfg";
     public const string FlannelDaemonSetsPath = "/apis/apps/v1/namespaces/kube-flannel/daemonsets";
     public const string FlannelDaemonSetPath = FlannelDaemonSetsPath + "/kube-flannel-ds";
+    public const string FlannelNamespacePath = "/api/v1/namespaces/kube-flannel";
+    public const string NamespacesPath = "/api/v1/namespaces";
     public const string KubeadmConfigPath = "/api/v1/namespaces/kube-system/configmaps/kubeadm-config";
     public const string AccessReviewsPath = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
     public const string DefaultPodSubnet = "10.20.0.0/16";
     public const string DegradedMessage = "DaemonSet calico-system/calico-node: 0/3 pods ready (CrashLoopBackOff)";
+    /// <summary>The conditions of a Degraded calico, as the job's log quotes them.</summary>
+    public const string DegradedConditions = $"Available=False, Progressing=False, Degraded=True (PodFailure: {DegradedMessage})";
 
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
 
@@ -102,6 +108,7 @@ public sealed class FakeKubeApi : IAsyncDisposable
         app = builder.Build();
         app.Run(HandleAsync);
 
+        foreach (var ns in new[] { "default", "kube-system", "kube-public" }) AddNamespace(ns);
         OperatorInstalled = true;
         SetNodes("10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24");
         SetKubeadmPodSubnet(DefaultPodSubnet);
@@ -129,8 +136,30 @@ public sealed class FakeKubeApi : IAsyncDisposable
 
     public CalicoReadiness CalicoReadiness { get; set; } = CalicoReadiness.AfterInstallationApplied;
 
-    /// <summary>Whether applying the Flannel ConfigMap brings the kube-flannel-ds DaemonSet up (0/3, then 3/3 ready).</summary>
+    /// <summary>Whether the kube-flannel-ds DaemonSet's pods become ready after it is created or its template changes (0/3, then 3/3).</summary>
     public bool FlannelBecomesReady { get; set; } = true;
+
+    /// <summary>Whether Flannel runs: namespace kube-flannel and DaemonSet kube-flannel-ds (3/3 ready, installed by someone else).</summary>
+    public bool FlannelInstalled
+    {
+        get => Get(FlannelDaemonSetPath) is not null;
+        set
+        {
+            if (value)
+            {
+                AddNamespace("kube-flannel");
+                Put(FlannelDaemonSetPath, DaemonSet(desired: 3, ready: 3));
+            }
+            else
+            {
+                Remove(FlannelDaemonSetPath);
+                Remove(FlannelNamespacePath);
+            }
+        }
+    }
+
+    public void AddNamespace(string name) =>
+        Put($"{NamespacesPath}/{name}", new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["status"] = new JsonObject { ["phase"] = "Active" } });
 
     /// <summary>Whether an applied CustomResourceDefinition becomes Established (shortly after, as a MODIFIED event).</summary>
     public bool EstablishCrds { get; set; } = true;
@@ -138,15 +167,34 @@ public sealed class FakeKubeApi : IAsyncDisposable
     /// <summary>Watches end right after their initial events, as behind a proxy that cuts long requests.</summary>
     public bool WatchesEndAtOnce { get; set; }
 
-    /// <summary>Whether the CRD installations.operator.tigera.io exists (Established).</summary>
+    /// <summary>
+    /// Whether the CRD installations.operator.tigera.io exists (Established): the Tigera operator's own, from
+    /// ../shared/upstream, whose schema the fake judges every Installation by.
+    /// </summary>
     public bool OperatorInstalled
     {
         get => Get(TigeraCrdPath) is not null;
         set
         {
-            if (value) Put(TigeraCrdPath, Crd("installations.operator.tigera.io", established: true));
+            if (value) Put(TigeraCrdPath, UpstreamInstallationCrd());
             else Remove(TigeraCrdPath);
         }
+    }
+
+    /// <summary>The upstream Installation CRD as an API server serves it once Established.</summary>
+    public static JsonObject UpstreamInstallationCrd()
+    {
+        var crd = Upstream.InstallationCrdJson();
+        crd["status"] = new JsonObject { ["conditions"] = new JsonArray(Condition("NamesAccepted", true), Condition("Established", true)) };
+        return crd;
+    }
+
+    /// <summary>Changes the served Installation CRD (e.g. an older operator without a field) and stores it again.</summary>
+    public void ChangeInstallationCrd(Action<JsonObject> change)
+    {
+        var crd = Get(TigeraCrdPath) ?? throw new InvalidOperationException("the operator is not installed");
+        change(crd);
+        Put(TigeraCrdPath, crd);
     }
 
     // ---------------------------------------------------------------- arranging the cluster
@@ -164,7 +212,7 @@ public sealed class FakeKubeApi : IAsyncDisposable
             metadata["name"] = p.Name;
             if (p.Namespace is not null) metadata["namespace"] = p.Namespace;
             var existing = objects.GetValueOrDefault(p.ObjectPath);
-            Store(p, copy, existing?.LastApplied, existing is null ? "ADDED" : "MODIFIED");
+            Store(p, copy, copy.DeepClone().AsObject(), existing?.Applies ?? [], existing is null ? "ADDED" : "MODIFIED");
         }
         Changed();
     }
@@ -262,10 +310,13 @@ public sealed class FakeKubeApi : IAsyncDisposable
         lock (gate) denied.Add((verb, resource));
     }
 
-    /// <summary>The next <paramref name="times"/> requests with <paramref name="method"/> to exactly <paramref name="path"/> answer <paramref name="status"/> (429 with Retry-After: 1).</summary>
-    public void FailNext(string method, string path, int times, HttpStatusCode status)
+    /// <summary>
+    /// The next <paramref name="times"/> requests with <paramref name="method"/> to exactly <paramref name="path"/> answer
+    /// <paramref name="status"/> (429 with Retry-After: 1); dry runs (dryRun=All) only when <paramref name="dryRun"/>.
+    /// </summary>
+    public void FailNext(string method, string path, int times, HttpStatusCode status, bool dryRun = false)
     {
-        lock (gate) failures.Add(new Failure(method, path, status) { Left = times });
+        lock (gate) failures.Add(new Failure(method, path, status, dryRun) { Left = times });
     }
 
     /// <summary>TigeraStatus calico becomes Available (ADDED or MODIFIED on open watches).</summary>
@@ -278,11 +329,15 @@ public sealed class FakeKubeApi : IAsyncDisposable
         get { lock (gate) return [.. requests]; }
     }
 
-    public IReadOnlyList<KubeRequest> Patches => [.. Requests.Where(r => r.Method == "PATCH")];
+    /// <summary>The patches that wrote (or would have written, had they been valid): every PATCH but a dry run.</summary>
+    public IReadOnlyList<KubeRequest> Patches => [.. Requests.Where(r => r.Method == "PATCH" && !r.IsDryRun)];
 
-    /// <summary>Requests that could change the cluster: anything but reads and SelfSubjectAccessReviews.</summary>
+    /// <summary>The patches sent with dryRun=All.</summary>
+    public IReadOnlyList<KubeRequest> DryRuns => [.. Requests.Where(r => r.Method == "PATCH" && r.IsDryRun)];
+
+    /// <summary>Requests that could change the cluster: anything but reads, dry runs and SelfSubjectAccessReviews.</summary>
     public IReadOnlyList<KubeRequest> Writes =>
-        [.. Requests.Where(r => r.Method is not ("GET" or "HEAD") && !(r.Method == "POST" && r.Path == AccessReviewsPath))];
+        [.. Requests.Where(r => r.Method is not ("GET" or "HEAD") && !r.IsDryRun && !(r.Method == "POST" && r.Path == AccessReviewsPath))];
 
     public IReadOnlyList<KubeRequest> PatchesTo(string path) => [.. Patches.Where(r => r.Path == path)];
 
@@ -391,7 +446,7 @@ public sealed class FakeKubeApi : IAsyncDisposable
                 At = DateTimeOffset.UtcNow,
             };
             requests.Add(request);
-            failure = failures.FirstOrDefault(f => f.Left > 0 && f.Method == request.Method && f.Path == request.Path);
+            failure = failures.FirstOrDefault(f => f.Left > 0 && f.Method == request.Method && f.Path == request.Path && f.DryRun == request.IsDryRun);
             if (failure is not null) failure.Left--;
         }
         Changed();
@@ -519,36 +574,143 @@ public sealed class FakeKubeApi : IAsyncDisposable
             return;
         }
 
+        if (p.Namespace is not null && Get($"{NamespacesPath}/{p.Namespace}") is null)
+        {
+            await StatusAsync(ctx, r, HttpStatusCode.NotFound, "NotFound", $"namespaces \"{p.Namespace}\" not found");
+            return;
+        }
+        if (CustomResourceDefinitionOf(p) is { } crdName && await SchemaRefusesAsync(ctx, r, p, crdName, applied)) return;
+
+        var manager = r.Q("fieldManager")!;
         JsonObject result;
-        bool created;
+        bool created, changed, specChanged;
         lock (gate)
         {
             var existing = objects.GetValueOrDefault(p.ObjectPath);
             created = existing is null;
-            if (existing is not null && JsonNode.DeepEquals(existing.LastApplied, applied))
+            // server-side apply: each manager's last apply, merged over what was there before any apply
+            var applies = new Dictionary<string, JsonObject>(existing?.Applies ?? []) { [manager] = applied.DeepClone().AsObject() };
+            var merged = existing?.Base?.DeepClone().AsObject() ?? new JsonObject();
+            foreach (var body in applies.Values) Merge(merged, body);
+            var metadata = merged["metadata"] as JsonObject ?? [];
+            merged["metadata"] = metadata;
+            if (p.Namespace is not null) metadata["namespace"] = p.Namespace;
+            metadata["uid"] = existing?.Object["metadata"]?["uid"]?.DeepClone() ?? Guid.NewGuid().ToString();
+            metadata["creationTimestamp"] = existing?.Object["metadata"]?["creationTimestamp"]?.DeepClone() ?? DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            merged.Remove("status");
+            if (existing?.Object["status"] is { } status) merged["status"] = status.DeepClone();
+            changed = existing is null || !JsonNode.DeepEquals(Content(existing.Object, withMetadata: true), Content(merged, withMetadata: true));
+            specChanged = existing is null || !JsonNode.DeepEquals(Content(existing.Object, withMetadata: false), Content(merged, withMetadata: false));
+            var generation = Long(existing?.Object["metadata"]?["generation"]) ?? 0;
+            if (HasGeneration(p)) metadata["generation"] = specChanged ? generation + 1 : generation;
+            metadata["managedFields"] = changed || existing is null
+                ? ManagedFields(existing?.Object, manager, "Apply", null, p.GroupVersion)
+                : existing.Object["metadata"]?["managedFields"]?.DeepClone();
+            if (!changed)
+                result = existing!.Object.DeepClone().AsObject(); // nothing changed: the resourceVersion stays
+            else if (r.IsDryRun)
             {
-                result = existing.Object.DeepClone().AsObject(); // nothing changed: the resourceVersion stays
+                metadata["resourceVersion"] = existing?.Object["metadata"]?["resourceVersion"]?.DeepClone();
+                result = merged; // what the object would be: judged, not stored
             }
             else
-            {
-                var stored = applied.DeepClone().AsObject();
-                var metadata = stored["metadata"]!.AsObject();
-                if (p.Namespace is not null) metadata["namespace"] = p.Namespace;
-                metadata["uid"] = existing?.Object["metadata"]?["uid"]?.DeepClone() ?? Guid.NewGuid().ToString();
-                metadata["creationTimestamp"] = existing?.Object["metadata"]?["creationTimestamp"]?.DeepClone() ?? DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-                if (existing?.Object["status"] is { } status) stored["status"] = status.DeepClone();
-                // as the API server does: the applier's entry gets a new time when its fields change; others' entries stay
-                metadata["managedFields"] = ManagedFields(existing?.Object, r.Q("fieldManager")!, "Apply", null, p.GroupVersion);
-                result = Store(p, stored, applied.DeepClone().AsObject(), created ? "ADDED" : "MODIFIED").DeepClone().AsObject();
-            }
+                result = Store(p, merged, existing?.Base, applies, created ? "ADDED" : "MODIFIED").DeepClone().AsObject();
         }
-        Changed();
-        AfterApply(p);
+        if (!r.IsDryRun)
+        {
+            Changed();
+            if (changed) AfterApply(p, specChanged);
+        }
         await JsonAsync(ctx, r, created ? HttpStatusCode.Created : HttpStatusCode.OK, result);
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Core.Rendering.CrdSchema?> Schemas = new();
+
+    /// <summary>
+    /// Judges a custom object by its CRD's schema as an API server does: strict field validation refuses undeclared
+    /// fields (400, the strict decoding words), otherwise they pass with a warning; a type, enum or required-field
+    /// violation, or a CEL rule of the Installation CRD (mirrored), is 422 Invalid with one cause per field.
+    /// </summary>
+    private async Task<bool> SchemaRefusesAsync(HttpContext ctx, KubeRequest r, ApiPath p, string crdName, JsonObject applied)
+    {
+        if (Get($"{CrdsPath}/{crdName}") is not { } crd) return false;
+        var version = p.GroupVersion[(p.GroupVersion.IndexOf('/') + 1)..];
+        var schemaJson = crd["spec"]?["versions"]?.ToJsonString() ?? "";
+        var key = $"{version}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(schemaJson)))}";
+        var schema = Schemas.GetOrAdd(key, _ => Core.Rendering.CrdSchema.Of(k8s.KubernetesJson.Deserialize<k8s.Models.V1CustomResourceDefinition>(crd.ToJsonString()), version));
+        if (schema is null) return false;
+        var violations = schema.Check(applied);
+        var unknown = violations.Where(v => v.Kind == Core.Rendering.SchemaViolationKind.UnknownField).ToList();
+        if (unknown.Count > 0 && r.Q("fieldValidation") == "Strict")
+        {
+            await StatusAsync(ctx, r, HttpStatusCode.BadRequest, "BadRequest",
+                $"strict decoding error: {string.Join(", ", unknown.Select(u => $"unknown field \"{u.Field}\""))}");
+            return true;
+        }
+        if (unknown.Count > 0)
+            ctx.Response.Headers.Append("Warning", unknown.Select(u => $"299 - \"unknown field \\\"{u.Field}\\\"\"").ToArray());
+        var invalid = violations.Except(unknown).Select(v => (Field: v.Field, Reason: v.Kind switch
+        {
+            Core.Rendering.SchemaViolationKind.NotSupported => "FieldValueNotSupported",
+            Core.Rendering.SchemaViolationKind.Required => "FieldValueRequired",
+            Core.Rendering.SchemaViolationKind.TypeInvalid => "FieldValueTypeInvalid",
+            _ => "FieldValueInvalid",
+        }, Message: v.ToString())).ToList();
+        if (crdName == "installations.operator.tigera.io")
+            invalid.AddRange(InstallationCel.Violations(applied).Select(m => (Field: m.Contains(':') ? m[..m.IndexOf(':')] : "<nil>", Reason: "FieldValueInvalid",
+                Message: m.Contains(':') ? $"{m[..m.IndexOf(':')]}: Invalid value: \"object\":{m[(m.IndexOf(':') + 1)..]}" : $"<nil>: Invalid value: \"object\": {m}")));
+        if (invalid.Count == 0) return false;
+        var kind = applied["kind"]?.GetValue<string>() ?? "";
+        var group = p.GroupVersion[..p.GroupVersion.IndexOf('/')];
+        var messages = invalid.Select(i => i.Message).ToList();
+        await JsonAsync(ctx, r, HttpStatusCode.UnprocessableEntity, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = $"{kind}.{group} \"{p.Name}\" is invalid: {(messages.Count == 1 ? messages[0] : $"[{string.Join(", ", messages)}]")}",
+            ["reason"] = "Invalid",
+            ["details"] = new JsonObject
+            {
+                ["name"] = p.Name,
+                ["group"] = group,
+                ["kind"] = kind,
+                ["causes"] = new JsonArray([.. invalid.Select(i => (JsonNode)new JsonObject { ["reason"] = i.Reason, ["message"] = i.Message, ["field"] = i.Field })]),
+            },
+            ["code"] = 422,
+        });
+        return true;
+    }
+
+    private static long? Long(JsonNode? node) => node is null ? null : long.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
+
+    /// <summary>Server-side apply's merge, simplified: maps merge field by field, anything else is replaced.</summary>
+    private static void Merge(JsonObject into, JsonObject from)
+    {
+        foreach (var (key, value) in from)
+        {
+            if (value is JsonObject source && into[key] is JsonObject target) Merge(target, source);
+            else into[key] = value?.DeepClone();
+        }
+    }
+
+    /// <summary>The object without what the server sets and without status (and, for the spec, without metadata).</summary>
+    private static JsonObject Content(JsonObject obj, bool withMetadata)
+    {
+        var content = obj.DeepClone().AsObject();
+        content.Remove("status");
+        if (!withMetadata) content.Remove("metadata");
+        else if (content["metadata"] is JsonObject m)
+            foreach (var key in new[] { "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields" }) m.Remove(key);
+        return content;
+    }
+
+    /// <summary>Kinds whose metadata.generation the API server keeps: custom objects, workloads, CRDs, policies; not ConfigMaps, namespaces or RBAC.</summary>
+    private static bool HasGeneration(ApiPath p) => p.Prefix != "/api/v1" && !p.GroupVersion.StartsWith("rbac.", StringComparison.Ordinal);
+
     /// <summary>What the cluster's controllers would do once an object is applied.</summary>
-    private void AfterApply(ApiPath p)
+    private void AfterApply(ApiPath p, bool specChanged)
     {
         if (p.ObjectPath == InstallationPath && CalicoReadiness != CalicoReadiness.NoTigeraStatus && !IsAvailable(Get(CalicoStatusPath)))
         {
@@ -573,14 +735,19 @@ public sealed class FakeKubeApi : IAsyncDisposable
                 Note($"CRD {p.Name} Established");
             });
         }
-        if (p.ObjectPath == FlannelConfigMapPath && FlannelBecomesReady && Get(FlannelDaemonSetPath) is null)
+        if (p.Plural == "daemonsets" && specChanged && Get(p.ObjectPath) is { } ds)
         {
-            Put(FlannelDaemonSetPath, DaemonSet(desired: 3, ready: 0));
-            Later(() =>
+            // the DaemonSet controller rolls the pods of a new template: none updated, then all (unless Flannel is told not to come up)
+            var generation = Long(ds["metadata"]?["generation"]) ?? 1;
+            UpdateStatus(p.ObjectPath, DaemonSetStatus(desired: 3, ready: 0, updated: 0, generation));
+            if (p.ObjectPath != FlannelDaemonSetPath || FlannelBecomesReady)
             {
-                Put(FlannelDaemonSetPath, DaemonSet(desired: 3, ready: 3));
-                Note("DaemonSet kube-flannel-ds ready");
-            });
+                Later(() =>
+                {
+                    UpdateStatus(p.ObjectPath, DaemonSetStatus(desired: 3, ready: 3, updated: 3, generation));
+                    Note($"DaemonSet {p.Name} ready");
+                });
+            }
         }
     }
 
@@ -672,10 +839,10 @@ public sealed class FakeKubeApi : IAsyncDisposable
     // ---------------------------------------------------------------- the store
 
     /// <summary>Under <see cref="gate"/>: stores with a new resourceVersion and tells matching watches.</summary>
-    private JsonObject Store(ApiPath p, JsonObject obj, JsonObject? lastApplied, string eventType)
+    private JsonObject Store(ApiPath p, JsonObject obj, JsonObject? @base, Dictionary<string, JsonObject> applies, string eventType)
     {
         obj["metadata"]!["resourceVersion"] = (++resourceVersion).ToString(CultureInfo.InvariantCulture);
-        objects[p.ObjectPath] = new Stored(p, obj, lastApplied);
+        objects[p.ObjectPath] = new Stored(p, obj, @base, applies);
         Publish(p, eventType, obj);
         return obj;
     }
@@ -788,11 +955,11 @@ public sealed class FakeKubeApi : IAsyncDisposable
             ["code"] = (int)status,
         });
 
-    public static JsonObject Condition(string type, bool status, string message = "") => new()
+    public static JsonObject Condition(string type, bool status, string message = "", string? reason = null) => new()
     {
         ["type"] = type,
         ["status"] = status ? "True" : "False",
-        ["reason"] = status ? type : "Not" + type,
+        ["reason"] = reason ?? (status ? type : ""),
         ["message"] = message,
         ["lastTransitionTime"] = "2026-01-01T00:00:00Z",
     };
@@ -808,7 +975,7 @@ public sealed class FakeKubeApi : IAsyncDisposable
             ["conditions"] = new JsonArray(
                 Condition("Available", available, available ? "All objects available" : ""),
                 Condition("Progressing", !available && !degraded, available || degraded ? "" : "DaemonSet calico-system/calico-node is not available"),
-                Condition("Degraded", degraded, degraded ? DegradedMessage : "")),
+                Condition("Degraded", degraded, degraded ? DegradedMessage : "", degraded ? "PodFailure" : null)),
         },
     };
 
@@ -828,20 +995,27 @@ public sealed class FakeKubeApi : IAsyncDisposable
     {
         ["apiVersion"] = "apps/v1",
         ["kind"] = "DaemonSet",
+        ["metadata"] = new JsonObject { ["generation"] = 1 },
         ["spec"] = new JsonObject { ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = "x" } } },
-        ["status"] = new JsonObject
-        {
-            ["currentNumberScheduled"] = desired,
-            ["desiredNumberScheduled"] = desired,
-            ["numberMisscheduled"] = 0,
-            ["numberReady"] = ready,
-        },
+        ["status"] = DaemonSetStatus(desired, ready, updated: desired, generation: 1),
     };
 
-    private sealed record Stored(ApiPath Path, JsonObject Object, JsonObject? LastApplied);
-
-    private sealed class Failure(string method, string path, HttpStatusCode status)
+    public static JsonObject DaemonSetStatus(int desired, int ready, int updated, long generation) => new()
     {
+        ["currentNumberScheduled"] = desired,
+        ["desiredNumberScheduled"] = desired,
+        ["numberMisscheduled"] = 0,
+        ["numberReady"] = ready,
+        ["updatedNumberScheduled"] = updated,
+        ["observedGeneration"] = generation,
+    };
+
+    /// <summary>An object, what it was before any apply (a test's Put), and each field manager's last apply.</summary>
+    private sealed record Stored(ApiPath Path, JsonObject Object, JsonObject? Base, Dictionary<string, JsonObject> Applies);
+
+    private sealed class Failure(string method, string path, HttpStatusCode status, bool dryRun)
+    {
+        public bool DryRun { get; } = dryRun;
         public string Method { get; } = method;
         public string Path { get; } = path;
         public HttpStatusCode Status { get; } = status;

@@ -22,6 +22,8 @@ public sealed record KubeBedOptions
     public string? OperatorManifestYaml { get; init; }
     /// <summary>An existing file configured as Provisioning:OperatorManifest (when <see cref="OperatorManifestYaml"/> is not set).</summary>
     public string? OperatorManifestPath { get; init; }
+    /// <summary>Written to a file and configured as Provisioning:FlannelManifest.</summary>
+    public string? FlannelManifestYaml { get; init; }
     /// <summary>The kubeconfig's server instead of the fake (e.g. a closed port).</summary>
     public string? Server { get; init; }
     /// <summary>A kubeconfig of a real cluster instead of the fake's (then no fake is started).</summary>
@@ -39,15 +41,22 @@ public sealed class KubeTestBed : IAsyncDisposable
 {
     public const string TargetName = "fake-cluster";
 
+    public const string OperatorStep = "Preflight: Tigera operator present and knowing every field we send";
+    public const string DryRunStep = "Preflight: server-side dry run of every object";
+    public const string FlannelPresentStep = "Preflight: Flannel running or its manifest configured";
+    public const string FlannelManifestStep = "Apply the Flannel manifest";
+    public const string RestartFlannelStep = "Restart the Flannel pods if net-conf.json changed";
+
     public static readonly string[] CalicoSteps =
     [
         "Check every rule again on the server",
         "Preflight: API server reachable",
-        "Preflight: Tigera operator CRD present or manifest configured",
+        "Preflight: Tigera operator present and knowing every field we send",
         "Preflight: no other CNI DaemonSet",
         "Preflight: nodes fit the block size",
         "Preflight: cluster pod CIDR contains the Containers CIDR",
         "Preflight: permissions to apply",
+        "Preflight: server-side dry run of every object",
         "Apply the Tigera operator manifest",
         "Apply Installation/default",
         "Wait for TigeraStatus calico Available",
@@ -57,11 +66,15 @@ public sealed class KubeTestBed : IAsyncDisposable
     [
         "Check every rule again on the server",
         "Preflight: API server reachable",
+        "Preflight: Flannel running or its manifest configured",
         "Preflight: no other CNI DaemonSet",
         "Preflight: cluster pod CIDR contains the Containers CIDR",
         "Preflight: permissions to apply",
+        "Preflight: server-side dry run of every object",
+        "Apply the Flannel manifest",
         "Apply ConfigMap/kube-flannel/kube-flannel-cfg",
-        "Wait for the Flannel DaemonSet ready",
+        "Restart the Flannel pods if net-conf.json changed",
+        "Wait for the Flannel DaemonSet rolled out and ready",
     ];
 
     private KubeTestBed(FakeKubeApi? api, ProvisioningFixture fixture, CapturingLoggerProvider logs, string directory, string kubeconfig)
@@ -112,6 +125,12 @@ public sealed class KubeTestBed : IAsyncDisposable
         else if (options.OperatorManifestPath is { } existing)
         {
             settings["Provisioning:OperatorManifest"] = existing;
+        }
+        if (options.FlannelManifestYaml is { } flannel)
+        {
+            var path = Path.Combine(directory, "kube-flannel.yml");
+            await File.WriteAllTextAsync(path, flannel);
+            settings["Provisioning:FlannelManifest"] = path;
         }
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var logs = new CapturingLoggerProvider();

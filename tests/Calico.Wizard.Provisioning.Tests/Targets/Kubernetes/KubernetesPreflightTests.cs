@@ -12,7 +12,7 @@ namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
 public sealed class KubernetesPreflightTests
 {
     private const string ApiReachable = "Preflight: API server reachable";
-    private const string OperatorCrd = "Preflight: Tigera operator CRD present or manifest configured";
+    private const string OperatorCrd = KubeTestBed.OperatorStep;
     private const string NoOtherCni = "Preflight: no other CNI DaemonSet";
     private const string NodesFit = "Preflight: nodes fit the block size";
     private const string PodCidr = "Preflight: cluster pod CIDR contains the Containers CIDR";
@@ -82,7 +82,11 @@ public sealed class KubernetesPreflightTests
     [InlineData(NetworkBackend.Flannel, "calico-system", "calico-node", "calico-node")]
     public async Task Another_cni_daemon_set_should_fail_naming_it_and_saying_to_remove_it(NetworkBackend backend, string ns, string daemonSet, string rival)
     {
-        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.AddDaemonSet(ns, daemonSet));
+        await using var bed = await KubeTestBed.StartAsync(arrange: api =>
+        {
+            api.FlannelInstalled = backend == NetworkBackend.Flannel;
+            api.AddDaemonSet(ns, daemonSet);
+        });
 
         var job = await bed.RunAsync(backend == NetworkBackend.Calico ? KubeTestBed.CalicoDraft() : KubeTestBed.FlannelOnAzureDraft());
 
@@ -118,7 +122,11 @@ public sealed class KubernetesPreflightTests
     [Fact]
     public async Task Kubeadm_pod_subnet_containing_the_containers_cidr_should_pass_also_for_flannel()
     {
-        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.SetKubeadmPodSubnet("10.0.0.0/8,fd00:10:20::/56"));
+        await using var bed = await KubeTestBed.StartAsync(arrange: api =>
+        {
+            api.FlannelInstalled = true;
+            api.SetKubeadmPodSubnet("10.0.0.0/8,fd00:10:20::/56");
+        });
 
         var job = await bed.RunAsync(KubeTestBed.FlannelOnAzureDraft());
 
@@ -164,7 +172,11 @@ public sealed class KubernetesPreflightTests
     [Fact]
     public async Task Flannel_without_permission_to_patch_config_maps_should_fail_naming_the_namespace()
     {
-        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.Deny("patch", "configmaps"));
+        await using var bed = await KubeTestBed.StartAsync(arrange: api =>
+        {
+            api.FlannelInstalled = true;
+            api.Deny("patch", "configmaps");
+        });
 
         var job = await bed.RunAsync(KubeTestBed.FlannelOnAzureDraft());
 

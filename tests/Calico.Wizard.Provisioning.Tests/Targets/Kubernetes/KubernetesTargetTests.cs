@@ -113,6 +113,8 @@ public sealed class KubernetesTargetTests
 
     private const string WaitForCalico = "Wait for TigeraStatus calico Available";
     private const string ApplyInstallation = "Apply Installation/default";
+    private const string OperatorManifestStep = "Apply the Tigera operator manifest";
+    private static readonly StepState[] Done = [StepState.Succeeded, StepState.Skipped];
 
     internal static void AssertServerSideApply(KubeRequest patch)
     {
@@ -120,6 +122,7 @@ public sealed class KubernetesTargetTests
         Assert.StartsWith(FakeKubeApi.ApplyPatchContentType, patch.ContentType);
         Assert.Equal("calico-wizard", patch.Q("fieldManager"));
         Assert.Equal("true", patch.Q("force"));
+        Assert.Equal("Strict", patch.Q("fieldValidation"));
         Assert.InRange(patch.Status, 200, 201);
     }
 
@@ -140,15 +143,23 @@ public sealed class KubernetesTargetTests
         Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
         Assert.Null(job.Error);
         Assert.Equal(KubeTestBed.CalicoSteps, job.Steps.Select(s => s.Name));
-        Assert.All(job.Steps, s => Assert.Equal(StepState.Succeeded, s.State));
-        Assert.StartsWith("skipped", job.Steps[7].Message);
-        Assert.StartsWith("applied", job.Steps[8].Message);
-        Assert.Equal("TigeraStatus calico is Available", job.Steps[9].Message);
+        Assert.All(job.Steps.Where(s => s.Name != OperatorManifestStep), s => Assert.Equal(StepState.Succeeded, s.State));
+        Assert.Equal(StepState.Skipped, job.Step(OperatorManifestStep).State);
+        Assert.StartsWith("no operator manifest configured", job.Step(OperatorManifestStep).Message);
+        Assert.StartsWith("applied", job.Step(ApplyInstallation).Message);
+        Assert.Equal("TigeraStatus calico is Available", job.Step(WaitForCalico).Message);
+        Assert.Contains("knows every field of Installation/default", job.Step(KubeTestBed.OperatorStep).Message);
 
         var patch = Assert.Single(bed.Api.Patches);
         Assert.Equal(FakeKubeApi.InstallationPath, patch.Path);
         AssertServerSideApply(patch);
         AssertJsonEqual(ExpectedInstallation, patch.Body);
+        // the server judged the same object in a dry run first, which stored nothing
+        var dryRun = Assert.Single(bed.Api.DryRuns);
+        Assert.Equal(patch.Path, dryRun.Path);
+        Assert.Equal(patch.Body, dryRun.Body);
+        Assert.True(dryRun.Seq < patch.Seq);
+        Assert.Equal("1 object(s) accepted by the API server's dry run (admission, schema, strict fields; nothing persisted)", job.Step(KubeTestBed.DryRunStep).Message);
         // and it is exactly what the renderer makes of the spec the job stored
         var rendered = ManifestRenderer.Render(await bed.SpecOfAsync(job.ClusterId));
         AssertJsonEqual(KubernetesJson.Serialize(Assert.Single(rendered).Body), patch.Body);
@@ -164,17 +175,19 @@ public sealed class KubernetesTargetTests
     [Fact]
     public async Task Flannel_on_azure_should_apply_the_flannel_config_map_and_wait_on_a_watch_of_the_flannel_daemon_set()
     {
-        await using var bed = await KubeTestBed.StartAsync();
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.FlannelInstalled = true);
 
         var job = await bed.RunAsync(KubeTestBed.FlannelOnAzureDraft());
 
         Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
         Assert.Equal(KubeTestBed.FlannelSteps, job.Steps.Select(s => s.Name));
-        Assert.All(job.Steps, s => Assert.Equal(StepState.Succeeded, s.State));
-        Assert.Equal("DaemonSet kube-flannel/kube-flannel-ds: 3/3 ready", job.Steps[^1].Message);
+        Assert.All(job.Steps.Where(s => s.Name != KubeTestBed.FlannelManifestStep), s => Assert.Equal(StepState.Succeeded, s.State));
+        Assert.Equal(StepState.Skipped, job.Step(KubeTestBed.FlannelManifestStep).State);
+        Assert.Equal("DaemonSet kube-flannel/kube-flannel-ds: 3/3 ready, rolled out", job.Steps[^1].Message);
 
-        var patch = Assert.Single(bed.Api.Patches);
-        Assert.Equal(FakeKubeApi.FlannelConfigMapPath, patch.Path);
+        // the ConfigMap, then the restart: the pods read net-conf.json only when they start
+        Assert.Equal([FakeKubeApi.FlannelConfigMapPath, FakeKubeApi.FlannelDaemonSetPath], bed.Api.Patches.Select(p => p.Path));
+        var patch = bed.Api.Patches[0];
         AssertServerSideApply(patch);
         var body = JsonNode.Parse(patch.Body)!;
         Assert.Equal("v1", body["apiVersion"]!.GetValue<string>());
@@ -188,7 +201,7 @@ public sealed class KubernetesTargetTests
         // the readiness wait is a watch of that one DaemonSet, opened after the apply; it saw 0/3 and then 3/3
         var watch = Assert.Single(bed.Api.WatchesOf(FakeKubeApi.FlannelDaemonSetsPath));
         Assert.Equal("metadata.name=kube-flannel-ds", watch.Q("fieldSelector"));
-        Assert.True(watch.Seq > patch.Seq);
+        Assert.True(watch.Seq > bed.Api.Patches[1].Seq);
         Assert.Contains(bed.Api.Events, e => e.What == "DaemonSet kube-flannel-ds ready");
         // nothing Calico was touched or asked about
         Assert.DoesNotContain(bed.Api.Requests, r => r.Path.Contains("tigera", StringComparison.Ordinal) || r.Body.Contains("tigera", StringComparison.Ordinal));
@@ -215,7 +228,7 @@ public sealed class KubernetesTargetTests
         AssertServerSideApply(patch);
         Assert.Equal(200, patch.Status);
         Assert.Equal("unchanged", again.Steps.Single(s => s.Name == ApplyInstallation).Message);
-        Assert.Contains(again.Log, l => l.Message == $"Installation/default: unchanged (resourceVersion {resourceVersion})");
+        Assert.Contains(again.Log, l => l.Message == $"Installation/default: unchanged (generation 1, resourceVersion {resourceVersion})");
         Assert.Equal(resourceVersion, bed.Api.ResourceVersionOf(FakeKubeApi.InstallationPath));
         Assert.StartsWith("applied", first.Steps.Single(s => s.Name == ApplyInstallation).Message);
     }
@@ -228,8 +241,13 @@ public sealed class KubernetesTargetTests
         var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
 
         Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
-        Assert.Contains("will install it", job.Steps[2].Message);
-        Assert.Equal("4 object(s) from tigera-operator.yaml: 4 changed, 0 unchanged; 1 CRD(s) Established", job.Steps[7].Message);
+        Assert.Contains("will install it", job.Step(KubeTestBed.OperatorStep).Message);
+        Assert.Equal("4 object(s) from tigera-operator.yaml: 4 changed, 0 unchanged; 1 CRD(s) Established", job.Step(OperatorManifestStep).Message);
+        // what can be judged before the namespace and the CRD exist was dry-run; the rest is named
+        Assert.Equal(["/api/v1/namespaces/tigera-operator", FakeKubeApi.TigeraCrdPath], bed.Api.DryRuns.Select(d => d.Path));
+        Assert.Equal("2 object(s) accepted by the API server's dry run (admission, schema, strict fields; nothing persisted); not dry-run: " +
+            "ServiceAccount/tigera-operator/tigera-operator (namespace tigera-operator is created by this job), Deployment/tigera-operator/tigera-operator (namespace tigera-operator is created by this job), " +
+            "Installation/default (its CRD comes with this job's manifest)", job.Step(KubeTestBed.DryRunStep).Message);
         var patches = bed.Api.Patches;
         Assert.Equal([.. OperatorManifestPaths, FakeKubeApi.InstallationPath], patches.Select(p => p.Path));
         Assert.All(patches, AssertServerSideApply);
@@ -265,8 +283,8 @@ public sealed class KubernetesTargetTests
         Assert.Equal(versions, paths.Select(bed.Api.ResourceVersionOf));
         Assert.All(bed.Api.Patches.Where(p => p.Seq > seen), p => Assert.Equal(200, p.Status));
         foreach (var key in new[] { "Namespace/tigera-operator", "ServiceAccount/tigera-operator/tigera-operator", "Deployment/tigera-operator/tigera-operator", "Installation/default" })
-            Assert.Contains(again.Log, l => l.Message.StartsWith($"{key}: unchanged (resourceVersion ", StringComparison.Ordinal));
-        Assert.Equal("unchanged", again.Steps[8].Message);
+            Assert.Contains(again.Log, l => l.Message.StartsWith($"{key}: unchanged (", StringComparison.Ordinal));
+        Assert.Equal("unchanged", again.Step(ApplyInstallation).Message);
     }
 
     [Fact]
@@ -284,8 +302,8 @@ public sealed class KubernetesTargetTests
 
         Assert.True(again.State == JobState.Succeeded, $"{again.State}: {again.Error}");
         Assert.Equal(versions, paths.Select(bed.Api.ResourceVersionOf)); // the server changed nothing
-        Assert.Equal("4 object(s) from tigera-operator.yaml: 0 changed, 4 unchanged; 1 CRD(s) Established", again.Steps[7].Message);
-        Assert.Equal("unchanged", again.Steps[8].Message);
+        Assert.Equal("4 object(s) from tigera-operator.yaml: 0 changed, 4 unchanged; 1 CRD(s) Established", again.Step(OperatorManifestStep).Message);
+        Assert.Equal("unchanged", again.Step(ApplyInstallation).Message);
     }
 
     [Fact]
@@ -302,12 +320,13 @@ public sealed class KubernetesTargetTests
         Assert.Equal(StepState.Failed, wait.State);
         Assert.Contains("did not become Available within 00:00:05", wait.Message);
         Assert.Contains("tigerastatus calico", wait.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"last conditions: {FakeKubeApi.DegradedConditions}", wait.Message); // the timeout says what calico last said
         Assert.StartsWith($"{WaitForCalico}: Calico did not become Available", job.Error);
-        Assert.All(job.Steps.SkipLast(1), s => Assert.Equal(StepState.Succeeded, s.State));
+        Assert.All(job.Steps.SkipLast(1), s => Assert.Contains(s.State, Done));
         Assert.Single(bed.Api.PatchesTo(FakeKubeApi.InstallationPath));
         Assert.NotEmpty(bed.Api.WatchesOf(FakeKubeApi.TigeraStatusesPath));
         // it saw calico (Degraded, not Available) on the watch, and said why in the job's log
-        Assert.Contains(job.Log, l => l.Message == $"calico is Degraded: {FakeKubeApi.DegradedMessage}");
+        Assert.Contains(job.Log, l => l.Message == $"TigeraStatus calico: {FakeKubeApi.DegradedConditions}");
     }
 
     [Fact]
@@ -334,7 +353,7 @@ public sealed class KubernetesTargetTests
         var finished = await bed.Fixture.WaitUntilFinishedAsync(job.Id, process);
 
         Assert.True(finished.State == JobState.Succeeded, $"{finished.State}: {finished.Error}");
-        Assert.All(finished.Steps, s => Assert.Equal(StepState.Succeeded, s.State));
+        Assert.All(finished.Steps, s => Assert.Contains(s.State, Done));
         Assert.Single(bed.Api.PatchesTo(FakeKubeApi.InstallationPath));
         Assert.Equal(2, bed.Api.WatchesOf(FakeKubeApi.TigeraStatusesPath).Count);
         // the resumed run did not redo the preflight either
@@ -348,7 +367,7 @@ public sealed class KubernetesTargetTests
         var job = await bed.SubmitAsync(KubeTestBed.CalicoDraft());
         await bed.WaitForStepAsync(job.Id, WaitForCalico, StepState.Running);
         await bed.Api.WaitUntilAsync(() => bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 1, "an open watch of TigeraStatus calico");
-        await bed.Fixture.WaitForJobAsync(job.Id, j => j.Log.Any(l => l.Message == $"calico is Degraded: {FakeKubeApi.DegradedMessage}")); // shown live, while it waits
+        await bed.Fixture.WaitForJobAsync(job.Id, j => j.Log.Any(l => l.Message == $"TigeraStatus calico: {FakeKubeApi.DegradedConditions}")); // shown live, while it waits
 
         Assert.True(await bed.Fixture.Commands.CancelAsync(job.Id));
         var cancelled = await bed.Fixture.WaitUntilFinishedAsync(job.Id);
@@ -357,7 +376,7 @@ public sealed class KubernetesTargetTests
         Assert.Equal($"Cancelled during '{WaitForCalico}'", cancelled.Error);
         Assert.Equal("Cancelled", cancelled.Steps.Single(s => s.Name == WaitForCalico).Message);
         // what the step saw before it was cancelled is kept: it is why an operator cancels
-        Assert.Contains(cancelled.Log, l => l.Message == $"calico is Degraded: {FakeKubeApi.DegradedMessage}");
+        Assert.Contains(cancelled.Log, l => l.Message == $"TigeraStatus calico: {FakeKubeApi.DegradedConditions}");
         Assert.StartsWith("Finished: Cancelled", cancelled.Log[^1].Message);
         await bed.Api.WaitUntilAsync(() => bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 0, "the watch closed on cancel");
 
@@ -366,7 +385,7 @@ public sealed class KubernetesTargetTests
         var retried = await bed.Fixture.WaitForJobAsync(job.Id, j => j.State is JobState.Succeeded or JobState.Failed);
 
         Assert.True(retried.State == JobState.Succeeded, $"{retried.State}: {retried.Error}");
-        Assert.All(retried.Steps, s => Assert.Equal(StepState.Succeeded, s.State));
+        Assert.All(retried.Steps, s => Assert.Contains(s.State, Done));
         Assert.Single(bed.Api.PatchesTo(FakeKubeApi.InstallationPath));
         Assert.Equal(2, bed.Api.WatchesOf(FakeKubeApi.TigeraStatusesPath).Count);
     }
@@ -421,6 +440,7 @@ public sealed class KubernetesTargetTests
             api.WatchesEndAtOnce = true;
             api.CalicoReadiness = readiness;
             api.FlannelBecomesReady = false;
+            api.FlannelInstalled = !calico; // its pods restart for the new net-conf.json and never come back
         });
 
         var job = await bed.RunAsync(calico ? KubeTestBed.CalicoDraft() : KubeTestBed.FlannelOnAzureDraft());

@@ -71,7 +71,7 @@ public sealed class RealClusterTests
 
         Assert.True(job.State == JobState.Succeeded,
             $"{job.State}: {job.Error}\n{string.Join("\n", job.Log.Select(l => l.Message))}");
-        Assert.All(job.Steps, s => Assert.Equal(StepState.Succeeded, s.State));
+        Assert.All(job.Steps, s => Assert.Contains(s.State, new[] { StepState.Succeeded, StepState.Skipped }));
     }
 
     /// <summary>The IPv4 pod network the cluster was set up with: kubeadm's podSubnet, else the /16 around the first node's pod CIDR.</summary>
