@@ -24,14 +24,24 @@ public sealed class ClusterDraft
     public NetworkBackend Backend { get; set; } = NetworkBackend.Calico;
 
     public IpInIpMode IpInIpMode { get; set; } = IpInIpMode.Always;
+    /// <summary>Advanced: the overlay the mode applies to.</summary>
+    public Overlay Overlay { get; set; } = Overlay.IpInIp;
+    /// <summary>Advanced: whether Calico peers with BGP (IP-in-IP and unencapsulated pools need it; VXLAN does not).</summary>
+    public bool Bgp { get; set; } = true;
     public bool NatOutgoing { get; set; } = true;
     public string BlockSize { get; set; } = Defaults.IPv4.BlockSize;
     public string Mtu { get; set; } = Defaults.Mtu;
+    /// <summary>Advanced: leave the MTU to Calico's auto-detection (no <c>mtu</c> in the Installation); <see cref="Mtu"/> is kept, unused.</summary>
+    public bool MtuAuto { get; set; }
     /// <summary>MTU of the nodes' own network; only used to warn when IP-in-IP overhead does not fit.</summary>
     public string UnderlayMtu { get; set; } = Defaults.UnderlayMtu;
     public InterfaceDetection InterfaceDetection { get; set; } = InterfaceDetection.FirstFound;
     /// <summary>The can-reach destination, or the interface / skip-interface regular expression.</summary>
     public string InterfaceDetectionValue { get; set; } = "";
+    /// <summary>Advanced: the Linux dataplane.</summary>
+    public Dataplane Dataplane { get; set; } = Dataplane.Iptables;
+    /// <summary>Whether the Network step's Advanced part is open: the operator's layout, kept with the draft (not part of the cluster).</summary>
+    public bool AdvancedOpen { get; set; }
 
     /// <summary>NetworkPolicies to create once the CNI is ready, each kept as its YAML (the one source the form edits).</summary>
     public List<string> NetworkPolicies { get; set; } = [];
@@ -55,9 +65,9 @@ public sealed class ClusterDraft
         if (ContainersCidr == from.ContainersCidr) ContainersCidr = to.ContainersCidr;
         if (ServicesCidr == from.ServicesCidr) ServicesCidr = to.ServicesCidr;
         if (BlockSize == from.BlockSize) BlockSize = to.BlockSize;
-        if (stack == NetworkStack.IPv6 && IpInIpMode != IpInIpMode.Never)
+        if (stack == NetworkStack.IPv6 && Overlay == Overlay.IpInIp && IpInIpMode != IpInIpMode.Never)
         {
-            IpInIpMode = IpInIpMode.Never; // IPv6 pools cannot use IP-in-IP at all
+            IpInIpMode = IpInIpMode.Never; // IPv6 pools cannot use IP-in-IP at all (VXLAN they can)
             NatOutgoing = false;
         }
         NetworkStack = stack;
@@ -72,6 +82,30 @@ public sealed class ClusterDraft
         Provider = provider.Name;
         if (provider.MachineKinds.Count > 0 && !provider.MachineKinds.Contains(MachineKind)) MachineKind = provider.MachineKinds[0];
         if (backends.Count > 0 && !backends.Contains(Backend)) Backend = backends[0];
+        if (!provider.Permits(Encapsulation))
+        {
+            // the same mode on the permitted overlay if there is one (Always stays Always), else the first permitted
+            var sameMode = Encapsulations.Of(Overlay == Overlay.IpInIp ? Overlay.Vxlan : Overlay.IpInIp, IpInIpMode);
+            ChangeEncapsulation(provider.Permits(sameMode) ? sameMode : provider.Encapsulations[0]);
+        }
+    }
+
+    /// <summary>Choosing the overlay (Advanced): IPv6 pools cannot carry IP-in-IP, so that choice there means Never.</summary>
+    public void ChangeOverlay(Overlay overlay)
+    {
+        Overlay = overlay;
+        if (overlay == Overlay.IpInIp && NetworkStack == NetworkStack.IPv6 && IpInIpMode != IpInIpMode.Never) ChangeIpInIpMode(IpInIpMode.Never);
+    }
+
+    /// <summary>The encapsulation of the pool this draft makes (IPIP, VXLANCrossSubnet, None, …).</summary>
+    public string Encapsulation => Encapsulations.Of(Overlay, IpInIpMode);
+
+    /// <summary>Picking an encapsulation the provider permits (Advanced): the overlay and the mode that make it.</summary>
+    public void ChangeEncapsulation(string encapsulation)
+    {
+        var (overlay, mode) = Encapsulations.Parse(encapsulation);
+        Overlay = overlay;
+        ChangeIpInIpMode(mode);
     }
 
     /// <summary>The seed: "When selecting [Never], NAT Outgoing will be disabled."</summary>

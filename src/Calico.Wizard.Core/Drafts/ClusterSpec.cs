@@ -31,13 +31,20 @@ public sealed record ClusterSpec(
         JsonSerializer.Deserialize<ClusterSpec>(json, Json) ?? throw new JsonException("empty cluster spec");
 }
 
+/// <param name="Mtu">The pod MTU, or null for Calico's auto-detection.</param>
 public sealed record CalicoOptions(
     IpInIpMode IpInIpMode,
     bool NatOutgoing,
     int BlockSize,
-    int Mtu,
+    int? Mtu,
     InterfaceDetection InterfaceDetection,
-    string? InterfaceDetectionValue);
+    string? InterfaceDetectionValue,
+    Overlay Overlay = Overlay.IpInIp,
+    bool Bgp = true,
+    Dataplane Dataplane = Dataplane.Iptables)
+{
+    public string Encapsulation => Encapsulations.Of(Overlay, IpInIpMode);
+}
 
 public sealed class IPNetworkJsonConverter : JsonConverter<IPNetwork>
 {
@@ -66,7 +73,11 @@ public static class ClusterSpecDrafts
         IpInIpMode = spec.Calico?.IpInIpMode ?? IpInIpMode.Never,
         NatOutgoing = spec.Calico?.NatOutgoing ?? false,
         BlockSize = spec.Calico?.BlockSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.For(spec.NetworkStack).BlockSize,
-        Mtu = spec.Calico?.Mtu.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.Mtu,
+        Mtu = spec.Calico?.Mtu?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.Mtu,
+        MtuAuto = spec.Calico is { Mtu: null },
+        Overlay = spec.Calico?.Overlay ?? Overlay.IpInIp,
+        Bgp = spec.Calico?.Bgp ?? true,
+        Dataplane = spec.Calico?.Dataplane ?? Dataplane.Iptables,
         InterfaceDetection = spec.Calico?.InterfaceDetection ?? InterfaceDetection.FirstFound,
         InterfaceDetectionValue = spec.Calico?.InterfaceDetectionValue ?? "",
         NetworkPolicies = [.. spec.NetworkPolicies ?? []],

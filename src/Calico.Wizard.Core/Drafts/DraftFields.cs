@@ -39,20 +39,32 @@ public static class DraftFields
         new(nameof(ClusterDraft.ServicesCidr), "Services CIDR", WizardStep.Network, d => Canonical(d.ServicesCidr, d.NetworkStack)),
         new(nameof(ClusterDraft.Backend), "Network backend", WizardStep.Network, d => d.Backend.ToString()),
         new(nameof(ClusterDraft.IpInIpMode), "IP in IP Encapsulation Mode", WizardStep.Network, Calico(d => d.IpInIpMode.ToString())),
+        new(nameof(ClusterDraft.Overlay), "Encapsulation protocol", WizardStep.Network, Advanced(d => d.Overlay == Overlay.Vxlan ? $"VXLAN ({d.Encapsulation})" : null)),
+        new(nameof(ClusterDraft.Bgp), "BGP", WizardStep.Network, Advanced(d => d.Bgp ? null : "Disabled")),
         new(nameof(ClusterDraft.NatOutgoing), "NAT Outgoing", WizardStep.Network, Calico(d => d.NatOutgoing ? "Enabled" : "Disabled")),
         new(nameof(ClusterDraft.BlockSize), "Block Size", WizardStep.Network,
             Calico(d => $"/{d.BlockSize.Trim()}" + (ClusterRules.CapacityOf(d) is { } c ? $" ({c.Describe()})" : ""))),
-        new(nameof(ClusterDraft.Mtu), "MTU Size", WizardStep.Network, Calico(d => d.Mtu.Trim())),
+        new(nameof(ClusterDraft.Mtu), "MTU Size", WizardStep.Network, Calico(d => d.MtuAuto ? "Auto (detected by Calico)" : d.Mtu.Trim())),
+        new(nameof(ClusterDraft.MtuAuto), "MTU auto-detection", WizardStep.Network),
         new(nameof(ClusterDraft.UnderlayMtu), "Node network MTU", WizardStep.Network),
         new(nameof(ClusterDraft.InterfaceDetection), "Interface Detection Method", WizardStep.Network, Calico(d => d.InterfaceDetection switch
         {
             InterfaceDetection.CanReach => $"can-reach={d.InterfaceDetectionValue.Trim()}",
             InterfaceDetection.Interface => $"interface={d.InterfaceDetectionValue.Trim()}",
             InterfaceDetection.SkipInterface => $"skip-interface={d.InterfaceDetectionValue.Trim()}",
+            InterfaceDetection.Kubernetes => "kubernetes=NodeInternalIP",
+            InterfaceDetection.Cidrs => $"cidrs={string.Join(",", InterfaceDetectionRule.CidrsOf(d.InterfaceDetectionValue))}",
             _ => "first-found",
         })),
         new(nameof(ClusterDraft.InterfaceDetectionValue), "Interface Detection Method", WizardStep.Network,
             MaxLength: InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1)),
+        new(nameof(ClusterDraft.Dataplane), "Dataplane", WizardStep.Network, Advanced(d => d.Dataplane switch
+        {
+            Dataplane.Bpf => "eBPF (kube-proxy replaced)",
+            Dataplane.Nftables => "nftables",
+            _ => null,
+        })),
+        new(nameof(ClusterDraft.AdvancedOpen), "Advanced", WizardStep.Network),
         new(nameof(ClusterDraft.NetworkPolicies), "Network policies", WizardStep.Policies),
     ];
 
@@ -107,6 +119,10 @@ public static class DraftFields
         : field.Show!(d)?.Trim();
 
     private static Func<ClusterDraft, string?> Calico(Func<ClusterDraft, string> show) =>
+        d => d.Backend == NetworkBackend.Calico ? show(d) : null;
+
+    /// <summary>An Advanced choice: a Review row only when it differs from PMK's (so the seed's Review is unchanged).</summary>
+    private static Func<ClusterDraft, string?> Advanced(Func<ClusterDraft, string?> show) =>
         d => d.Backend == NetworkBackend.Calico ? show(d) : null;
 
     private static string Canonical(string cidr, NetworkStack stack) =>

@@ -35,12 +35,17 @@ public static class DraftFile
         public string? ServicesCidr { get; set; }
         public NetworkBackend? Backend { get; set; }
         public IpInIpMode? IpInIpMode { get; set; }
+        public Overlay? Overlay { get; set; }
+        public bool? Bgp { get; set; }
         public bool? NatOutgoing { get; set; }
         public string? BlockSize { get; set; }
         public string? Mtu { get; set; }
+        public bool? MtuAuto { get; set; }
         public string? UnderlayMtu { get; set; }
         public InterfaceDetection? InterfaceDetection { get; set; }
         public string? InterfaceDetectionValue { get; set; }
+        public Dataplane? Dataplane { get; set; }
+        public bool? AdvancedOpen { get; set; }
         public List<string>? NetworkPolicies { get; set; }
     }
 
@@ -48,9 +53,10 @@ public static class DraftFile
     {
         Name = d.Name, Provider = d.Provider, MachineKind = d.MachineKind, L2Network = d.L2Network, PlannedNodes = d.PlannedNodes,
         Target = d.Target.Length == 0 ? null : d.Target, NetworkStack = d.NetworkStack, ContainersCidr = d.ContainersCidr,
-        ServicesCidr = d.ServicesCidr, Backend = d.Backend, IpInIpMode = d.IpInIpMode, NatOutgoing = d.NatOutgoing, BlockSize = d.BlockSize,
-        Mtu = d.Mtu, UnderlayMtu = d.UnderlayMtu, InterfaceDetection = d.InterfaceDetection,
+        ServicesCidr = d.ServicesCidr, Backend = d.Backend, IpInIpMode = d.IpInIpMode, Overlay = d.Overlay, Bgp = d.Bgp, NatOutgoing = d.NatOutgoing,
+        BlockSize = d.BlockSize, Mtu = d.Mtu, MtuAuto = d.MtuAuto, UnderlayMtu = d.UnderlayMtu, InterfaceDetection = d.InterfaceDetection,
         InterfaceDetectionValue = d.InterfaceDetectionValue.Length == 0 ? null : d.InterfaceDetectionValue,
+        Dataplane = d.Dataplane, AdvancedOpen = d.AdvancedOpen,
         NetworkPolicies = d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies,
     });
 
@@ -85,13 +91,18 @@ public static class DraftFile
         if (s.ContainersCidr is not null) d.ContainersCidr = s.ContainersCidr;
         if (s.ServicesCidr is not null) d.ServicesCidr = s.ServicesCidr;
         if (s.Backend is { } backend) d.Backend = backend;
+        if (s.Overlay is { } overlay) d.ChangeOverlay(overlay);
         if (s.IpInIpMode is { } mode) d.ChangeIpInIpMode(mode);
+        if (s.Bgp is { } bgp) d.Bgp = bgp;
         if (s.NatOutgoing is { } nat) d.NatOutgoing = nat;
         if (s.BlockSize is not null) d.BlockSize = s.BlockSize;
         if (s.Mtu is not null) d.Mtu = s.Mtu;
+        if (s.MtuAuto is { } auto) d.MtuAuto = auto;
         if (s.UnderlayMtu is not null) d.UnderlayMtu = s.UnderlayMtu;
         if (s.InterfaceDetection is { } detection) d.InterfaceDetection = detection;
         if (s.InterfaceDetectionValue is not null) d.InterfaceDetectionValue = s.InterfaceDetectionValue;
+        if (s.Dataplane is { } dataplane) d.Dataplane = dataplane;
+        if (s.AdvancedOpen is { } open) d.AdvancedOpen = open;
         if (s.NetworkPolicies is not null) d.NetworkPolicies = [.. s.NetworkPolicies];
     }
 }

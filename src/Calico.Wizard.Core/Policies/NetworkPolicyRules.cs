@@ -27,7 +27,8 @@ public static partial class NetworkPolicyRules
 
     private static readonly string[] Protocols = ["TCP", "UDP", "SCTP"];
 
-    public static IReadOnlyList<PolicyFinding> Errors(V1NetworkPolicy policy, NetworkStack stack)
+    /// <summary>What the API server would refuse. An ipBlock may be of either family, as Kubernetes accepts (see <see cref="FamilyWarnings"/>).</summary>
+    public static IReadOnlyList<PolicyFinding> Errors(V1NetworkPolicy policy)
     {
         var errors = new List<PolicyFinding>();
         void Add(string path, string? message) { if (message is not null) errors.Add(new(path, message)); }
@@ -54,13 +55,13 @@ public static partial class NetworkPolicyRules
         for (var r = 0; r < (spec.Ingress?.Count ?? 0); r++)
         {
             if (spec.Ingress![r] is not { } rule) { Add($"spec.ingress[{r}]", EmptyEntry("rule", "from and ports, or {} to allow all ingress")); continue; }
-            CheckPeers($"spec.ingress[{r}].from", rule.FromProperty, stack, Add);
+            CheckPeers($"spec.ingress[{r}].from", rule.FromProperty, Add);
             CheckPorts($"spec.ingress[{r}].ports", rule.Ports, Add);
         }
         for (var r = 0; r < (spec.Egress?.Count ?? 0); r++)
         {
             if (spec.Egress![r] is not { } rule) { Add($"spec.egress[{r}]", EmptyEntry("rule", "to and ports, or {} to allow all egress")); continue; }
-            CheckPeers($"spec.egress[{r}].to", rule.To, stack, Add);
+            CheckPeers($"spec.egress[{r}].to", rule.To, Add);
             CheckPorts($"spec.egress[{r}].ports", rule.Ports, Add);
         }
         return errors;
@@ -84,7 +85,28 @@ public static partial class NetworkPolicyRules
         return hints;
     }
 
-    private static void CheckPeers(string path, IList<V1NetworkPolicyPeer>? peers, NetworkStack stack, Action<string, string?> add)
+    /// <summary>The family a CIDR's text is written in: an IPv6 address has a colon, an IPv4 one never does.</summary>
+    private static NetworkStack FamilyOf(string? cidr) => cidr?.Contains(':') == true ? NetworkStack.IPv6 : NetworkStack.IPv4;
+
+    /// <summary>
+    /// ipBlocks of a family the cluster does not have: valid (Kubernetes' own validation accepts both families on any
+    /// cluster, so "egress to 0.0.0.0/0 and ::/0" is one policy), but they match no traffic here.
+    /// </summary>
+    public static IReadOnlyList<PolicyFinding> FamilyWarnings(V1NetworkPolicy policy, NetworkStack stack)
+    {
+        var warnings = new List<PolicyFinding>();
+        void Scan(string path, IList<V1NetworkPolicyPeer>? peers)
+        {
+            for (var p = 0; p < (peers?.Count ?? 0); p++)
+                if (peers![p]?.IpBlock?.Cidr is { } cidr && FamilyOf(cidr) != stack)
+                    warnings.Add(new($"{path}[{p}].ipBlock.cidr", $"{cidr} is {FamilyOf(cidr)} but the cluster is {stack} only: this block matches no traffic here (it is kept, as Kubernetes accepts it)."));
+        }
+        for (var r = 0; r < (policy.Spec?.Ingress?.Count ?? 0); r++) Scan($"spec.ingress[{r}].from", policy.Spec!.Ingress![r]?.FromProperty);
+        for (var r = 0; r < (policy.Spec?.Egress?.Count ?? 0); r++) Scan($"spec.egress[{r}].to", policy.Spec!.Egress![r]?.To);
+        return warnings;
+    }
+
+    private static void CheckPeers(string path, IList<V1NetworkPolicyPeer>? peers, Action<string, string?> add)
     {
         for (var p = 0; p < (peers?.Count ?? 0); p++)
         {
@@ -94,11 +116,12 @@ public static partial class NetworkPolicyRules
             {
                 if (peer.NamespaceSelector is not null || peer.PodSelector is not null)
                     add(at, "An ipBlock cannot be combined with a namespaceSelector or podSelector in the same peer: make them separate peers.");
-                var cidr = StrictCidr.Parse(block.Cidr, stack);
+                var family = FamilyOf(block.Cidr);
+                var cidr = StrictCidr.Parse(block.Cidr, family);
                 if (!cidr.Ok) { add($"{at}.ipBlock.cidr", cidr.Error); continue; }
                 for (var e = 0; e < (block.Except?.Count ?? 0); e++)
                 {
-                    var except = StrictCidr.Parse(block.Except![e], stack);
+                    var except = StrictCidr.Parse(block.Except![e], FamilyOf(block.Except![e]));
                     if (!except.Ok) add($"{at}.ipBlock.except[{e}]", except.Error);
                     else if (!IsStrictSubset(except.Value, cidr.Value))
                         add($"{at}.ipBlock.except[{e}]", $"{except.Value} is not inside the cidr {cidr.Value}: an except must be a smaller range within it.");

@@ -15,6 +15,13 @@ public sealed class ProviderOption
     public string NetworkHint { get; set; } = "";
     public string NetworkPattern { get; set; } = "^.+$";
     public string NetworkExample { get; set; } = "";
+    /// <summary>
+    /// The pool encapsulations Calico may use here (IPIP, IPIPCrossSubnet, VXLAN, VXLANCrossSubnet, None); empty: all.
+    /// E.g. an Azure VNet drops IP protocol 4 and routes only its own addresses: VXLAN, VXLANCrossSubnet.
+    /// </summary>
+    public List<string> Encapsulations { get; set; } = [];
+
+    public bool Permits(string encapsulation) => Encapsulations.Count == 0 || Encapsulations.Contains(encapsulation);
 }
 
 public sealed class ProviderMatrix
@@ -29,6 +36,9 @@ public sealed class ProviderMatrix
         Providers = providers.ToArray();
         // Compiled once, non-backtracking: linear in the (bounded) input, so no match timeout that a busy CPU could
         // hit; a pattern that engine cannot run is a configuration error found at start-up, not on a keystroke.
+        foreach (var p in Providers)
+            if (p.Encapsulations.FirstOrDefault(e => !Drafts.Encapsulations.All.Contains(e)) is { } unknown)
+                throw new InvalidOperationException($"Providers: {p.Name} permits encapsulation '{unknown}', which is not one of {string.Join(", ", Drafts.Encapsulations.All)}.");
         networkPatterns = Providers.ToDictionary(p => p, p =>
         {
             try { return new Regex(p.NetworkPattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, Regex.InfiniteMatchTimeout); }

@@ -73,7 +73,17 @@ public static class ManifestRenderer
             {
                 CalicoNetwork = new CalicoNetworkSpec
                 {
+                    Bgp = calico.Bgp ? "Enabled" : "Disabled",
                     Mtu = calico.Mtu,
+                    LinuxDataplane = calico.Dataplane switch
+                    {
+                        Dataplane.Nftables => "Nftables",
+                        Dataplane.Bpf => "BPF",
+                        _ => null, // PMK's Installation, unchanged: the operator's default is Iptables
+                    },
+                    // BPF replaces kube-proxy: the operator disables it and bootstraps the API server's address itself
+                    BpfNetworkBootstrap = calico.Dataplane == Dataplane.Bpf ? "Enabled" : null,
+                    KubeProxyManagement = calico.Dataplane == Dataplane.Bpf ? "Enabled" : null,
                     IpPools =
                     [
                         new IpPoolSpec
@@ -81,12 +91,7 @@ public static class ManifestRenderer
                             Name = v6 ? "default-ipv6-ippool" : "default-ipv4-ippool",
                             Cidr = spec.ContainersCidr.ToString(),
                             BlockSize = calico.BlockSize,
-                            Encapsulation = calico.IpInIpMode switch
-                            {
-                                IpInIpMode.Always => "IPIP",
-                                IpInIpMode.CrossSubnet => "IPIPCrossSubnet",
-                                _ => "None",
-                            },
+                            Encapsulation = calico.Encapsulation,
                             NatOutgoing = calico.NatOutgoing ? "Enabled" : "Disabled",
                         },
                     ],
@@ -98,6 +103,8 @@ public static class ManifestRenderer
             InterfaceDetection.CanReach => new NodeAddressAutodetection { CanReach = calico.InterfaceDetectionValue },
             InterfaceDetection.Interface => new NodeAddressAutodetection { Interface = calico.InterfaceDetectionValue },
             InterfaceDetection.SkipInterface => new NodeAddressAutodetection { SkipInterface = calico.InterfaceDetectionValue },
+            InterfaceDetection.Kubernetes => new NodeAddressAutodetection { Kubernetes = "NodeInternalIP" },
+            InterfaceDetection.Cidrs => new NodeAddressAutodetection { Cidrs = [.. Rules.InterfaceDetectionRule.CidrsOf(calico.InterfaceDetectionValue ?? "")] },
             _ => new NodeAddressAutodetection { FirstFound = true },
         };
         if (v6) installation.Spec.CalicoNetwork.NodeAddressAutodetectionV6 = detection;

@@ -40,7 +40,12 @@ public sealed class CniSpec
 public sealed class CalicoNetworkSpec
 {
     public string Bgp { get; set; } = "Enabled";
-    public int Mtu { get; set; }
+    /// <summary>Null: Calico detects the MTU.</summary>
+    public int? Mtu { get; set; }
+    /// <summary>Null: the operator's default, Iptables.</summary>
+    public string? LinuxDataplane { get; set; }
+    public string? BpfNetworkBootstrap { get; set; }
+    public string? KubeProxyManagement { get; set; }
     public List<IpPoolSpec> IpPools { get; set; } = [];
     public NodeAddressAutodetection? NodeAddressAutodetectionV4 { get; set; }
     public NodeAddressAutodetection? NodeAddressAutodetectionV6 { get; set; }
@@ -62,4 +67,7 @@ public sealed class NodeAddressAutodetection
     public string? CanReach { get; set; }
     public string? Interface { get; set; }
     public string? SkipInterface { get; set; }
+    /// <summary>"NodeInternalIP": the node's address as Kubernetes reports it.</summary>
+    public string? Kubernetes { get; set; }
+    public List<string>? Cidrs { get; set; }
 }

@@ -94,12 +94,40 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             {
                 if (!Enum.IsDefined(mode)) { ctx.AddFailure("Choose Always, CrossSubnet or Never."); return; }
                 var draft = ctx.InstanceToValidate;
-                if (draft.NetworkStack == NetworkStack.IPv6 && mode != IpInIpMode.Never)
-                    ctx.AddFailure("IPv6 pools cannot use IP-in-IP: choose Never.");
+                if (!Enum.IsDefined(draft.Overlay)) return;
+                if (draft.NetworkStack == NetworkStack.IPv6 && mode != IpInIpMode.Never && draft.Overlay == Overlay.IpInIp)
+                    ctx.AddFailure("IPv6 pools cannot use IP-in-IP: choose Never, or VXLAN under Advanced.");
+                else if (matrix.Find(draft.Provider) is { } p && !p.Permits(draft.Encapsulation))
+                    ctx.AddFailure($"{p.Name} permits only {string.Join(", ", p.Encapsulations)} encapsulation, not {draft.Encapsulation}: choose {Describe(p.Encapsulations[0])}.");
                 if (mode == IpInIpMode.Never && draft.MachineKind == MachineKind.Virtual)
                     Warn(ctx, "Encapsulation is off on virtual machines: disable port security (source/destination check on AWS) on every node, or pod traffic using Containers or Services CIDR addresses is dropped.");
-                if (mode != IpInIpMode.Never && draft.Provider == "AWS")
+                if (mode != IpInIpMode.Never && draft.Overlay == Overlay.IpInIp && draft.Provider == "AWS")
                     Warn(ctx, "IP-in-IP is IP protocol 4: allow it between the nodes in the AWS security group, or pods on different nodes cannot talk.");
+                if (mode != IpInIpMode.Never && draft.Overlay == Overlay.Vxlan)
+                    Warn(ctx, $"VXLAN is UDP 4789: allow it between the nodes{(draft.Provider == "AWS" ? " in the AWS security group" : " in every firewall on their path")}, or pods on different nodes cannot talk.");
+            });
+            RuleFor(d => d.Overlay).Custom((overlay, ctx) =>
+            {
+                if (!Enum.IsDefined(overlay)) ctx.AddFailure("Choose IP-in-IP or VXLAN.");
+            });
+            // The Tigera operator's own cross-field rule (validation.go, BIRD routing mode): pools routed by Calico's BGP
+            // need BGP — "IPIP encapsulation requires that BGP is enabled", "unencapsulated IP pools require that BGP is enabled".
+            RuleFor(d => d.Bgp).Custom((bgp, ctx) =>
+            {
+                var draft = ctx.InstanceToValidate;
+                if (bgp || !Enum.IsDefined(draft.Overlay) || !Enum.IsDefined(draft.IpInIpMode)) return;
+                if (draft.IpInIpMode == IpInIpMode.Never)
+                    ctx.AddFailure("Without encapsulation, pod routes are shared by BGP (the Tigera operator refuses unencapsulated pools without it): enable BGP, or choose VXLAN under Advanced.");
+                else if (draft.Overlay == Overlay.IpInIp)
+                    ctx.AddFailure("IP-in-IP routes are shared by BGP (the Tigera operator refuses IP-in-IP without it): enable BGP, or choose VXLAN under Advanced.");
+            });
+            RuleFor(d => d.Dataplane).Custom((dataplane, ctx) =>
+            {
+                if (!Enum.IsDefined(dataplane)) { ctx.AddFailure("Choose Iptables, Nftables or BPF."); return; }
+                if (dataplane == Dataplane.Bpf)
+                    Warn(ctx, "The eBPF dataplane needs Linux 5.10 or later (RHEL 8.2 or later) on every node and replaces kube-proxy: the operator disables kube-proxy (kubeProxyManagement) and reaches the API server without it (bpfNetworkBootstrap).");
+                if (dataplane == Dataplane.Nftables)
+                    Warn(ctx, "The nftables dataplane needs Calico v3.29 or later and kube-proxy in nftables mode on every node.");
             });
             RuleFor(d => d.NatOutgoing).Custom((nat, ctx) =>
             {
@@ -138,12 +166,16 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             RuleFor(d => d.Mtu).Custom((text, ctx) =>
             {
                 var draft = ctx.InstanceToValidate;
+                if (draft.MtuAuto) return; // Calico detects it from the node network, overhead included
                 var min = draft.NetworkStack == NetworkStack.IPv6 ? MinIPv6Mtu : MinMtu;
                 var mtu = WholeNumber.Parse(text, min, MaxMtu, " bytes");
                 if (!mtu.Ok) { ctx.AddFailure(draft.NetworkStack == NetworkStack.IPv6 && mtu.Error!.Contains("out of range") ? $"{mtu.Error} IPv6 needs at least {MinIPv6Mtu}." : mtu.Error!); return; }
                 var underlay = WholeNumber.Parse(draft.UnderlayMtu, MinMtu, MaxUnderlayMtu, "");
-                if (underlay.Ok && draft.IpInIpMode != IpInIpMode.Never && mtu.Value > underlay.Value - IpInIpOverhead)
-                    Warn(ctx, $"IP-in-IP adds {IpInIpOverhead} bytes: on a {underlay.Value}-byte network the pod MTU should be at most {underlay.Value - IpInIpOverhead}; {mtu.Value} will fragment or drop large packets.");
+                if (!Enum.IsDefined(draft.Overlay) || !Enum.IsDefined(draft.IpInIpMode)) return;
+                var overhead = Encapsulations.Overhead(draft.Overlay, draft.IpInIpMode, draft.NetworkStack);
+                var protocol = draft.Overlay == Overlay.Vxlan ? $"VXLAN over {draft.NetworkStack}" : "IP-in-IP";
+                if (underlay.Ok && overhead > 0 && mtu.Value > underlay.Value - overhead)
+                    Warn(ctx, $"{protocol} adds {overhead} bytes: on a {underlay.Value}-byte network the pod MTU should be at most {underlay.Value - overhead}; {mtu.Value} will fragment or drop large packets (or choose MTU auto-detection under Advanced).");
                 else if (underlay.Ok && mtu.Value > underlay.Value)
                     Warn(ctx, $"The pod MTU {mtu.Value} is larger than the node network's {underlay.Value}: large packets will be dropped.");
             });
@@ -156,11 +188,14 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             RuleFor(d => d.InterfaceDetectionValue).Custom((value, ctx) =>
             {
                 var draft = ctx.InstanceToValidate;
-                if (Enum.IsDefined(draft.InterfaceDetection))
-                    Fail(ctx, InterfaceDetectionRule.Check(draft.InterfaceDetection, value, draft.NetworkStack));
+                if (!Enum.IsDefined(draft.InterfaceDetection)) return;
+                if (InterfaceDetectionRule.Check(draft.InterfaceDetection, value, draft.NetworkStack) is { } error) { ctx.AddFailure(error); return; }
+                Fail(ctx, InterfaceDetectionRule.CheckAgainstPodRanges(draft));
             });
             RuleFor(d => d.Backend).Custom((_, ctx) =>
-                Warn(ctx, "Calico needs TCP 5473 (Typha) and TCP 179 (BGP) open between all nodes."));
+                Warn(ctx, ctx.InstanceToValidate.Bgp
+                    ? "Calico needs TCP 5473 (Typha) and TCP 179 (BGP) open between all nodes."
+                    : "Calico needs TCP 5473 (Typha) open between all nodes."));
         });
     }
 
@@ -172,8 +207,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             var path = $"{nameof(ClusterDraft.NetworkPolicies)}[{i}]";
             var parsed = Policies.PolicyText.Parse(policies[i]);
             if (parsed.Policy is not { } policy) { ctx.AddFailure(path, parsed.YamlError!); continue; }
-            foreach (var e in Policies.NetworkPolicyRules.Errors(policy, ctx.InstanceToValidate.NetworkStack)) ctx.AddFailure(path, e.ToString());
-            foreach (var h in Policies.NetworkPolicyRules.Hints(policy))
+            foreach (var e in Policies.NetworkPolicyRules.Errors(policy)) ctx.AddFailure(path, e.ToString());
+            foreach (var h in Policies.NetworkPolicyRules.Hints(policy).Concat(Policies.NetworkPolicyRules.FamilyWarnings(policy, ctx.InstanceToValidate.NetworkStack)))
                 ctx.AddFailure(new ValidationFailure(path, $"{policy.Metadata?.NamespaceProperty}/{policy.Metadata?.Name}: {h.Message}") { Severity = Severity.Warning });
             var key = $"{policy.Metadata?.NamespaceProperty}/{policy.Metadata?.Name}";
             if (seen.TryGetValue(key, out var first))
@@ -199,6 +234,14 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             }
         }
     }
+
+    /// <summary>How the wizard names an encapsulation: its overlay and mode, as the Network step offers them.</summary>
+    public static string Describe(string encapsulation) => Encapsulations.Parse(encapsulation) switch
+    {
+        (_, IpInIpMode.Never) => "Never (no encapsulation)",
+        (Overlay.Vxlan, var mode) => $"VXLAN (Advanced) with {mode}",
+        (_, var mode) => $"IP-in-IP {mode}",
+    };
 
     private static void Fail(ValidationContext<ClusterDraft> ctx, string? error)
     {

@@ -56,8 +56,9 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
         StrictCidr.Parse(d.ServicesCidr, d.NetworkStack).Value,
         d.Backend,
         d.Backend == NetworkBackend.Calico
-            ? new CalicoOptions(d.IpInIpMode, d.NatOutgoing, int.Parse(d.BlockSize.Trim()), int.Parse(d.Mtu.Trim()), d.InterfaceDetection,
-                d.InterfaceDetection == InterfaceDetection.FirstFound ? null : d.InterfaceDetectionValue.Trim())
+            ? new CalicoOptions(d.IpInIpMode, d.NatOutgoing, int.Parse(d.BlockSize.Trim()), d.MtuAuto ? null : int.Parse(d.Mtu.Trim()), d.InterfaceDetection,
+                d.InterfaceDetection is InterfaceDetection.FirstFound or InterfaceDetection.Kubernetes ? null : d.InterfaceDetectionValue.Trim(),
+                d.Overlay, d.Bgp, d.Dataplane)
             : null,
             d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies.Select(y => Policies.PolicyText.ToYaml(Policies.PolicyText.Parse(y).Policy!)).ToArray());
 }

@@ -22,8 +22,52 @@ public static partial class InterfaceDetectionRule
         InterfaceDetection.CanReach => CheckCanReach((value ?? "").Trim(), stack),
         InterfaceDetection.Interface => GoRegex.Compile((value ?? "").Trim()).Error,
         InterfaceDetection.SkipInterface => CheckSkipList((value ?? "").Trim()),
+        InterfaceDetection.Kubernetes => null,
+        InterfaceDetection.Cidrs => CheckCidrList((value ?? "").Trim(), stack),
         _ => "Choose an interface detection method.",
     };
+
+    /// <summary>The CIDRs of a "cidrs" detection (assumed valid), in the form the Installation lists them.</summary>
+    public static IReadOnlyList<string> CidrsOf(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static string? CheckCidrList(string value, NetworkStack stack)
+    {
+        if (value.Length == 0) return $"Enter one or more CIDRs the nodes' addresses are in, comma-separated, e.g. {(stack == NetworkStack.IPv6 ? "fd00:192:168::/64" : "192.168.0.0/24")}.";
+        var items = value.Split(',');
+        if (items.Length > Input.InputLimits.MaxSkipPatterns)
+            return $"At most {Input.InputLimits.MaxSkipPatterns} CIDRs (this list has {items.Length}): use a wider range that holds them.";
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i].Trim().Length == 0) return $"Item {i + 1} of the list is empty: remove the extra comma.";
+            if (StrictCidr.Parse(items[i].Trim(), stack).Error is { } error)
+                return items.Length == 1 ? error : $"Item {i + 1} ('{items[i].Trim()}'): {error}";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A node's address is never a pod's or a service's: a detection CIDR, or a can-reach address, inside the
+    /// Containers or Services CIDR would pick (or route to) the wrong interface. Null when it is clear of both.
+    /// </summary>
+    public static string? CheckAgainstPodRanges(ClusterDraft draft)
+    {
+        var ranges = new[] { ("Containers", draft.ContainersCidr), ("Services", draft.ServicesCidr) }
+            .Select(r => (Name: r.Item1, Cidr: StrictCidr.Parse(r.Item2, draft.NetworkStack))).Where(r => r.Cidr.Ok).ToList();
+        var value = draft.InterfaceDetectionValue.Trim();
+        if (draft.InterfaceDetection == InterfaceDetection.Cidrs)
+        {
+            foreach (var item in CidrsOf(value))
+                if (StrictCidr.Parse(item, draft.NetworkStack) is { Ok: true } cidr && ranges.FirstOrDefault(r => StrictCidr.Overlap(r.Cidr.Value, cidr.Value)) is { Name: not null } clash)
+                    return $"{cidr.Value} overlaps the {clash.Name} CIDR {clash.Cidr.Value}: detection CIDRs hold the nodes' own addresses, never pod or service addresses.";
+        }
+        else if (draft.InterfaceDetection == InterfaceDetection.CanReach && System.Net.IPAddress.TryParse(value, out var address)
+            && ranges.FirstOrDefault(r => r.Cidr.Value.Contains(address)) is { Name: not null } inside)
+        {
+            return $"{address} is in the {inside.Name} CIDR {inside.Cidr.Value}: can-reach needs an address outside the cluster (e.g. a gateway or {(draft.NetworkStack == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8")}), or it picks a pod interface.";
+        }
+        return null;
+    }
 
     private static string? CheckCanReach(string value, NetworkStack stack)
     {

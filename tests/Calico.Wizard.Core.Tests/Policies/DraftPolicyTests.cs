@@ -129,15 +129,39 @@ public sealed class DraftPolicyTests
     }
 
     [Fact]
-    public async Task The_seed_example_is_invalid_on_an_IPv6_draft_because_of_its_IPv4_blocks()
+    public async Task The_seed_example_on_an_IPv6_draft_is_valid_with_a_warning_on_each_IPv4_block()
     {
         var check = await TestDrafts.ValidIPv6(d => d.NetworkPolicies = [PolicyStarters.SeedExample]).CheckAsync();
 
-        Assert.False(check.IsValid);
-        Assert.Equal(
-            ["spec.ingress[0].from[0].ipBlock.cidr", "spec.egress[0].to[0].ipBlock.cidr"],
-            check.ErrorsFor("NetworkPolicies[0]").Select(m => m[..m.IndexOf(':', StringComparison.Ordinal)]));
-        Assert.All(check.ErrorsFor("NetworkPolicies[0]"), m => Assert.Contains("the network stack is IPv6", m, StringComparison.Ordinal));
+        Assert.True(check.IsValid, string.Join(" ", check.Errors.Select(e => e.ErrorMessage)));
+        var warnings = check.Warnings.Where(w => w.PropertyName == "NetworkPolicies[0]" && w.ErrorMessage.Contains("matches no traffic here", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, w => Assert.Contains("is IPv4 but the cluster is IPv6 only", w.ErrorMessage, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Egress_to_both_default_routes_is_one_valid_policy_on_an_IPv4_cluster_with_a_warning_for_the_IPv6_one()
+    {
+        const string everywhere = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: egress-anywhere
+              namespace: default
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+              egress:
+              - to:
+                - ipBlock: {cidr: 0.0.0.0/0}
+                - ipBlock: {cidr: '::/0'}
+
+            """;
+        var check = await TestDrafts.Valid(d => d.NetworkPolicies = [everywhere]).CheckAsync();
+
+        Assert.True(check.IsValid, string.Join(" ", check.Errors.Select(e => e.ErrorMessage)));
+        var warning = Assert.Single(check.Warnings, w => w.ErrorMessage.Contains("matches no traffic here", StringComparison.Ordinal));
+        Assert.Contains("default/egress-anywhere: ::/0 is IPv6 but the cluster is IPv4 only", warning.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,10 +40,8 @@ public sealed class NetworkPolicyRulesTests
             "spec.ingress[0].from[0].ipBlock.cidr", "Host bits are set: did you mean 172.17.0.0/16?"),
         ["cidr without a prefix"] = new(Peer("ipBlock: {cidr: 10.0.0.1}"), NetworkStack.IPv4,
             "spec.ingress[0].from[0].ipBlock.cidr", "Add the prefix length"),
-        ["IPv6 cidr on the IPv4 stack"] = new(Peer("ipBlock: {cidr: '2001:db8::/64'}"), NetworkStack.IPv4,
-            "spec.ingress[0].from[0].ipBlock.cidr", "the network stack is IPv4"),
-        ["IPv4 cidr on the IPv6 stack"] = new(Peer("ipBlock: {cidr: 10.0.0.0/24}"), NetworkStack.IPv6,
-            "spec.ingress[0].from[0].ipBlock.cidr", "the network stack is IPv6"),
+        ["except of the other family"] = new(Peer("ipBlock: {cidr: 10.0.0.0/8, except: ['fd00::/8']}"), NetworkStack.IPv4,
+            "spec.ingress[0].from[0].ipBlock.except[0]", "is not inside the cidr 10.0.0.0/8"),
         ["IPv6 cidr with host bits"] = new(Peer("ipBlock: {cidr: '2001:db8::1/64'}"), NetworkStack.IPv6,
             "spec.ingress[0].from[0].ipBlock.cidr", "did you mean 2001:db8::/64"),
 
@@ -134,10 +132,10 @@ public sealed class NetworkPolicyRulesTests
     [MemberData(nameof(BadCaseNames))]
     public void A_bad_policy_gets_one_error_on_its_path_saying_what_to_do(string name)
     {
-        var (yaml, stack, path, fragment) = BadCases[name];
+        var (yaml, _, path, fragment) = BadCases[name];
         var policy = PolicyKit.Parse(yaml);
 
-        var errors = NetworkPolicyRules.Errors(policy, stack);
+        var errors = NetworkPolicyRules.Errors(policy);
 
         var error = Assert.Single(errors);
         Assert.Equal(path, error.Path);
@@ -160,6 +158,7 @@ public sealed class NetworkPolicyRulesTests
         ["empty label value"] = (PodSelector("{matchLabels: {role: ''}}"), NetworkStack.IPv4),
         ["label value of 63 characters"] = (PodSelector($"{{matchLabels: {{role: {new string('a', 63)}}}}}"), NetworkStack.IPv4),
         ["IPv6 ipBlock on the IPv6 stack"] = (Peer("ipBlock: {cidr: '2001:db8::/48', except: ['2001:db8:0:1::/64']}"), NetworkStack.IPv6),
+        ["Kubernetes' own IPv6 case: fd00:192:168::/48 with excepts"] = (Peer("ipBlock: {cidr: 'fd00:192:168::/48', except: ['fd00:192:168:3::/64', 'fd00:192:168:4::/64']}"), NetworkStack.IPv6),
         ["IPv4 ipBlock with a /32 except"] = (Peer("ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}"), NetworkStack.IPv4),
         ["pods in namespaces (one peer, two selectors)"] = (Peer("{namespaceSelector: {matchLabels: {team: a}}, podSelector: {matchLabels: {role: client}}}"), NetworkStack.IPv4),
         ["policy name with dots"] = (Named("allow.dns", "kube-system", "podSelector: {}"), NetworkStack.IPv4),
@@ -175,7 +174,8 @@ public sealed class NetworkPolicyRulesTests
     {
         var (yaml, stack) = GoodCases[name];
 
-        var errors = NetworkPolicyRules.Errors(PolicyKit.Parse(yaml), stack);
+        var errors = NetworkPolicyRules.Errors(PolicyKit.Parse(yaml));
+        Assert.Empty(NetworkPolicyRules.FamilyWarnings(PolicyKit.Parse(yaml), stack)); // each good case is of its cluster's family
 
         Assert.True(errors.Count == 0, PolicyKit.Show(errors));
     }
@@ -186,7 +186,7 @@ public sealed class NetworkPolicyRulesTests
         var policy = PolicyKit.Parse(Named("Bad_Name", "default",
             "podSelector: {}", "policyTypes: [Ingress]", "ingress:", "- from: [{}]", "  ports: [{protocol: ICMP, port: 0}]"));
 
-        var paths = NetworkPolicyRules.Errors(policy, NetworkStack.IPv4).Select(e => e.Path);
+        var paths = NetworkPolicyRules.Errors(policy).Select(e => e.Path);
 
         Assert.Equal(["metadata.name", "spec.ingress[0].from[0]", "spec.ingress[0].ports[0].protocol", "spec.ingress[0].ports[0].port"], paths);
     }

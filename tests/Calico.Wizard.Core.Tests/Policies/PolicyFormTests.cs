@@ -138,7 +138,7 @@ public sealed class PolicyFormTests
             },
         };
 
-        var error = Assert.Single(NetworkPolicyRules.Errors(policy, NetworkStack.IPv4));
+        var error = Assert.Single(NetworkPolicyRules.Errors(policy));
 
         Assert.Equal(path, error.Path);
         Assert.Contains(fragment, error.Message, StringComparison.Ordinal);

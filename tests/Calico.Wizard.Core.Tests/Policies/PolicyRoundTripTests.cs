@@ -62,7 +62,7 @@ public sealed class PolicyRoundTripTests
     {
         var policy = PolicyKit.Parse(Starter(id));
 
-        var errors = NetworkPolicyRules.Errors(policy, NetworkStack.IPv4);
+        var errors = NetworkPolicyRules.Errors(policy);
 
         Assert.True(errors.Count == 0, PolicyKit.Show(errors));
     }
@@ -72,7 +72,7 @@ public sealed class PolicyRoundTripTests
     [InlineData("allow-same-namespace")]
     public void The_starters_without_an_ip_block_are_valid_on_IPv6_too(string id)
     {
-        var errors = NetworkPolicyRules.Errors(PolicyKit.Parse(Starter(id)), NetworkStack.IPv6);
+        var errors = NetworkPolicyRules.Errors(PolicyKit.Parse(Starter(id)));
 
         Assert.True(errors.Count == 0, PolicyKit.Show(errors));
     }
@@ -133,7 +133,7 @@ public sealed class PolicyRoundTripTests
             "- ports:",
             "  - {protocol: SCTP, port: 9000}");
         var original = PolicyKit.Parse(yaml);
-        Assert.Empty(NetworkPolicyRules.Errors(original, NetworkStack.IPv4));
+        Assert.Empty(NetworkPolicyRules.Errors(original));
         var form = EditorForm.Of(original);
         Assert.Equal("TCP http, TCP 8000-8080, UDP 53", form.Ingress[0].Ports);
         Assert.Equal(new PeerForm("nspod", "", "", "team=a", "role=client"), form.Ingress[0].Peers[0]);

@@ -20,36 +20,47 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
 
     private static readonly string[] Detections4 = ["8.8.8.8"], Detections6 = ["2001:4860:4860::8888"];
 
-    /// <summary>One draft per point of stack × backend × mode × NAT × detection method × block and MTU extremes.</summary>
+    /// <summary>
+    /// One draft per point of stack × overlay × mode × NAT × BGP × detection method × dataplane × block and MTU extremes
+    /// (MTU auto included), plus Flannel on each stack.
+    /// </summary>
     public static IEnumerable<(string Case, ClusterDraft Draft)> RuleSpace()
     {
         foreach (var stack in Enum.GetValues<NetworkStack>())
         {
             var (minBlock, maxBlock) = BlockCapacity.Range(stack);
-            int[] mtus = [stack == NetworkStack.IPv6 ? ClusterDraftValidator.MinIPv6Mtu : ClusterDraftValidator.MinMtu, ClusterDraftValidator.MaxMtu];
+            int?[] mtus = [stack == NetworkStack.IPv6 ? ClusterDraftValidator.MinIPv6Mtu : ClusterDraftValidator.MinMtu, ClusterDraftValidator.MaxMtu, null];
+            foreach (var overlay in Enum.GetValues<Overlay>())
             foreach (var mode in Enum.GetValues<IpInIpMode>())
             foreach (var nat in new[] { true, false })
+            foreach (var bgp in new[] { true, false })
             foreach (var detection in Enum.GetValues<InterfaceDetection>())
+            foreach (var dataplane in Enum.GetValues<Dataplane>())
             foreach (var block in new[] { minBlock, maxBlock })
             foreach (var mtu in mtus)
             {
                 var draft = TestDrafts.On(stack, d =>
                 {
+                    d.ChangeOverlay(overlay);
                     d.ChangeIpInIpMode(mode);
                     d.NatOutgoing = nat;
+                    d.Bgp = bgp;
                     d.InterfaceDetection = detection;
                     d.InterfaceDetectionValue = detection switch
                     {
-                        InterfaceDetection.CanReach => stack == NetworkStack.IPv6 ? Detections6[0] : Detections4[0],
+                        InterfaceDetection.CanReach => stack == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8",
                         InterfaceDetection.Interface => "eth.*",
                         InterfaceDetection.SkipInterface => "docker.*|cali.*",
+                        InterfaceDetection.Cidrs => stack == NetworkStack.IPv6 ? "fd00:192:168::/64,fd00:192:169::/64" : "192.168.0.0/24,192.168.1.0/24",
                         _ => "",
                     };
+                    d.Dataplane = dataplane;
                     d.BlockSize = block.ToString(CultureInfo.InvariantCulture);
                     d.UnderlayMtu = ClusterDraftValidator.MaxUnderlayMtu.ToString(CultureInfo.InvariantCulture);
-                    d.Mtu = mtu.ToString(CultureInfo.InvariantCulture);
+                    d.MtuAuto = mtu is null;
+                    if (mtu is { } m) d.Mtu = m.ToString(CultureInfo.InvariantCulture);
                 });
-                yield return ($"Calico {stack} {mode} nat={nat} {detection} /{block} mtu {mtu}", draft);
+                yield return ($"Calico {stack} {overlay} {mode} nat={nat} bgp={bgp} {detection} {dataplane} /{block} mtu {mtu?.ToString(CultureInfo.InvariantCulture) ?? "auto"}", draft);
             }
             var azure = ProviderMatrix.Seed.Find("Azure")!;
             yield return ($"Flannel {stack} on Azure", TestDrafts.On(stack, d => d.ChangeProvider(azure, ProviderMatrix.Seed.BackendsFor("Azure"))));
@@ -67,10 +78,11 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
             var check = await rules.CheckAsync(draft);
             if (!check.IsValid)
             {
-                refused++;
-                // the only points of the space the rules refuse: NAT outgoing without encapsulation, and IP-in-IP on IPv6
-                Assert.True(check.Errors.All(e => e.PropertyName is nameof(ClusterDraft.NatOutgoing) or nameof(ClusterDraft.IpInIpMode)),
+                // the only points of the space the rules refuse: NAT outgoing without encapsulation, IP-in-IP on IPv6, and
+                // IP-in-IP or unencapsulated pools without BGP (the operator's own rule)
+                Assert.True(check.Errors.All(e => e.PropertyName is nameof(ClusterDraft.NatOutgoing) or nameof(ClusterDraft.IpInIpMode) or nameof(ClusterDraft.Bgp)),
                     $"{name}: {string.Join("; ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}"))}");
+                refused++;
                 continue;
             }
             valid++;
@@ -84,11 +96,13 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
         }
         output.WriteLine($"{valid} valid drafts ({installations} Installations, {valid - installations} Flannel), {refused} refused by the rules; all checked against {Upstream.PathOf(Upstream.InstallationsFile)}");
         Assert.Empty(problems);
-        // IPv4: 3 modes × 2 NAT × 4 detections × 2 blocks × 2 MTUs = 96, less the 16 with NAT and no encapsulation = 80;
-        // IPv6: no IP-in-IP and no NAT without encapsulation leave Never without NAT = 16. Plus Flannel on each stack.
-        Assert.Equal(96, installations);
+        // Valid (overlay, mode, NAT, BGP) points: IPv4 — IP-in-IP Always/CrossSubnet × NAT on/off with BGP (4), Never without
+        // NAT with BGP (1), VXLAN Always/CrossSubnet × NAT × BGP on/off (8), VXLAN Never (1) = 14; IPv6 — no IP-in-IP, so
+        // 1 + 9 = 10. Each of the 24 × 6 detections × 3 dataplanes × 2 blocks × 3 MTUs = 2,592 Installations; the other
+        // 24 points × 108 are refused. Plus Flannel on each stack.
+        Assert.Equal(2592, installations);
         Assert.Equal(2, valid - installations);
-        Assert.Equal(96, refused);
+        Assert.Equal(2592, refused);
     }
 
     [Fact]
