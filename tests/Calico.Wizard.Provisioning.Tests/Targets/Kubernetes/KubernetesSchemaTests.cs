@@ -149,6 +149,28 @@ public sealed class KubernetesSchemaTests
         static string failed(ProvisioningJob j) => string.Join("\n", j.Log.Select(l => l.Message));
     }
 
+    [Fact]
+    public async Task An_advanced_installation_passes_the_servers_judgement_and_is_applied_as_rendered()
+    {
+        await using var bed = await KubeTestBed.StartAsync();
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft(d =>
+        {
+            d.ChangeOverlay(Core.Drafts.Overlay.Vxlan);
+            d.Bgp = false;
+            d.MtuAuto = true;
+            d.Dataplane = Core.Drafts.Dataplane.Bpf;
+            d.InterfaceDetection = Core.Drafts.InterfaceDetection.Kubernetes;
+        }));
+
+        Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
+        var network = bed.Api.Get(FakeKubeApi.InstallationPath)!["spec"]!["calicoNetwork"]!;
+        Assert.Equal(("VXLAN", "Disabled", "BPF", "NodeInternalIP"), (network["ipPools"]![0]!["encapsulation"]!.GetValue<string>(), network["bgp"]!.GetValue<string>(),
+            network["linuxDataplane"]!.GetValue<string>(), network["nodeAddressAutodetectionV4"]!["kubernetes"]!.GetValue<string>()));
+        Assert.Null(network["mtu"]);
+        Assert.Equal(201, Assert.Single(bed.Api.DryRuns).Status);
+    }
+
     // ---------------------------------------------------------------- Flannel, complete
 
     /// <summary>A small kube-flannel.yml: namespace, RBAC, its own ConfigMap and the DaemonSet.</summary>

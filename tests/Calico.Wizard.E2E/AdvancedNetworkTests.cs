@@ -1,0 +1,59 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Calico.Wizard.E2E;
+
+/// <summary>The Network step's Advanced part in Chromium: VXLAN without BGP, MTU auto-detection and CIDRs detection, provisioned.</summary>
+public sealed class AdvancedNetworkTests(BrowserFixture fixture) : WizardBrowserTest(fixture)
+{
+
+    [Fact]
+    public async Task An_operator_provisions_vxlan_without_bgp_with_mtu_auto_and_node_cidrs_after_a_clash_is_refused_live()
+    {
+        var name = WizardDriver.UniqueName("vxlan");
+        await Wizard.OpenNewAsync();
+        await Wizard.FillClusterStepAsync(name, "rack-vxlan");
+        await Wizard.NextAsync("network");
+        await Expect(Wizard.Field("advanced-options")).ToHaveCountAsync(0); // PMK's step, as the seed shows it
+
+        await Wizard.SavedAfterAsync(() => Wizard.Field("advanced-toggle").ClickAsync());
+        await Expect(Wizard.Field("advanced-options")).ToBeVisibleAsync();
+
+        // BGP off while the pool is IP-in-IP: the operator's own rule, refused as it is switched
+        await Wizard.Field("bgp-enabled").ClickAsync();
+        await Expect(Wizard.Error("bgp")).ToContainTextAsync("enable BGP, or choose VXLAN");
+        await Wizard.Field("overlay-vxlan").ClickAsync();
+        await Expect(Wizard.Error("bgp")).ToHaveCountAsync(0);
+        await Expect(Wizard.Field("ipip-mode")).ToContainTextAsync("VXLAN Encapsulation Mode");
+        await Wizard.Field("ipip-crosssubnet").ClickAsync();
+
+        await Wizard.Field("mtu-auto").ClickAsync();
+        await Expect(Wizard.Field("mtu")).ToBeDisabledAsync();
+
+        // node subnets: one inside the pod range is refused live, naming the clash
+        await Wizard.Field("detect-cidrs").ClickAsync();
+        await Wizard.FillAsync("detect-value", "192.168.10.0/24,10.20.128.0/24");
+        await Expect(Wizard.Error("detect-value")).ToContainTextAsync("10.20.128.0/24 overlaps the Containers CIDR 10.20.0.0/16");
+        await Wizard.FillAsync("detect-value", "192.168.10.0/24,192.168.11.0/24");
+        await Expect(Wizard.Error("detect-value")).ToHaveCountAsync(0);
+        await Expect(Wizard.Field("detect-env")).ToHaveTextAsync("IP_AUTODETECTION_METHOD=cidr=192.168.10.0/24,192.168.11.0/24");
+        await Expect(Wizard.Field("warnings")).ToContainTextAsync("VXLAN is UDP 4789");
+
+        await Wizard.NextAsync("policies");
+        await Wizard.NextAsync("review");
+        var table = Wizard.Field("review-table");
+        await Expect(table).ToContainTextAsync("VXLAN (VXLANCrossSubnet)");
+        await Expect(table).ToContainTextAsync("Auto (detected by Calico)");
+        var yaml = Wizard.Field("review-yaml");
+        await Expect(yaml).ToContainTextAsync("encapsulation: VXLANCrossSubnet");
+        await Expect(yaml).ToContainTextAsync("bgp: Disabled");
+        await Expect(yaml).Not.ToContainTextAsync("mtu:");
+        await Expect(yaml).ToContainTextAsync("- 192.168.11.0/24");
+
+        await Wizard.Field("submit").ClickAsync();
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
+        var schemaStep = Page.GetByTestId("job-steps").Locator("li").Filter(new() { HasText = "Check the Installation against the Tigera operator's CRD schema" });
+        await Expect(schemaStep).ToHaveAttributeAsync("data-state", "Succeeded");
+        await Expect(Page.GetByTestId("cluster-yaml")).ToContainTextAsync("encapsulation: VXLANCrossSubnet");
+    }
+}
