@@ -8,7 +8,7 @@ public sealed class AdvancedNetworkTests(BrowserFixture fixture) : WizardBrowser
 {
 
     [Fact]
-    public async Task An_operator_provisions_vxlan_without_bgp_with_mtu_auto_and_node_cidrs_after_a_clash_is_refused_live()
+    public async Task An_operator_provisions_vxlan_without_bgp_with_mtu_auto_a_node_network_and_node_cidrs_after_clashes_are_refused_live()
     {
         var name = WizardDriver.UniqueName("vxlan");
         await Wizard.OpenNewAsync();
@@ -18,6 +18,12 @@ public sealed class AdvancedNetworkTests(BrowserFixture fixture) : WizardBrowser
 
         await Wizard.SavedAfterAsync(() => Wizard.Field("advanced-toggle").ClickAsync());
         await Expect(Wizard.Field("advanced-options")).ToBeVisibleAsync();
+
+        // the nodes' own network: a pod range inside it is refused live, on the Containers CIDR, naming the clash
+        await Wizard.FillAsync("node-networks", "10.20.0.0/20");
+        await Expect(Wizard.Error("containers-cidr")).ToContainTextAsync("Overlaps the node network 10.20.0.0/20");
+        await Wizard.FillAsync("node-networks", "192.168.8.0/22");
+        await Expect(Wizard.Error("containers-cidr")).ToHaveCountAsync(0);
 
         // BGP off while the pool is IP-in-IP: the operator's own rule, refused as it is switched
         await Wizard.Field("bgp-enabled").ClickAsync();
@@ -44,6 +50,7 @@ public sealed class AdvancedNetworkTests(BrowserFixture fixture) : WizardBrowser
         var table = Wizard.Field("review-table");
         await Expect(table).ToContainTextAsync("VXLAN (VXLANCrossSubnet)");
         await Expect(table).ToContainTextAsync("Auto (detected by Calico)");
+        await Expect(table).ToContainTextAsync("192.168.8.0/22");
         var yaml = Wizard.Field("review-yaml");
         await Expect(yaml).ToContainTextAsync("encapsulation: VXLANCrossSubnet");
         await Expect(yaml).ToContainTextAsync("bgp: Disabled");

@@ -22,6 +22,11 @@ public sealed class ClusterDraft
     public string ContainersCidr { get; set; } = Defaults.IPv4.ContainersCidr;
     public string ServicesCidr { get; set; } = Defaults.IPv4.ServicesCidr;
     public NetworkBackend Backend { get; set; } = NetworkBackend.Calico;
+    /// <summary>
+    /// Advanced: the nodes' own subnets (the BareOS subnet, the AWS VPC CIDR, the Azure VNet range), comma-separated;
+    /// optional. Pod and service ranges must stay clear of them.
+    /// </summary>
+    public string NodeNetworks { get; set; } = "";
 
     public IpInIpMode IpInIpMode { get; set; } = IpInIpMode.Always;
     /// <summary>Advanced: the overlay the mode applies to.</summary>

@@ -17,7 +17,8 @@ public sealed record ClusterSpec(
     [property: JsonConverter(typeof(IPNetworkJsonConverter))] IPNetwork ServicesCidr,
     NetworkBackend Backend,
     CalicoOptions? Calico,
-    IReadOnlyList<string>? NetworkPolicies = null)
+    IReadOnlyList<string>? NetworkPolicies = null,
+    IReadOnlyList<string>? NodeNetworks = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -81,5 +82,6 @@ public static class ClusterSpecDrafts
         InterfaceDetection = spec.Calico?.InterfaceDetection ?? InterfaceDetection.FirstFound,
         InterfaceDetectionValue = spec.Calico?.InterfaceDetectionValue ?? "",
         NetworkPolicies = [.. spec.NetworkPolicies ?? []],
+        NodeNetworks = string.Join(",", spec.NodeNetworks ?? []),
     };
 }

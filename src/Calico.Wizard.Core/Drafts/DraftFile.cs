@@ -34,6 +34,7 @@ public static class DraftFile
         public string? ContainersCidr { get; set; }
         public string? ServicesCidr { get; set; }
         public NetworkBackend? Backend { get; set; }
+        public string? NodeNetworks { get; set; }
         public IpInIpMode? IpInIpMode { get; set; }
         public Overlay? Overlay { get; set; }
         public bool? Bgp { get; set; }
@@ -53,7 +54,7 @@ public static class DraftFile
     {
         Name = d.Name, Provider = d.Provider, MachineKind = d.MachineKind, L2Network = d.L2Network, PlannedNodes = d.PlannedNodes,
         Target = d.Target.Length == 0 ? null : d.Target, NetworkStack = d.NetworkStack, ContainersCidr = d.ContainersCidr,
-        ServicesCidr = d.ServicesCidr, Backend = d.Backend, IpInIpMode = d.IpInIpMode, Overlay = d.Overlay, Bgp = d.Bgp, NatOutgoing = d.NatOutgoing,
+        ServicesCidr = d.ServicesCidr, Backend = d.Backend, NodeNetworks = d.NodeNetworks, IpInIpMode = d.IpInIpMode, Overlay = d.Overlay, Bgp = d.Bgp, NatOutgoing = d.NatOutgoing,
         BlockSize = d.BlockSize, Mtu = d.Mtu, MtuAuto = d.MtuAuto, UnderlayMtu = d.UnderlayMtu, InterfaceDetection = d.InterfaceDetection,
         InterfaceDetectionValue = d.InterfaceDetectionValue.Length == 0 ? null : d.InterfaceDetectionValue,
         Dataplane = d.Dataplane, AdvancedOpen = d.AdvancedOpen,
@@ -91,6 +92,7 @@ public static class DraftFile
         if (s.ContainersCidr is not null) d.ContainersCidr = s.ContainersCidr;
         if (s.ServicesCidr is not null) d.ServicesCidr = s.ServicesCidr;
         if (s.Backend is { } backend) d.Backend = backend;
+        if (s.NodeNetworks is not null) d.NodeNetworks = s.NodeNetworks;
         if (s.Overlay is { } overlay) d.ChangeOverlay(overlay);
         if (s.IpInIpMode is { } mode) d.ChangeIpInIpMode(mode);
         if (s.Bgp is { } bgp) d.Bgp = bgp;

@@ -15,6 +15,9 @@ public static class InputLimits
     /// <summary>Patterns in a skip-interface list.</summary>
     public const int MaxSkipPatterns = 16;
 
+    /// <summary>Node subnets an operator lists (the node network); more is a network to summarise, not to enumerate.</summary>
+    public const int MaxNodeNetworks = 16;
+
     /// <summary>Nesting of mappings and sequences in any YAML or JSON document we read.</summary>
     public const int MaxDepth = 32;
 

@@ -60,7 +60,12 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             if (!Enum.IsDefined(stack)) ctx.AddFailure("Choose IPv4 or IPv6.");
         });
         RuleFor(d => d.ContainersCidr).Custom((cidr, ctx) =>
-            Fail(ctx, StrictCidr.ParseRange(cidr, ctx.InstanceToValidate.NetworkStack).Error));
+        {
+            var containers = StrictCidr.ParseRange(cidr, ctx.InstanceToValidate.NetworkStack);
+            Fail(ctx, containers.Error ?? NodeNetworkRule.Clash(ctx.InstanceToValidate, containers.Value!, "pods"));
+        });
+        RuleFor(d => d.NodeNetworks).Custom((value, ctx) =>
+            Fail(ctx, NodeNetworkRule.Parse(value, ctx.InstanceToValidate.NetworkStack).Error));
         RuleFor(d => d.ServicesCidr).Custom((cidr, ctx) =>
         {
             var draft = ctx.InstanceToValidate;
@@ -76,6 +81,7 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             var containers = StrictCidr.Parse(draft.ContainersCidr, draft.NetworkStack);
             if (containers.Ok && StrictCidr.Overlap(containers.Value!, services.Value))
                 ctx.AddFailure($"Overlaps the Containers CIDR {containers.Value}: pods and services need separate ranges.");
+            else Fail(ctx, NodeNetworkRule.Clash(draft, services.Value, "services"));
         });
         RuleFor(d => d.ContainersCidr).CustomAsync((_, ctx, ct) => CheckRegistry(registry, ctx, isContainers: true, ct));
         RuleFor(d => d.ServicesCidr).CustomAsync((_, ctx, ct) => CheckRegistry(registry, ctx, isContainers: false, ct));

@@ -60,7 +60,8 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
                 d.InterfaceDetection is InterfaceDetection.FirstFound or InterfaceDetection.Kubernetes ? null : d.InterfaceDetectionValue.Trim(),
                 d.Overlay, d.Bgp, d.Dataplane)
             : null,
-            d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies.Select(y => Policies.PolicyText.ToYaml(Policies.PolicyText.Parse(y).Policy!)).ToArray());
+            d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies.Select(y => Policies.PolicyText.ToYaml(Policies.PolicyText.Parse(y).Policy!)).ToArray(),
+            NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack).Networks is { Count: > 0 } nodes ? nodes.Select(n => n.ToString()).ToArray() : null);
 }
 
 /// <summary>What the rules found: errors block, warnings inform.</summary>

@@ -58,8 +58,12 @@ public static partial class InterfaceDetectionRule
         if (draft.InterfaceDetection == InterfaceDetection.Cidrs)
         {
             foreach (var item in CidrsOf(value))
-                if (StrictCidr.Parse(item, draft.NetworkStack) is { Ok: true } cidr && ranges.FirstOrDefault(r => StrictCidr.Overlap(r.Cidr.Value, cidr.Value)) is { Name: not null } clash)
+            {
+                if (StrictCidr.Parse(item, draft.NetworkStack) is not { Ok: true } cidr) continue;
+                if (ranges.FirstOrDefault(r => StrictCidr.Overlap(r.Cidr.Value, cidr.Value)) is { Name: not null } clash)
                     return $"{cidr.Value} overlaps the {clash.Name} CIDR {clash.Cidr.Value}: detection CIDRs hold the nodes' own addresses, never pod or service addresses.";
+                if (NodeNetworkRule.OutsideNodeNetwork(draft, cidr.Value) is { } outside) return outside;
+            }
         }
         else if (draft.InterfaceDetection == InterfaceDetection.CanReach && System.Net.IPAddress.TryParse(value, out var address)
             && ranges.FirstOrDefault(r => r.Cidr.Value.Contains(address)) is { Name: not null } inside)

@@ -33,6 +33,13 @@ public sealed class AdvancedRulesTests
         ["CIDRs detection around the Services CIDR"] = new(d => Detect(d, InterfaceDetection.Cidrs, "10.0.0.0/8"), nameof(ClusterDraft.InterfaceDetectionValue), "overlaps the Containers CIDR"),
         ["can-reach a pod address"] = new(d => Detect(d, InterfaceDetection.CanReach, "10.20.3.4"), nameof(ClusterDraft.InterfaceDetectionValue), "10.20.3.4 is in the Containers CIDR 10.20.0.0/16: can-reach needs an address outside the cluster"),
         ["can-reach a service address"] = new(d => Detect(d, InterfaceDetection.CanReach, "10.21.0.1"), nameof(ClusterDraft.InterfaceDetectionValue), "is in the Services CIDR"),
+        ["Containers CIDR inside the node network"] = new(d => d.NodeNetworks = "10.20.0.0/24", nameof(ClusterDraft.ContainersCidr), "Overlaps the node network 10.20.0.0/24: pods need addresses the nodes do not use; choose a range outside it."),
+        ["Services CIDR overlapping the node network"] = new(d => d.NodeNetworks = "192.168.0.0/22, 10.21.128.0/17", nameof(ClusterDraft.ServicesCidr), "Overlaps the node network 10.21.128.0/17: services need addresses"),
+        ["node network with host bits"] = new(d => d.NodeNetworks = "192.168.0.1/22", nameof(ClusterDraft.NodeNetworks), "did you mean 192.168.0.0/22"),
+        ["node network of the other family"] = new(d => d.NodeNetworks = "192.168.0.0/22,fd00:192:168::/64", nameof(ClusterDraft.NodeNetworks), "Item 2 ('fd00:192:168::/64')"),
+        ["node network with an empty item"] = new(d => d.NodeNetworks = "192.168.0.0/22,", nameof(ClusterDraft.NodeNetworks), "Item 2 of the list is empty"),
+        ["seventeen node subnets"] = new(d => d.NodeNetworks = string.Join(",", Enumerable.Range(0, 17).Select(i => $"192.168.{i}.0/24")), nameof(ClusterDraft.NodeNetworks), "At most 16 subnets (this list has 17)"),
+        ["CIDRs detection outside the node network"] = new(d => { d.NodeNetworks = "192.168.0.0/22"; Detect(d, InterfaceDetection.Cidrs, "172.16.0.0/24"); }, nameof(ClusterDraft.InterfaceDetectionValue), "172.16.0.0/24 is outside the node network (192.168.0.0/22): no node would find its address there"),
         ["MTU auto off and MTU text bad"] = new(d => d.Mtu = "auto", nameof(ClusterDraft.Mtu), "whole number"),
     };
 
@@ -64,6 +71,8 @@ public sealed class AdvancedRulesTests
         ["can-reach a gateway outside the cluster"] = (d => Detect(d, InterfaceDetection.CanReach, "192.168.0.1"), false),
         ["eBPF dataplane"] = (d => d.Dataplane = Dataplane.Bpf, false),
         ["nftables dataplane"] = (d => d.Dataplane = Dataplane.Nftables, false),
+        ["node network clear of both ranges, with CIDRs detection inside it"] = (d => { d.NodeNetworks = "192.168.0.0/22, 172.16.0.0/16"; Detect(d, InterfaceDetection.Cidrs, "192.168.1.0/24"); }, false),
+        ["IPv6 node network"] = (d => d.NodeNetworks = "fd00:192:168::/64", true),
     };
 
     public static TheoryData<string> AcceptanceNames => [.. Acceptances.Keys];
@@ -136,6 +145,18 @@ public sealed class AdvancedRulesTests
     }
 
     [Fact]
+    public async Task The_node_network_is_kept_in_the_spec_and_shown_on_review_in_canonical_form()
+    {
+        var draft = TestDrafts.Valid(d => d.NodeNetworks = " 192.168.0.0/22 ,172.16.0.0/16");
+
+        var check = await draft.CheckAsync();
+
+        Assert.Equal(["192.168.0.0/22", "172.16.0.0/16"], check.Spec!.NodeNetworks);
+        Assert.Equal("192.168.0.0/22, 172.16.0.0/16", DraftFields.All.Single(f => f.Property == nameof(ClusterDraft.NodeNetworks)).Show!(draft));
+        Assert.Null(DraftFields.All.Single(f => f.Property == nameof(ClusterDraft.NodeNetworks)).Show!(TestDrafts.Valid())); // no row for PMK's flow
+    }
+
+    [Fact]
     public async Task Mtu_auto_detection_silences_the_mtu_rules_and_review_says_auto()
     {
         var draft = TestDrafts.Valid(d => d.MtuAuto = true, d => d.Mtu = "99999");
@@ -203,6 +224,7 @@ public sealed class AdvancedRulesTests
             d.MtuAuto = true;
             d.Dataplane = Dataplane.Nftables;
             d.AdvancedOpen = true;
+            d.NodeNetworks = "fd00:192:168::/56";
             Detect(d, InterfaceDetection.Cidrs, "fd00:192:168::/64");
         });
 

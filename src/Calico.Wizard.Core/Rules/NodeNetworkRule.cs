@@ -1,0 +1,48 @@
+using System.Net;
+using Calico.Wizard.Core.Addresses;
+using Calico.Wizard.Core.Drafts;
+
+namespace Calico.Wizard.Core.Rules;
+
+/// <summary>The nodes' own subnets (Advanced): each strict, of the cluster's family, and clear of the pod and service ranges.</summary>
+public static class NodeNetworkRule
+{
+    /// <summary>The listed subnets, or the first reason they cannot be read (null list when there is none to read).</summary>
+    public static (IReadOnlyList<IPNetwork> Networks, string? Error) Parse(string? value, NetworkStack stack)
+    {
+        var text = (value ?? "").Trim();
+        if (text.Length == 0) return ([], null);
+        var items = text.Split(',');
+        if (items.Length > Input.InputLimits.MaxNodeNetworks)
+            return ([], $"At most {Input.InputLimits.MaxNodeNetworks} subnets (this list has {items.Length}): list the ranges that hold them instead.");
+        var networks = new List<IPNetwork>();
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = items[i].Trim();
+            if (item.Length == 0) return ([], $"Item {i + 1} of the list is empty: remove the extra comma.");
+            var parsed = StrictCidr.Parse(item, stack);
+            if (!parsed.Ok) return ([], items.Length == 1 ? parsed.Error : $"Item {i + 1} ('{item}'): {parsed.Error}");
+            networks.Add(parsed.Value);
+        }
+        return (networks, null);
+    }
+
+    /// <summary>The node subnet <paramref name="range"/> overlaps, named for the operator, or null when it is clear of all.</summary>
+    public static string? Clash(ClusterDraft draft, IPNetwork range, string what)
+    {
+        var (networks, error) = Parse(draft.NodeNetworks, draft.NetworkStack);
+        if (error is not null) return null; // the node network's own field says what is wrong with it
+        foreach (var node in networks)
+            if (StrictCidr.Overlap(node, range))
+                return $"Overlaps the node network {node}: {what} need addresses the nodes do not use; choose a range outside it.";
+        return null;
+    }
+
+    /// <summary>A "cidrs" detection must find each node's address inside the node network, when one is given.</summary>
+    public static string? OutsideNodeNetwork(ClusterDraft draft, IPNetwork detection)
+    {
+        var (networks, error) = Parse(draft.NodeNetworks, draft.NetworkStack);
+        if (error is not null || networks.Count == 0 || networks.Any(n => StrictCidr.Overlap(n, detection))) return null;
+        return $"{detection} is outside the node network ({string.Join(", ", networks)}): no node would find its address there; use a subnet of the node network.";
+    }
+}
