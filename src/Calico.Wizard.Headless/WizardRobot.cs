@@ -28,23 +28,44 @@ public sealed class WizardRobot(IPage page, Report report)
         if (s.Target is { Length: > 0 } target) await ChooseAsync($"target-{target}", "target", $"Target '{target}' is not configured on this server.");
         await NextAsync("network");
 
-        // Network Configuration
-        if (s.NetworkStack is { } stack) await ChooseAsync($"stack-{stack.ToString().ToLowerInvariant()}", "network-stack", $"{stack} is not offered.");
+        // Network Configuration (Advanced opened only when the spec uses it: PMK's flow otherwise)
+        var dual = s.NetworkStack == NetworkStack.DualStack;
+        if (s.NetworkStack is { } stack && !dual) await ChooseAsync($"stack-{stack.ToString().ToLowerInvariant()}", "network-stack", $"{stack} is not offered.");
+        if (UsesAdvanced(s)) await OpenAdvancedAsync();
+        if (dual) await SwitchAsync("dual-stack", true, "network-stack");
         await FillAsync("containers-cidr", s.ContainersCidr);
         await FillAsync("services-cidr", s.ServicesCidr);
+        if (dual)
+        {
+            await FillAsync("containers-cidr-v6", s.ContainersCidrV6);
+            await FillAsync("services-cidr-v6", s.ServicesCidrV6);
+        }
+        if (s.NodeNetworks is { Length: > 0 } nodes) await FillAsync("node-networks", nodes);
         if (s.Backend is { } backend)
             await ChooseAsync($"backend-{backend.ToString().ToLowerInvariant()}", "backend", await TextOfAsync("calico-unavailable") ?? $"{backend} is not offered.");
         if (await page.GetByTestId("calico-options").CountAsync() > 0)
         {
+            if (s.Overlay is { } overlay && await page.GetByTestId("overlay").CountAsync() > 0)
+                await ChooseAsync(overlay == Overlay.Vxlan ? "overlay-vxlan" : "overlay-ipip", "overlay", await TextOfAsync("overlay-permitted") ?? $"{overlay} is not offered.");
             if (s.IpInIpMode is { } mode)
                 await ChooseAsync($"ipip-{mode.ToString().ToLowerInvariant()}", "ipip-mode", await TextOfAsync("ipip-ipv6-note") ?? $"{mode} is not offered.");
             if (s.NatOutgoing is { } nat) await SwitchAsync("nat-outgoing", nat, "nat");
+            if (s.Bgp is false) await SwitchAsync("bgp-enabled", false, "bgp");
             await FillAsync("block-size", s.BlockSize);
-            await FillAsync("mtu", s.Mtu);
+            if (dual) await FillAsync("block-size-v6", s.BlockSizeV6);
+            if (s.MtuAuto is true) await SwitchAsync("mtu-auto", true, "mtu");
+            else await FillAsync("mtu", s.Mtu);
             await FillAsync("underlay-mtu", s.UnderlayMtu);
             if (s.InterfaceDetection is { } detection)
                 await ChooseAsync($"detect-{Kebab(detection.ToString())}", "interface-detection", $"{detection} is not offered.");
-            if (s.InterfaceDetection is not null and not InterfaceDetection.FirstFound) await FillAsync("detect-value", s.InterfaceDetectionValue ?? "");
+            if (s.InterfaceDetection is not null and not (InterfaceDetection.FirstFound or InterfaceDetection.Kubernetes)) await FillAsync("detect-value", s.InterfaceDetectionValue ?? "");
+            if (dual && s.InterfaceDetectionV6 is { } detection6)
+            {
+                await ChooseAsync($"detect6-{Kebab(detection6.ToString())}", "interface-detection-v6", $"{detection6} is not offered.");
+                if (detection6 is not (InterfaceDetection.FirstFound or InterfaceDetection.Kubernetes)) await FillAsync("detect-value-v6", s.InterfaceDetectionValueV6 ?? "");
+            }
+            if (s.Dataplane is { } dataplane && await page.GetByTestId("dataplane").CountAsync() > 0)
+                await ChooseAsync($"dataplane-{dataplane.ToString().ToLowerInvariant()}", "dataplane", $"{dataplane} is not offered.");
         }
         await NextAsync("policies");
 
@@ -67,6 +88,19 @@ public sealed class WizardRobot(IPage page, Report report)
             throw new SpecRejected((await refused.Locator("li").AllInnerTextsAsync()).Select(m => ("submit", m.Trim())).ToArray());
         report.Submitted(page.Url);
         return page.Url;
+    }
+
+    /// <summary>Whether the spec sets anything only the Network step's Advanced part offers (or asks for it open).</summary>
+    private static bool UsesAdvanced(DraftFile.Spec s) =>
+        s.AdvancedOpen is true || s.NetworkStack == NetworkStack.DualStack || s.NodeNetworks is { Length: > 0 } || s.Overlay == Overlay.Vxlan
+        || s.Bgp is false || s.MtuAuto is true || s.Dataplane is Dataplane.Nftables or Dataplane.Bpf
+        || s.InterfaceDetection is InterfaceDetection.Kubernetes or InterfaceDetection.Cidrs;
+
+    private async Task OpenAdvancedAsync()
+    {
+        var toggle = page.GetByTestId("advanced-toggle");
+        if (await toggle.GetAttributeAsync("aria-expanded") != "true") await toggle.ClickAsync(new() { Timeout = Quick });
+        await page.GetByTestId("advanced-options").WaitForAsync(new() { Timeout = Quick });
     }
 
     /// <summary>Follows the cluster page until the job ends; the page is pushed live, this only reads it.</summary>

@@ -11,7 +11,7 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
 {
     public static string NetworkKey(string l2Network) => l2Network.Trim().ToLowerInvariant();
 
-    /// <summary>The columns the rules need; one projection, so every query reads the same five.</summary>
+    /// <summary>The columns the rules need; one projection, so every query reads the same seven.</summary>
     private sealed class Row
     {
         public Guid DraftId { get; init; }
@@ -19,14 +19,18 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
         public string L2Network { get; init; } = "";
         public string ContainersCidr { get; init; } = "";
         public string ServicesCidr { get; init; } = "";
+        public string? ContainersCidrV6 { get; init; }
+        public string? ServicesCidrV6 { get; init; }
 
-        public RegisteredCluster ToRegistered() => new(DraftId, Name, L2Network, IPNetwork.Parse(ContainersCidr), IPNetwork.Parse(ServicesCidr));
+        public RegisteredCluster ToRegistered() => new(DraftId, Name, L2Network, IPNetwork.Parse(ContainersCidr), IPNetwork.Parse(ServicesCidr),
+            ContainersCidrV6 is { } c ? IPNetwork.Parse(c) : null, ServicesCidrV6 is { } s ? IPNetwork.Parse(s) : null);
     }
 
     // Member initialization (not a constructor) so EF can still translate the UNION ALL below.
     private static readonly Expression<Func<ClusterRecord, Row>> AsRow = c => new Row
     {
         DraftId = c.DraftId, Name = c.Name, L2Network = c.L2Network, ContainersCidr = c.ContainersCidr, ServicesCidr = c.ServicesCidr,
+        ContainersCidrV6 = c.ContainersCidrV6, ServicesCidrV6 = c.ServicesCidrV6,
     };
 
     public async Task<IReadOnlyList<RegisteredCluster>> OnNetworkAsync(string provider, string l2Network, CancellationToken cancellationToken = default)
@@ -56,10 +60,15 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
             .Concat(onNetwork.Where(c => containing.Contains(c.ContainersFirst)).Select(AsRow))
             .Concat(onNetwork.Where(c => c.ServicesFirst.CompareTo(first) >= 0 && c.ServicesFirst.CompareTo(last) <= 0).Select(AsRow))
             .Concat(onNetwork.Where(c => containing.Contains(c.ServicesFirst)).Select(AsRow))
+            // a dual-stack cluster's IPv6 ranges, sought the same way on their own indexes
+            .Concat(onNetwork.Where(c => c.ContainersV6First!.CompareTo(first) >= 0 && c.ContainersV6First.CompareTo(last) <= 0).Select(AsRow))
+            .Concat(onNetwork.Where(c => containing.Contains(c.ContainersV6First!)).Select(AsRow))
+            .Concat(onNetwork.Where(c => c.ServicesV6First!.CompareTo(first) >= 0 && c.ServicesV6First.CompareTo(last) <= 0).Select(AsRow))
+            .Concat(onNetwork.Where(c => containing.Contains(c.ServicesV6First!)).Select(AsRow))
             .ToListAsync(cancellationToken);
         return rows.DistinctBy(r => r.DraftId)
             .Select(r => r.ToRegistered())
-            .Where(c => StrictCidr.Overlap(c.ContainersCidr, range) || StrictCidr.Overlap(c.ServicesCidr, range))
+            .Where(c => c.Ranges.Any(r => StrictCidr.Overlap(r.Cidr, range)))
             .ToArray();
     }
 

@@ -32,7 +32,9 @@ public class WizardDbContext : DbContext
             e.HasIndex(c => c.Name).IsUnique();
             e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ContainersFirst });
             e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ServicesFirst });
-            foreach (var key in new[] { nameof(ClusterRecord.ContainersFirst), nameof(ClusterRecord.ContainersLast), nameof(ClusterRecord.ServicesFirst), nameof(ClusterRecord.ServicesLast) })
+            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ContainersV6First });
+            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ServicesV6First });
+            foreach (var key in ClusterRecord.OverlapKeys)
                 e.Property(key).HasMaxLength(32).IsUnicode(false);
             e.Property(c => c.Name).HasMaxLength(63);
         });
@@ -78,7 +80,7 @@ public sealed class PostgresWizardDbContext(DbContextOptions<PostgresWizardDbCon
         // The overlap index compares hex keys as text: byte order, whatever the database's locale.
         model.Entity<ClusterRecord>(e =>
         {
-            foreach (var key in new[] { nameof(ClusterRecord.ContainersFirst), nameof(ClusterRecord.ContainersLast), nameof(ClusterRecord.ServicesFirst), nameof(ClusterRecord.ServicesLast) })
+            foreach (var key in ClusterRecord.OverlapKeys)
                 e.Property(key).UseCollation("C");
         });
     }

@@ -62,6 +62,49 @@ public sealed class HeadlessTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task An_advanced_dual_stack_spec_is_driven_through_the_advanced_part_and_provisioned()
+    {
+        var name = WizardDriver.UniqueName("dual");
+        var spec = await SpecFileAsync($"""
+            name: {name}
+            provider: BareOS
+            l2Network: rack-dual
+            networkStack: DualStack
+            containersCidr: 10.80.0.0/16
+            servicesCidr: 10.81.0.0/16
+            containersCidrV6: fd00:80::/64
+            servicesCidrV6: fd00:81::/112
+            blockSizeV6: "120"
+            nodeNetworks: 192.168.80.0/22, fd00:192:80::/64
+            overlay: Vxlan
+            ipInIpMode: Always
+            bgp: false
+            mtuAuto: true
+            interfaceDetection: Kubernetes
+            interfaceDetectionV6: Cidrs
+            interfaceDetectionValueV6: fd00:192:80::/64
+            dataplane: Nftables
+            """);
+
+        var (exit, output) = await RunAsync("--url", fixture.App.BaseUrl.ToString(), "--spec", spec);
+
+        Assert.True(exit == 0, output);
+        var clusterUrl = output.Split('\n').Single(l => l.StartsWith("Submitted: ", StringComparison.Ordinal))["Submitted: ".Length..].Trim();
+        await using var context = await fixture.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(clusterUrl);
+        var yaml = page.GetByTestId("cluster-yaml");
+        await Expect(yaml).ToContainTextAsync("cidr: fd00:80::/64");
+        await Expect(yaml).ToContainTextAsync("blockSize: 120");
+        await Expect(yaml).ToContainTextAsync("encapsulation: VXLAN");
+        await Expect(yaml).ToContainTextAsync("bgp: Disabled");
+        await Expect(yaml).ToContainTextAsync("linuxDataplane: Nftables");
+        await Expect(yaml).ToContainTextAsync("kubernetes: NodeInternalIP");
+        await Expect(yaml).ToContainTextAsync("- fd00:192:80::/64");
+        await Expect(yaml).Not.ToContainTextAsync("mtu:");
+    }
+
+    [Fact]
     public async Task Invalid_spec_exits_2_with_the_messages_the_wizard_shows()
     {
         var spec = await SpecFileAsync($"""

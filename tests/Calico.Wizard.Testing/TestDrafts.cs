@@ -52,6 +52,17 @@ public static class TestDrafts
     }
 }
 
+/// <summary>Provider matrices a deployment might configure instead of the seed's.</summary>
+public static class TestMatrices
+{
+    /// <summary>Calico offered on Azure, where the VNet drops IP protocol 4 and unknown routes: VXLAN only.</summary>
+    public static ProviderMatrix AzureWithVxlan() => new(ProviderMatrix.Seed.Providers.Select(p => p.Name != "Azure" ? p : new ProviderOption
+    {
+        Name = p.Name, Calico = true, MachineKinds = p.MachineKinds, NetworkLabel = p.NetworkLabel, NetworkHint = p.NetworkHint,
+        NetworkPattern = p.NetworkPattern, NetworkExample = p.NetworkExample, Encapsulations = [Encapsulations.Vxlan, Encapsulations.VxlanCrossSubnet],
+    }));
+}
+
 /// <summary>An in-memory cluster registry that honours the interface's contract (provider, network case-insensitive).</summary>
 public sealed class FakeClusterRegistry(params (string Provider, RegisteredCluster Cluster)[] clusters) : IClusterRegistry
 {

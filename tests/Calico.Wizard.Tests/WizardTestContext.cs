@@ -20,12 +20,15 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
 {
     private readonly string dbPath = Path.Combine(Path.GetTempPath(), $"calico-wizard-tests-{Guid.NewGuid():N}.db");
 
-    protected WizardTestContext()
+    protected WizardTestContext() : this(ProviderMatrix.Seed) { }
+
+    /// <param name="matrix">The provider matrix the server is configured with (the seed's unless a test says otherwise).</param>
+    protected WizardTestContext(ProviderMatrix matrix)
     {
         Services.AddMudServices();
         Services.AddOptions();
         Services.AddLogging();
-        Services.AddWizard(ProviderMatrix.Seed);
+        Services.AddWizard(matrix);
         // Pooling off: no pooled connection keeps the file open once the test is over.
         Services.AddProvisioning($"Data Source={dbPath};Pooling=False");
         JSInterop.Mode = JSRuntimeMode.Loose;

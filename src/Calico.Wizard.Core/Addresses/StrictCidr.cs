@@ -88,7 +88,9 @@ public static partial class StrictCidr
 
         var wanted = stack == NetworkStack.IPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
         if (address.AddressFamily != wanted)
-            return Parsed<IPAddress>.Fail($"This is an {Family(address)} address but the network stack is {stack}: use an {stack} address (e.g. {Example(stack)}) or change the network stack.");
+            return Parsed<IPAddress>.Fail(stack == NetworkStack.DualStack
+                ? $"This is an {Family(address)} address but this field takes IPv4: on dual-stack the IPv6 ranges have their own fields."
+                : $"This is an {Family(address)} address but the network stack is {stack}: use an {stack} address (e.g. {Example(stack)}) or change the network stack.");
         return Parsed<IPAddress>.Success(address);
     }
 
@@ -99,6 +101,9 @@ public static partial class StrictCidr
         network.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
 
     public static string Example(NetworkStack stack) => stack == NetworkStack.IPv6 ? "fd00:10:20::/64" : "10.20.0.0/16";
+
+    /// <summary>The family a CIDR or address is written in: an IPv6 one has a colon, an IPv4 one never does.</summary>
+    public static NetworkStack FamilyOf(string? text) => text?.Contains(':') == true ? NetworkStack.IPv6 : NetworkStack.IPv4;
 
     private static string Family(IPAddress a) => a.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 }

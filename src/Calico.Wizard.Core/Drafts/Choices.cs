@@ -1,6 +1,7 @@
 namespace Calico.Wizard.Core.Drafts;
 
-public enum NetworkStack { IPv4, IPv6 }
+/// <summary>PMK's IPv4 or IPv6, or (Advanced) both: an IPv4 and an IPv6 pool and service range side by side.</summary>
+public enum NetworkStack { IPv4, IPv6, DualStack }
 
 public enum MachineKind { Physical, Virtual }
 
@@ -48,11 +49,14 @@ public static class Encapsulations
         _ => (Overlay.IpInIp, IpInIpMode.Never),
     };
 
-    /// <summary>Bytes each packet gains: IP-in-IP 20, VXLAN 50 over IPv4 and 70 over IPv6, none unencapsulated.</summary>
+    /// <summary>Bytes each packet gains: IP-in-IP 20, VXLAN 50 over IPv4 and 70 over IPv6 (the larger on dual-stack), none unencapsulated.</summary>
     public static int Overhead(Overlay overlay, IpInIpMode mode, NetworkStack stack) => (overlay, mode) switch
     {
         (_, IpInIpMode.Never) => 0,
-        (Overlay.Vxlan, _) => stack == NetworkStack.IPv6 ? 70 : 50,
+        (Overlay.Vxlan, _) => stack == NetworkStack.IPv4 ? 50 : 70,
         _ => 20,
     };
+
+    /// <summary>The IPv6 pool's encapsulation: VXLAN's, or none (IP-in-IP cannot carry IPv6).</summary>
+    public static string OfIPv6Pool(Overlay overlay, IpInIpMode mode) => overlay == Overlay.Vxlan ? Of(overlay, mode) : None;
 }

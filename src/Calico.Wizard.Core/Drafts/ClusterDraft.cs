@@ -21,6 +21,10 @@ public sealed class ClusterDraft
     public NetworkStack NetworkStack { get; set; } = NetworkStack.IPv4;
     public string ContainersCidr { get; set; } = Defaults.IPv4.ContainersCidr;
     public string ServicesCidr { get; set; } = Defaults.IPv4.ServicesCidr;
+    /// <summary>Dual-stack only: the IPv6 pod range (the fields above hold the IPv4 ones then).</summary>
+    public string ContainersCidrV6 { get; set; } = Defaults.IPv6.ContainersCidr;
+    /// <summary>Dual-stack only: the IPv6 service range.</summary>
+    public string ServicesCidrV6 { get; set; } = Defaults.IPv6.ServicesCidr;
     public NetworkBackend Backend { get; set; } = NetworkBackend.Calico;
     /// <summary>
     /// Advanced: the nodes' own subnets (the BareOS subnet, the AWS VPC CIDR, the Azure VNet range), comma-separated;
@@ -35,6 +39,8 @@ public sealed class ClusterDraft
     public bool Bgp { get; set; } = true;
     public bool NatOutgoing { get; set; } = true;
     public string BlockSize { get; set; } = Defaults.IPv4.BlockSize;
+    /// <summary>Dual-stack only: the IPv6 pool's block size.</summary>
+    public string BlockSizeV6 { get; set; } = Defaults.IPv6.BlockSize;
     public string Mtu { get; set; } = Defaults.Mtu;
     /// <summary>Advanced: leave the MTU to Calico's auto-detection (no <c>mtu</c> in the Installation); <see cref="Mtu"/> is kept, unused.</summary>
     public bool MtuAuto { get; set; }
@@ -43,6 +49,9 @@ public sealed class ClusterDraft
     public InterfaceDetection InterfaceDetection { get; set; } = InterfaceDetection.FirstFound;
     /// <summary>The can-reach destination, or the interface / skip-interface regular expression.</summary>
     public string InterfaceDetectionValue { get; set; } = "";
+    /// <summary>Dual-stack only: how calico-node finds each node's IPv6 address (the method above finds the IPv4 one).</summary>
+    public InterfaceDetection InterfaceDetectionV6 { get; set; } = InterfaceDetection.FirstFound;
+    public string InterfaceDetectionValueV6 { get; set; } = "";
     /// <summary>Advanced: the Linux dataplane.</summary>
     public Dataplane Dataplane { get; set; } = Dataplane.Iptables;
     /// <summary>Whether the Network step's Advanced part is open: the operator's layout, kept with the draft (not part of the cluster).</summary>
@@ -65,11 +74,27 @@ public sealed class ClusterDraft
     public void ChangeNetworkStack(NetworkStack stack)
     {
         if (stack == NetworkStack) return;
-        var from = Defaults.For(NetworkStack);
-        var to = Defaults.For(stack);
-        if (ContainersCidr == from.ContainersCidr) ContainersCidr = to.ContainersCidr;
-        if (ServicesCidr == from.ServicesCidr) ServicesCidr = to.ServicesCidr;
-        if (BlockSize == from.BlockSize) BlockSize = to.BlockSize;
+        if (NetworkStack == NetworkStack.IPv6 && stack == NetworkStack.DualStack)
+        {
+            // the IPv6 ranges typed so far become the dual-stack's IPv6 ones; the IPv4 ones start at PMK's defaults
+            (ContainersCidrV6, ServicesCidrV6, BlockSizeV6) = (ContainersCidr, ServicesCidr, BlockSize);
+            (InterfaceDetectionV6, InterfaceDetectionValueV6) = (InterfaceDetection, InterfaceDetectionValue);
+            (ContainersCidr, ServicesCidr, BlockSize) = (Defaults.IPv4.ContainersCidr, Defaults.IPv4.ServicesCidr, Defaults.IPv4.BlockSize);
+            (InterfaceDetection, InterfaceDetectionValue) = (InterfaceDetection.FirstFound, "");
+        }
+        else if (NetworkStack == NetworkStack.DualStack && stack == NetworkStack.IPv6)
+        {
+            (ContainersCidr, ServicesCidr, BlockSize) = (ContainersCidrV6, ServicesCidrV6, BlockSizeV6);
+            (InterfaceDetection, InterfaceDetectionValue) = (InterfaceDetectionV6, InterfaceDetectionValueV6);
+        }
+        else if (stack != NetworkStack.DualStack && NetworkStack != NetworkStack.DualStack)
+        {
+            var from = Defaults.For(NetworkStack);
+            var to = Defaults.For(stack);
+            if (ContainersCidr == from.ContainersCidr) ContainersCidr = to.ContainersCidr;
+            if (ServicesCidr == from.ServicesCidr) ServicesCidr = to.ServicesCidr;
+            if (BlockSize == from.BlockSize) BlockSize = to.BlockSize;
+        }
         if (stack == NetworkStack.IPv6 && Overlay == Overlay.IpInIp && IpInIpMode != IpInIpMode.Never)
         {
             IpInIpMode = IpInIpMode.Never; // IPv6 pools cannot use IP-in-IP at all (VXLAN they can)
@@ -101,6 +126,11 @@ public sealed class ClusterDraft
         Overlay = overlay;
         if (overlay == Overlay.IpInIp && NetworkStack == NetworkStack.IPv6 && IpInIpMode != IpInIpMode.Never) ChangeIpInIpMode(IpInIpMode.Never);
     }
+
+    public bool IsDualStack => NetworkStack == NetworkStack.DualStack;
+
+    /// <summary>Whether the cluster has IPv6 addresses (IPv6 or dual-stack): IPv6's MTU floor and VXLAN overhead apply.</summary>
+    public bool HasIPv6 => NetworkStack != NetworkStack.IPv4;
 
     /// <summary>The encapsulation of the pool this draft makes (IPIP, VXLANCrossSubnet, None, …).</summary>
     public string Encapsulation => Encapsulations.Of(Overlay, IpInIpMode);

@@ -18,7 +18,9 @@ public sealed record ClusterSpec(
     NetworkBackend Backend,
     CalicoOptions? Calico,
     IReadOnlyList<string>? NetworkPolicies = null,
-    IReadOnlyList<string>? NodeNetworks = null)
+    IReadOnlyList<string>? NodeNetworks = null,
+    [property: JsonConverter(typeof(IPNetworkJsonConverter))] IPNetwork? ContainersCidrV6 = null,
+    [property: JsonConverter(typeof(IPNetworkJsonConverter))] IPNetwork? ServicesCidrV6 = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -42,7 +44,10 @@ public sealed record CalicoOptions(
     string? InterfaceDetectionValue,
     Overlay Overlay = Overlay.IpInIp,
     bool Bgp = true,
-    Dataplane Dataplane = Dataplane.Iptables)
+    Dataplane Dataplane = Dataplane.Iptables,
+    int? BlockSizeV6 = null,
+    InterfaceDetection InterfaceDetectionV6 = InterfaceDetection.FirstFound,
+    string? InterfaceDetectionValueV6 = null)
 {
     public string Encapsulation => Encapsulations.Of(Overlay, IpInIpMode);
 }
@@ -83,5 +88,10 @@ public static class ClusterSpecDrafts
         InterfaceDetectionValue = spec.Calico?.InterfaceDetectionValue ?? "",
         NetworkPolicies = [.. spec.NetworkPolicies ?? []],
         NodeNetworks = string.Join(",", spec.NodeNetworks ?? []),
+        ContainersCidrV6 = spec.ContainersCidrV6?.ToString() ?? Defaults.IPv6.ContainersCidr,
+        ServicesCidrV6 = spec.ServicesCidrV6?.ToString() ?? Defaults.IPv6.ServicesCidr,
+        BlockSizeV6 = spec.Calico?.BlockSizeV6?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.IPv6.BlockSize,
+        InterfaceDetectionV6 = spec.Calico?.InterfaceDetectionV6 ?? InterfaceDetection.FirstFound,
+        InterfaceDetectionValueV6 = spec.Calico?.InterfaceDetectionValueV6 ?? "",
     };
 }

@@ -37,6 +37,8 @@ public static class DraftFields
         new(nameof(ClusterDraft.NetworkStack), "Network stack", WizardStep.Network, d => d.NetworkStack.ToString()),
         new(nameof(ClusterDraft.ContainersCidr), "Containers CIDR", WizardStep.Network, d => Canonical(d.ContainersCidr, d.NetworkStack)),
         new(nameof(ClusterDraft.ServicesCidr), "Services CIDR", WizardStep.Network, d => Canonical(d.ServicesCidr, d.NetworkStack)),
+        new(nameof(ClusterDraft.ContainersCidrV6), "IPv6 Containers CIDR", WizardStep.Network, d => d.IsDualStack ? Canonical(d.ContainersCidrV6, NetworkStack.IPv6) : null),
+        new(nameof(ClusterDraft.ServicesCidrV6), "IPv6 Services CIDR", WizardStep.Network, d => d.IsDualStack ? Canonical(d.ServicesCidrV6, NetworkStack.IPv6) : null),
         new(nameof(ClusterDraft.Backend), "Network backend", WizardStep.Network, d => d.Backend.ToString()),
         new(nameof(ClusterDraft.NodeNetworks), "Node network", WizardStep.Network,
             d => NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack) is { Error: null, Networks.Count: > 0 } n ? string.Join(", ", n.Networks) : d.NodeNetworks.Trim() is { Length: > 0 } raw ? raw : null,
@@ -47,19 +49,17 @@ public static class DraftFields
         new(nameof(ClusterDraft.NatOutgoing), "NAT Outgoing", WizardStep.Network, Calico(d => d.NatOutgoing ? "Enabled" : "Disabled")),
         new(nameof(ClusterDraft.BlockSize), "Block Size", WizardStep.Network,
             Calico(d => $"/{d.BlockSize.Trim()}" + (ClusterRules.CapacityOf(d) is { } c ? $" ({c.Describe()})" : ""))),
+        new(nameof(ClusterDraft.BlockSizeV6), "IPv6 Block Size", WizardStep.Network,
+            Advanced(d => d.IsDualStack ? $"/{d.BlockSizeV6.Trim()}" + (ClusterRules.CapacityOfV6(d) is { } c ? $" ({c.Describe()})" : "") : null)),
         new(nameof(ClusterDraft.Mtu), "MTU Size", WizardStep.Network, Calico(d => d.MtuAuto ? "Auto (detected by Calico)" : d.Mtu.Trim())),
         new(nameof(ClusterDraft.MtuAuto), "MTU auto-detection", WizardStep.Network),
         new(nameof(ClusterDraft.UnderlayMtu), "Node network MTU", WizardStep.Network),
-        new(nameof(ClusterDraft.InterfaceDetection), "Interface Detection Method", WizardStep.Network, Calico(d => d.InterfaceDetection switch
-        {
-            InterfaceDetection.CanReach => $"can-reach={d.InterfaceDetectionValue.Trim()}",
-            InterfaceDetection.Interface => $"interface={d.InterfaceDetectionValue.Trim()}",
-            InterfaceDetection.SkipInterface => $"skip-interface={d.InterfaceDetectionValue.Trim()}",
-            InterfaceDetection.Kubernetes => "kubernetes=NodeInternalIP",
-            InterfaceDetection.Cidrs => $"cidrs={string.Join(",", InterfaceDetectionRule.CidrsOf(d.InterfaceDetectionValue))}",
-            _ => "first-found",
-        })),
+        new(nameof(ClusterDraft.InterfaceDetection), "Interface Detection Method", WizardStep.Network, Calico(d => Detection(d.InterfaceDetection, d.InterfaceDetectionValue))),
         new(nameof(ClusterDraft.InterfaceDetectionValue), "Interface Detection Method", WizardStep.Network,
+            MaxLength: InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1)),
+        new(nameof(ClusterDraft.InterfaceDetectionV6), "IPv6 Interface Detection Method", WizardStep.Network,
+            Advanced(d => d.IsDualStack ? Detection(d.InterfaceDetectionV6, d.InterfaceDetectionValueV6) : null)),
+        new(nameof(ClusterDraft.InterfaceDetectionValueV6), "IPv6 Interface Detection Method", WizardStep.Network,
             MaxLength: InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1)),
         new(nameof(ClusterDraft.Dataplane), "Dataplane", WizardStep.Network, Advanced(d => d.Dataplane switch
         {
@@ -127,6 +127,17 @@ public static class DraftFields
     /// <summary>An Advanced choice: a Review row only when it differs from PMK's (so the seed's Review is unchanged).</summary>
     private static Func<ClusterDraft, string?> Advanced(Func<ClusterDraft, string?> show) =>
         d => d.Backend == NetworkBackend.Calico ? show(d) : null;
+
+    /// <summary>How Review shows a detection method: calico-node's own words for it.</summary>
+    private static string Detection(InterfaceDetection method, string value) => method switch
+    {
+        InterfaceDetection.CanReach => $"can-reach={value.Trim()}",
+        InterfaceDetection.Interface => $"interface={value.Trim()}",
+        InterfaceDetection.SkipInterface => $"skip-interface={value.Trim()}",
+        InterfaceDetection.Kubernetes => "kubernetes=NodeInternalIP",
+        InterfaceDetection.Cidrs => $"cidrs={string.Join(",", InterfaceDetectionRule.CidrsOf(value))}",
+        _ => "first-found",
+    };
 
     private static string Canonical(string cidr, NetworkStack stack) =>
         StrictCidr.Parse(cidr, stack) is { Ok: true } parsed ? parsed.Value.ToString() : cidr;

@@ -33,6 +33,8 @@ public static class DraftFile
         public NetworkStack? NetworkStack { get; set; }
         public string? ContainersCidr { get; set; }
         public string? ServicesCidr { get; set; }
+        public string? ContainersCidrV6 { get; set; }
+        public string? ServicesCidrV6 { get; set; }
         public NetworkBackend? Backend { get; set; }
         public string? NodeNetworks { get; set; }
         public IpInIpMode? IpInIpMode { get; set; }
@@ -40,11 +42,14 @@ public static class DraftFile
         public bool? Bgp { get; set; }
         public bool? NatOutgoing { get; set; }
         public string? BlockSize { get; set; }
+        public string? BlockSizeV6 { get; set; }
         public string? Mtu { get; set; }
         public bool? MtuAuto { get; set; }
         public string? UnderlayMtu { get; set; }
         public InterfaceDetection? InterfaceDetection { get; set; }
         public string? InterfaceDetectionValue { get; set; }
+        public InterfaceDetection? InterfaceDetectionV6 { get; set; }
+        public string? InterfaceDetectionValueV6 { get; set; }
         public Dataplane? Dataplane { get; set; }
         public bool? AdvancedOpen { get; set; }
         public List<string>? NetworkPolicies { get; set; }
@@ -57,6 +62,8 @@ public static class DraftFile
         ServicesCidr = d.ServicesCidr, Backend = d.Backend, NodeNetworks = d.NodeNetworks, IpInIpMode = d.IpInIpMode, Overlay = d.Overlay, Bgp = d.Bgp, NatOutgoing = d.NatOutgoing,
         BlockSize = d.BlockSize, Mtu = d.Mtu, MtuAuto = d.MtuAuto, UnderlayMtu = d.UnderlayMtu, InterfaceDetection = d.InterfaceDetection,
         InterfaceDetectionValue = d.InterfaceDetectionValue.Length == 0 ? null : d.InterfaceDetectionValue,
+        ContainersCidrV6 = d.ContainersCidrV6, ServicesCidrV6 = d.ServicesCidrV6, BlockSizeV6 = d.BlockSizeV6, InterfaceDetectionV6 = d.InterfaceDetectionV6,
+        InterfaceDetectionValueV6 = d.InterfaceDetectionValueV6.Length == 0 ? null : d.InterfaceDetectionValueV6,
         Dataplane = d.Dataplane, AdvancedOpen = d.AdvancedOpen,
         NetworkPolicies = d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies,
     });
@@ -91,6 +98,8 @@ public static class DraftFile
         if (s.NetworkStack is { } stack) d.ChangeNetworkStack(stack);
         if (s.ContainersCidr is not null) d.ContainersCidr = s.ContainersCidr;
         if (s.ServicesCidr is not null) d.ServicesCidr = s.ServicesCidr;
+        if (s.ContainersCidrV6 is not null) d.ContainersCidrV6 = s.ContainersCidrV6;
+        if (s.ServicesCidrV6 is not null) d.ServicesCidrV6 = s.ServicesCidrV6;
         if (s.Backend is { } backend) d.Backend = backend;
         if (s.NodeNetworks is not null) d.NodeNetworks = s.NodeNetworks;
         if (s.Overlay is { } overlay) d.ChangeOverlay(overlay);
@@ -98,11 +107,14 @@ public static class DraftFile
         if (s.Bgp is { } bgp) d.Bgp = bgp;
         if (s.NatOutgoing is { } nat) d.NatOutgoing = nat;
         if (s.BlockSize is not null) d.BlockSize = s.BlockSize;
+        if (s.BlockSizeV6 is not null) d.BlockSizeV6 = s.BlockSizeV6;
         if (s.Mtu is not null) d.Mtu = s.Mtu;
         if (s.MtuAuto is { } auto) d.MtuAuto = auto;
         if (s.UnderlayMtu is not null) d.UnderlayMtu = s.UnderlayMtu;
         if (s.InterfaceDetection is { } detection) d.InterfaceDetection = detection;
         if (s.InterfaceDetectionValue is not null) d.InterfaceDetectionValue = s.InterfaceDetectionValue;
+        if (s.InterfaceDetectionV6 is { } detectionV6) d.InterfaceDetectionV6 = detectionV6;
+        if (s.InterfaceDetectionValueV6 is not null) d.InterfaceDetectionValueV6 = s.InterfaceDetectionValueV6;
         if (s.Dataplane is { } dataplane) d.Dataplane = dataplane;
         if (s.AdvancedOpen is { } open) d.AdvancedOpen = open;
         if (s.NetworkPolicies is not null) d.NetworkPolicies = [.. s.NetworkPolicies];

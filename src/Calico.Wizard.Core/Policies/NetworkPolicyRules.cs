@@ -85,8 +85,7 @@ public static partial class NetworkPolicyRules
         return hints;
     }
 
-    /// <summary>The family a CIDR's text is written in: an IPv6 address has a colon, an IPv4 one never does.</summary>
-    private static NetworkStack FamilyOf(string? cidr) => cidr?.Contains(':') == true ? NetworkStack.IPv6 : NetworkStack.IPv4;
+    private static NetworkStack FamilyOf(string? cidr) => StrictCidr.FamilyOf(cidr);
 
     /// <summary>
     /// ipBlocks of a family the cluster does not have: valid (Kubernetes' own validation accepts both families on any
@@ -98,7 +97,7 @@ public static partial class NetworkPolicyRules
         void Scan(string path, IList<V1NetworkPolicyPeer>? peers)
         {
             for (var p = 0; p < (peers?.Count ?? 0); p++)
-                if (peers![p]?.IpBlock?.Cidr is { } cidr && FamilyOf(cidr) != stack)
+                if (peers![p]?.IpBlock?.Cidr is { } cidr && stack != NetworkStack.DualStack && FamilyOf(cidr) != stack)
                     warnings.Add(new($"{path}[{p}].ipBlock.cidr", $"{cidr} is {FamilyOf(cidr)} but the cluster is {stack} only: this block matches no traffic here (it is kept, as Kubernetes accepts it)."));
         }
         for (var r = 0; r < (policy.Spec?.Ingress?.Count ?? 0); r++) Scan($"spec.ingress[{r}].from", policy.Spec!.Ingress![r]?.FromProperty);

@@ -66,7 +66,20 @@ public static class ManifestRenderer
     private static RenderedObject Installation(ClusterSpec spec)
     {
         var calico = spec.Calico ?? throw new ArgumentException("a Calico spec needs Calico options", nameof(spec));
-        var v6 = spec.NetworkStack == NetworkStack.IPv6;
+        var v6Only = spec.NetworkStack == NetworkStack.IPv6;
+        var nat = calico.NatOutgoing ? "Enabled" : "Disabled";
+        var pools = new List<IpPoolSpec>();
+        if (!v6Only)
+            pools.Add(new IpPoolSpec { Name = "default-ipv4-ippool", Cidr = spec.ContainersCidr.ToString(), BlockSize = calico.BlockSize, Encapsulation = calico.Encapsulation, NatOutgoing = nat });
+        if ((v6Only ? spec.ContainersCidr : spec.ContainersCidrV6) is { } v6Cidr)
+            pools.Add(new IpPoolSpec
+            {
+                Name = "default-ipv6-ippool",
+                Cidr = v6Cidr.ToString(),
+                BlockSize = v6Only ? calico.BlockSize : calico.BlockSizeV6 ?? throw new ArgumentException("a dual-stack spec needs the IPv6 block size", nameof(spec)),
+                Encapsulation = Encapsulations.OfIPv6Pool(calico.Overlay, calico.IpInIpMode),
+                NatOutgoing = nat,
+            });
         var installation = new TigeraInstallation
         {
             Spec = new InstallationSpec
@@ -84,40 +97,43 @@ public static class ManifestRenderer
                     // BPF replaces kube-proxy: the operator disables it and bootstraps the API server's address itself
                     BpfNetworkBootstrap = calico.Dataplane == Dataplane.Bpf ? "Enabled" : null,
                     KubeProxyManagement = calico.Dataplane == Dataplane.Bpf ? "Enabled" : null,
-                    IpPools =
-                    [
-                        new IpPoolSpec
-                        {
-                            Name = v6 ? "default-ipv6-ippool" : "default-ipv4-ippool",
-                            Cidr = spec.ContainersCidr.ToString(),
-                            BlockSize = calico.BlockSize,
-                            Encapsulation = calico.Encapsulation,
-                            NatOutgoing = calico.NatOutgoing ? "Enabled" : "Disabled",
-                        },
-                    ],
+                    IpPools = pools,
                 },
             },
         };
-        var detection = calico.InterfaceDetection switch
-        {
-            InterfaceDetection.CanReach => new NodeAddressAutodetection { CanReach = calico.InterfaceDetectionValue },
-            InterfaceDetection.Interface => new NodeAddressAutodetection { Interface = calico.InterfaceDetectionValue },
-            InterfaceDetection.SkipInterface => new NodeAddressAutodetection { SkipInterface = calico.InterfaceDetectionValue },
-            InterfaceDetection.Kubernetes => new NodeAddressAutodetection { Kubernetes = "NodeInternalIP" },
-            InterfaceDetection.Cidrs => new NodeAddressAutodetection { Cidrs = [.. Rules.InterfaceDetectionRule.CidrsOf(calico.InterfaceDetectionValue ?? "")] },
-            _ => new NodeAddressAutodetection { FirstFound = true },
-        };
-        if (v6) installation.Spec.CalicoNetwork.NodeAddressAutodetectionV6 = detection;
-        else installation.Spec.CalicoNetwork.NodeAddressAutodetectionV4 = detection;
+        var network = installation.Spec.CalicoNetwork;
+        var primary = Detection(calico.InterfaceDetection, calico.InterfaceDetectionValue);
+        if (v6Only) network.NodeAddressAutodetectionV6 = primary;
+        else network.NodeAddressAutodetectionV4 = primary;
+        if (spec.NetworkStack == NetworkStack.DualStack) network.NodeAddressAutodetectionV6 = Detection(calico.InterfaceDetectionV6, calico.InterfaceDetectionValueV6);
         return new RenderedObject(installation.ApiVersion, installation.Kind, null, "default", installation);
     }
+
+    private static NodeAddressAutodetection Detection(InterfaceDetection method, string? value) => method switch
+    {
+        InterfaceDetection.CanReach => new NodeAddressAutodetection { CanReach = value },
+        InterfaceDetection.Interface => new NodeAddressAutodetection { Interface = value },
+        InterfaceDetection.SkipInterface => new NodeAddressAutodetection { SkipInterface = value },
+        InterfaceDetection.Kubernetes => new NodeAddressAutodetection { Kubernetes = "NodeInternalIP" },
+        InterfaceDetection.Cidrs => new NodeAddressAutodetection { Cidrs = [.. Rules.InterfaceDetectionRule.CidrsOf(value ?? "")] },
+        _ => new NodeAddressAutodetection { FirstFound = true },
+    };
 
     private static RenderedObject Flannel(ClusterSpec spec)
     {
         // Flannel reads its pod network from net-conf.json in this ConfigMap.
-        object netConf = spec.NetworkStack == NetworkStack.IPv6
-            ? new { EnableIPv4 = false, EnableIPv6 = true, IPv6Network = spec.ContainersCidr.ToString(), Backend = new { Type = "vxlan" } }
-            : new { Network = spec.ContainersCidr.ToString(), Backend = new { Type = "vxlan" } };
+        object netConf = spec.NetworkStack switch
+        {
+            NetworkStack.IPv6 => new { EnableIPv4 = false, EnableIPv6 = true, IPv6Network = spec.ContainersCidr.ToString(), Backend = new { Type = "vxlan" } },
+            NetworkStack.DualStack => new
+            {
+                Network = spec.ContainersCidr.ToString(),
+                EnableIPv6 = true,
+                IPv6Network = spec.ContainersCidrV6?.ToString() ?? throw new ArgumentException("a dual-stack spec needs the IPv6 Containers CIDR", nameof(spec)),
+                Backend = new { Type = "vxlan" },
+            },
+            _ => new { Network = spec.ContainersCidr.ToString(), Backend = new { Type = "vxlan" } },
+        };
         var configMap = new V1ConfigMap
         {
             ApiVersion = "v1",

@@ -57,34 +57,24 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
         // Network configuration
         RuleFor(d => d.NetworkStack).Custom((stack, ctx) =>
         {
-            if (!Enum.IsDefined(stack)) ctx.AddFailure("Choose IPv4 or IPv6.");
+            if (!Enum.IsDefined(stack)) ctx.AddFailure("Choose IPv4, IPv6 or dual-stack.");
         });
-        RuleFor(d => d.ContainersCidr).Custom((cidr, ctx) =>
+        // The stack's ranges; on dual-stack these are the IPv4 ones and the V6 fields hold the IPv6 ones, checked alike.
+        RuleFor(d => d.ContainersCidr).Custom((cidr, ctx) => Fail(ctx, ContainersError(ctx.InstanceToValidate, cidr, ctx.InstanceToValidate.NetworkStack)));
+        RuleFor(d => d.ServicesCidr).Custom((cidr, ctx) =>
+            Fail(ctx, ServicesError(ctx.InstanceToValidate, cidr, ctx.InstanceToValidate.ContainersCidr, ctx.InstanceToValidate.NetworkStack)));
+        RuleFor(d => d.ContainersCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(registry, ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
+        RuleFor(d => d.ServicesCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(registry, ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
+        When(d => d.IsDualStack, () =>
         {
-            var containers = StrictCidr.ParseRange(cidr, ctx.InstanceToValidate.NetworkStack);
-            Fail(ctx, containers.Error ?? NodeNetworkRule.Clash(ctx.InstanceToValidate, containers.Value!, "pods"));
+            RuleFor(d => d.ContainersCidrV6).Custom((cidr, ctx) => Fail(ctx, ContainersError(ctx.InstanceToValidate, cidr, NetworkStack.IPv6)));
+            RuleFor(d => d.ServicesCidrV6).Custom((cidr, ctx) =>
+                Fail(ctx, ServicesError(ctx.InstanceToValidate, cidr, ctx.InstanceToValidate.ContainersCidrV6, NetworkStack.IPv6)));
+            RuleFor(d => d.ContainersCidrV6).CustomAsync((cidr, ctx, ct) => CheckRegistry(registry, ctx, cidr, NetworkStack.IPv6, ct));
+            RuleFor(d => d.ServicesCidrV6).CustomAsync((cidr, ctx, ct) => CheckRegistry(registry, ctx, cidr, NetworkStack.IPv6, ct));
         });
         RuleFor(d => d.NodeNetworks).Custom((value, ctx) =>
             Fail(ctx, NodeNetworkRule.Parse(value, ctx.InstanceToValidate.NetworkStack).Error));
-        RuleFor(d => d.ServicesCidr).Custom((cidr, ctx) =>
-        {
-            var draft = ctx.InstanceToValidate;
-            var services = StrictCidr.ParseRange(cidr, draft.NetworkStack);
-            if (!services.Ok) { ctx.AddFailure(services.Error!); return; }
-            var size = BigInteger.Pow(2, StrictCidr.AddressBits(services.Value!) - services.Value!.PrefixLength);
-            if (size > MaxServiceAddresses)
-            {
-                var longest = StrictCidr.AddressBits(services.Value) - 20;
-                ctx.AddFailure(Invariant($"{services.Value} has {size:N0} addresses; Kubernetes allows at most {MaxServiceAddresses:N0}: use a /{longest} or longer prefix."));
-                return;
-            }
-            var containers = StrictCidr.Parse(draft.ContainersCidr, draft.NetworkStack);
-            if (containers.Ok && StrictCidr.Overlap(containers.Value!, services.Value))
-                ctx.AddFailure($"Overlaps the Containers CIDR {containers.Value}: pods and services need separate ranges.");
-            else Fail(ctx, NodeNetworkRule.Clash(draft, services.Value, "services"));
-        });
-        RuleFor(d => d.ContainersCidr).CustomAsync((_, ctx, ct) => CheckRegistry(registry, ctx, isContainers: true, ct));
-        RuleFor(d => d.ServicesCidr).CustomAsync((_, ctx, ct) => CheckRegistry(registry, ctx, isContainers: false, ct));
         RuleFor(d => d.Backend).Custom((backend, ctx) =>
         {
             if (!Enum.IsDefined(backend)) { ctx.AddFailure("Choose a network backend."); return; }
@@ -103,6 +93,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 if (!Enum.IsDefined(draft.Overlay)) return;
                 if (draft.NetworkStack == NetworkStack.IPv6 && mode != IpInIpMode.Never && draft.Overlay == Overlay.IpInIp)
                     ctx.AddFailure("IPv6 pools cannot use IP-in-IP: choose Never, or VXLAN under Advanced.");
+                else if (draft.IsDualStack && mode != IpInIpMode.Never && draft.Overlay == Overlay.IpInIp)
+                    Warn(ctx, "IP-in-IP carries only the IPv4 pool: the IPv6 pool is routed unencapsulated (by BGP). Choose VXLAN under Advanced to encapsulate both.");
                 else if (matrix.Find(draft.Provider) is { } p && !p.Permits(draft.Encapsulation))
                     ctx.AddFailure($"{p.Name} permits only {string.Join(", ", p.Encapsulations)} encapsulation, not {draft.Encapsulation}: choose {Describe(p.Encapsulations[0])}.");
                 if (mode == IpInIpMode.Never && draft.MachineKind == MachineKind.Virtual)
@@ -141,45 +133,34 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                     ctx.AddFailure("NAT Outgoing is disabled when encapsulation is Never (pod IPs are routed as they are): turn it off.");
             });
             RuleFor(d => d.BlockSize).Custom((text, ctx) =>
+                Fail(ctx, BlockError(ctx.InstanceToValidate, text, ctx.InstanceToValidate.ContainersCidr, ctx.InstanceToValidate.NetworkStack)));
+            When(d => d.IsDualStack, () =>
             {
-                var draft = ctx.InstanceToValidate;
-                var (min, max) = BlockCapacity.Range(draft.NetworkStack);
-                var block = WholeNumber.Parse(text, min, max, draft.NetworkStack == NetworkStack.IPv6 ? " for IPv6" : "");
-                if (!block.Ok)
+                RuleFor(d => d.BlockSizeV6).Custom((text, ctx) =>
+                    Fail(ctx, BlockError(ctx.InstanceToValidate, text, ctx.InstanceToValidate.ContainersCidrV6, NetworkStack.IPv6)));
+                RuleFor(d => d.InterfaceDetectionV6).Custom((method, ctx) =>
                 {
-                    ctx.AddFailure(draft.NetworkStack == NetworkStack.IPv4 && block.Error!.Contains("out of range")
-                        ? $"Block size must be greater than 20 and less than 32 (21–31); {text!.Trim()} is not."
-                        : block.Error!);
-                    return;
-                }
-                var containers = StrictCidr.Parse(draft.ContainersCidr, draft.NetworkStack);
-                if (!containers.Ok) return;
-                var prefix = containers.Value.PrefixLength;
-                if (block.Value < prefix)
+                    if (!Enum.IsDefined(method)) ctx.AddFailure("Choose an interface detection method for IPv6.");
+                });
+                RuleFor(d => d.InterfaceDetectionValueV6).Custom((value, ctx) =>
                 {
-                    ctx.AddFailure($"A /{block.Value} block is wider than the Containers CIDR {containers.Value}: use a block size of at least {Math.Max(prefix, min)}, or a larger Containers CIDR.");
-                    return;
-                }
-                var nodes = WholeNumber.Parse(draft.PlannedNodes, 1, MaxNodes, "");
-                var capacity = BlockCapacity.Of(prefix, block.Value, draft.NetworkStack);
-                if (nodes.Ok && capacity.MaxNodes < nodes.Value)
-                {
-                    var fitting = BlockCapacity.SmallestFitting(prefix, nodes.Value, draft.NetworkStack);
-                    ctx.AddFailure(Invariant($"{nodes.Value} planned nodes do not fit: block size {block.Value} in a /{prefix} allows up to {capacity.MaxNodes:N0} nodes. ") +
-                        (fitting is { } f ? $"Use block size {f} or larger, or a larger Containers CIDR." : "Use a larger Containers CIDR."));
-                }
+                    var draft = ctx.InstanceToValidate;
+                    if (!Enum.IsDefined(draft.InterfaceDetectionV6)) return;
+                    Fail(ctx, InterfaceDetectionRule.Check(draft.InterfaceDetectionV6, value, NetworkStack.IPv6)
+                        ?? InterfaceDetectionRule.CheckAgainstPodRanges(draft, draft.InterfaceDetectionV6, value, NetworkStack.IPv6));
+                });
             });
             RuleFor(d => d.Mtu).Custom((text, ctx) =>
             {
                 var draft = ctx.InstanceToValidate;
                 if (draft.MtuAuto) return; // Calico detects it from the node network, overhead included
-                var min = draft.NetworkStack == NetworkStack.IPv6 ? MinIPv6Mtu : MinMtu;
+                var min = draft.HasIPv6 ? MinIPv6Mtu : MinMtu;
                 var mtu = WholeNumber.Parse(text, min, MaxMtu, " bytes");
-                if (!mtu.Ok) { ctx.AddFailure(draft.NetworkStack == NetworkStack.IPv6 && mtu.Error!.Contains("out of range") ? $"{mtu.Error} IPv6 needs at least {MinIPv6Mtu}." : mtu.Error!); return; }
+                if (!mtu.Ok) { ctx.AddFailure(draft.HasIPv6 && mtu.Error!.Contains("out of range") ? $"{mtu.Error} IPv6 needs at least {MinIPv6Mtu}." : mtu.Error!); return; }
                 var underlay = WholeNumber.Parse(draft.UnderlayMtu, MinMtu, MaxUnderlayMtu, "");
                 if (!Enum.IsDefined(draft.Overlay) || !Enum.IsDefined(draft.IpInIpMode)) return;
                 var overhead = Encapsulations.Overhead(draft.Overlay, draft.IpInIpMode, draft.NetworkStack);
-                var protocol = draft.Overlay == Overlay.Vxlan ? $"VXLAN over {draft.NetworkStack}" : "IP-in-IP";
+                var protocol = draft.Overlay == Overlay.Vxlan ? $"VXLAN over {(draft.HasIPv6 ? "IPv6" : "IPv4")}" : "IP-in-IP";
                 if (underlay.Ok && overhead > 0 && mtu.Value > underlay.Value - overhead)
                     Warn(ctx, $"{protocol} adds {overhead} bytes: on a {underlay.Value}-byte network the pod MTU should be at most {underlay.Value - overhead}; {mtu.Value} will fragment or drop large packets (or choose MTU auto-detection under Advanced).");
                 else if (underlay.Ok && mtu.Value > underlay.Value)
@@ -195,8 +176,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             {
                 var draft = ctx.InstanceToValidate;
                 if (!Enum.IsDefined(draft.InterfaceDetection)) return;
-                if (InterfaceDetectionRule.Check(draft.InterfaceDetection, value, draft.NetworkStack) is { } error) { ctx.AddFailure(error); return; }
-                Fail(ctx, InterfaceDetectionRule.CheckAgainstPodRanges(draft));
+                Fail(ctx, InterfaceDetectionRule.Check(draft.InterfaceDetection, value, draft.NetworkStack)
+                    ?? InterfaceDetectionRule.CheckAgainstPodRanges(draft, draft.InterfaceDetection, value, draft.NetworkStack));
             });
             RuleFor(d => d.Backend).Custom((_, ctx) =>
                 Warn(ctx, ctx.InstanceToValidate.Bgp
@@ -223,19 +204,63 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
         }
     }
 
-    private static async Task CheckRegistry(IClusterRegistry registry, ValidationContext<ClusterDraft> ctx, bool isContainers, CancellationToken ct)
+    /// <summary>A pod range of <paramref name="family"/>: strict, no special-purpose block, clear of the node network.</summary>
+    private static string? ContainersError(ClusterDraft draft, string? text, NetworkStack family)
+    {
+        var containers = StrictCidr.ParseRange(text, family);
+        return containers.Error ?? NodeNetworkRule.Clash(draft, containers.Value, "pods");
+    }
+
+    /// <summary>A service range of <paramref name="family"/>: strict, at most 2^20 addresses, clear of its pod range and the node network.</summary>
+    private static string? ServicesError(ClusterDraft draft, string? text, string? containersText, NetworkStack family)
+    {
+        var services = StrictCidr.ParseRange(text, family);
+        if (!services.Ok) return services.Error;
+        var size = BigInteger.Pow(2, StrictCidr.AddressBits(services.Value) - services.Value.PrefixLength);
+        if (size > MaxServiceAddresses)
+            return Invariant($"{services.Value} has {size:N0} addresses; Kubernetes allows at most {MaxServiceAddresses:N0}: use a /{StrictCidr.AddressBits(services.Value) - 20} or longer prefix.");
+        var containers = StrictCidr.Parse(containersText, family);
+        if (containers.Ok && StrictCidr.Overlap(containers.Value, services.Value))
+            return $"Overlaps the Containers CIDR {containers.Value}: pods and services need separate ranges.";
+        return NodeNetworkRule.Clash(draft, services.Value, "services");
+    }
+
+    /// <summary>A pool's block size: in the family's range, not wider than the pool, and leaving a block for every planned node.</summary>
+    private static string? BlockError(ClusterDraft draft, string? text, string? containersText, NetworkStack family)
+    {
+        var ipv6 = family == NetworkStack.IPv6;
+        var (min, max) = BlockCapacity.Range(family);
+        var block = WholeNumber.Parse(text, min, max, ipv6 ? " for IPv6" : "");
+        if (!block.Ok)
+            return !ipv6 && block.Error!.Contains("out of range")
+                ? $"Block size must be greater than 20 and less than 32 (21–31); {text!.Trim()} is not."
+                : block.Error;
+        var containers = StrictCidr.Parse(containersText, family);
+        if (!containers.Ok) return null;
+        var prefix = containers.Value.PrefixLength;
+        var pool = draft.IsDualStack ? (ipv6 ? "IPv6 Containers CIDR" : "IPv4 Containers CIDR") : "Containers CIDR";
+        if (block.Value < prefix)
+            return $"A /{block.Value} block is wider than the {pool} {containers.Value}: use a block size of at least {Math.Max(prefix, min)}, or a larger {pool}.";
+        var nodes = WholeNumber.Parse(draft.PlannedNodes, 1, MaxNodes, "");
+        var capacity = BlockCapacity.Of(prefix, block.Value, family);
+        if (!nodes.Ok || capacity.MaxNodes >= nodes.Value) return null;
+        var fitting = BlockCapacity.SmallestFitting(prefix, nodes.Value, family);
+        return Invariant($"{nodes.Value} planned nodes do not fit: block size {block.Value} in a /{prefix} allows up to {capacity.MaxNodes:N0} nodes. ") +
+            (fitting is { } f ? $"Use block size {f} or larger, or a larger {pool}." : $"Use a larger {pool}.");
+    }
+
+    /// <summary>The seed's prerequisite: no two clusters on one L2 network share a range (of either family).</summary>
+    private static async Task CheckRegistry(IClusterRegistry registry, ValidationContext<ClusterDraft> ctx, string? text, NetworkStack family, CancellationToken ct)
     {
         var draft = ctx.InstanceToValidate;
-        var mine = StrictCidr.Parse(isContainers ? draft.ContainersCidr : draft.ServicesCidr, draft.NetworkStack);
+        var mine = StrictCidr.Parse(text, family);
         if (!mine.Ok || string.IsNullOrWhiteSpace(draft.L2Network)) return;
         foreach (var other in await registry.OverlappingAsync(draft.Provider, draft.L2Network.Trim(), mine.Value, ct))
         {
             if (other.DraftId == draft.Id) continue;
-            var clash = new[] { ("containers", other.ContainersCidr), ("services", other.ServicesCidr) }
-                .FirstOrDefault(o => o.Item2.BaseAddress.AddressFamily == mine.Value.BaseAddress.AddressFamily && StrictCidr.Overlap(mine.Value, o.Item2));
-            if (clash.Item1 is not null)
+            if (other.Ranges.FirstOrDefault(r => StrictCidr.Overlap(mine.Value, r.Cidr)) is { Name: not null } clash)
             {
-                ctx.AddFailure($"Overlaps cluster '{other.Name}' ({clash.Item1} CIDR {clash.Item2}) on the same network '{other.L2Network}': subnets on one L2 network must not coincide; choose another range.");
+                ctx.AddFailure($"Overlaps cluster '{other.Name}' ({clash.Name} CIDR {clash.Cidr}) on the same network '{other.L2Network}': subnets on one L2 network must not coincide; choose another range.");
                 return;
             }
         }

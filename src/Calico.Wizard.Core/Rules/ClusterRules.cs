@@ -35,13 +35,19 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
     }
 
     /// <summary>IPs per node and the largest node count, when the containers CIDR and block size are valid.</summary>
-    public static BlockCapacity? CapacityOf(ClusterDraft draft)
+    public static BlockCapacity? CapacityOf(ClusterDraft draft) => CapacityOf(draft.ContainersCidr, draft.BlockSize, draft.NetworkStack);
+
+    /// <summary>The same for a dual-stack draft's IPv6 pool.</summary>
+    public static BlockCapacity? CapacityOfV6(ClusterDraft draft) =>
+        draft.IsDualStack ? CapacityOf(draft.ContainersCidrV6, draft.BlockSizeV6, NetworkStack.IPv6) : null;
+
+    private static BlockCapacity? CapacityOf(string containersText, string blockText, NetworkStack family)
     {
-        var containers = StrictCidr.Parse(draft.ContainersCidr, draft.NetworkStack);
-        var (min, max) = BlockCapacity.Range(draft.NetworkStack);
-        var block = WholeNumber.Parse(draft.BlockSize, min, max, "");
+        var containers = StrictCidr.Parse(containersText, family);
+        var (min, max) = BlockCapacity.Range(family);
+        var block = WholeNumber.Parse(blockText, min, max, "");
         if (!containers.Ok || !block.Ok || block.Value < containers.Value.PrefixLength) return null;
-        return BlockCapacity.Of(containers.Value.PrefixLength, block.Value, draft.NetworkStack);
+        return BlockCapacity.Of(containers.Value.PrefixLength, block.Value, family);
     }
 
     private static ClusterSpec BuildSpec(ClusterDraft d) => new(
@@ -57,11 +63,18 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
         d.Backend,
         d.Backend == NetworkBackend.Calico
             ? new CalicoOptions(d.IpInIpMode, d.NatOutgoing, int.Parse(d.BlockSize.Trim()), d.MtuAuto ? null : int.Parse(d.Mtu.Trim()), d.InterfaceDetection,
-                d.InterfaceDetection is InterfaceDetection.FirstFound or InterfaceDetection.Kubernetes ? null : d.InterfaceDetectionValue.Trim(),
-                d.Overlay, d.Bgp, d.Dataplane)
+                ValueOf(d.InterfaceDetection, d.InterfaceDetectionValue), d.Overlay, d.Bgp, d.Dataplane,
+                d.IsDualStack ? int.Parse(d.BlockSizeV6.Trim()) : null,
+                d.IsDualStack ? d.InterfaceDetectionV6 : InterfaceDetection.FirstFound,
+                d.IsDualStack ? ValueOf(d.InterfaceDetectionV6, d.InterfaceDetectionValueV6) : null)
             : null,
             d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies.Select(y => Policies.PolicyText.ToYaml(Policies.PolicyText.Parse(y).Policy!)).ToArray(),
-            NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack).Networks is { Count: > 0 } nodes ? nodes.Select(n => n.ToString()).ToArray() : null);
+            NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack).Networks is { Count: > 0 } nodes ? nodes.Select(n => n.ToString()).ToArray() : null,
+            d.IsDualStack ? StrictCidr.Parse(d.ContainersCidrV6, NetworkStack.IPv6).Value : null,
+            d.IsDualStack ? StrictCidr.Parse(d.ServicesCidrV6, NetworkStack.IPv6).Value : null);
+
+    private static string? ValueOf(InterfaceDetection method, string value) =>
+        method is InterfaceDetection.FirstFound or InterfaceDetection.Kubernetes ? null : value.Trim();
 }
 
 /// <summary>What the rules found: errors block, warnings inform.</summary>

@@ -3,7 +3,21 @@ using System.Net;
 namespace Calico.Wizard.Core.Rules;
 
 /// <summary>A cluster already submitted, as the seed's prerequisite needs it: its network and its ranges.</summary>
-public sealed record RegisteredCluster(Guid DraftId, string Name, string L2Network, IPNetwork ContainersCidr, IPNetwork ServicesCidr);
+public sealed record RegisteredCluster(Guid DraftId, string Name, string L2Network, IPNetwork ContainersCidr, IPNetwork ServicesCidr,
+    IPNetwork? ContainersCidrV6 = null, IPNetwork? ServicesCidrV6 = null)
+{
+    /// <summary>Every range the cluster holds, named as a message names it: one pair, or two on dual-stack.</summary>
+    public IEnumerable<(string Name, IPNetwork Cidr)> Ranges
+    {
+        get
+        {
+            yield return ("containers", ContainersCidr);
+            yield return ("services", ServicesCidr);
+            if (ContainersCidrV6 is { } c) yield return ("IPv6 containers", c);
+            if (ServicesCidrV6 is { } s) yield return ("IPv6 services", s);
+        }
+    }
+}
 
 /// <summary>The clusters submitted so far. The rules ask; the store answers.</summary>
 public interface IClusterRegistry
@@ -19,7 +33,7 @@ public interface IClusterRegistry
     /// </summary>
     async Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default) =>
         (await OnNetworkAsync(provider, l2Network, cancellationToken))
-            .Where(c => Addresses.StrictCidr.Overlap(c.ContainersCidr, range) || Addresses.StrictCidr.Overlap(c.ServicesCidr, range)).ToArray();
+            .Where(c => c.Ranges.Any(r => Addresses.StrictCidr.Overlap(r.Cidr, range))).ToArray();
 }
 
 /// <summary>No clusters: for checks that must not depend on a store (a spec file checked offline).</summary>

@@ -50,25 +50,26 @@ public static partial class InterfaceDetectionRule
     /// A node's address is never a pod's or a service's: a detection CIDR, or a can-reach address, inside the
     /// Containers or Services CIDR would pick (or route to) the wrong interface. Null when it is clear of both.
     /// </summary>
-    public static string? CheckAgainstPodRanges(ClusterDraft draft)
+    public static string? CheckAgainstPodRanges(ClusterDraft draft, InterfaceDetection method, string? text, NetworkStack family)
     {
-        var ranges = new[] { ("Containers", draft.ContainersCidr), ("Services", draft.ServicesCidr) }
-            .Select(r => (Name: r.Item1, Cidr: StrictCidr.Parse(r.Item2, draft.NetworkStack))).Where(r => r.Cidr.Ok).ToList();
-        var value = draft.InterfaceDetectionValue.Trim();
-        if (draft.InterfaceDetection == InterfaceDetection.Cidrs)
+        var v6Fields = draft.IsDualStack && family == NetworkStack.IPv6;
+        var ranges = new[] { ("Containers", v6Fields ? draft.ContainersCidrV6 : draft.ContainersCidr), ("Services", v6Fields ? draft.ServicesCidrV6 : draft.ServicesCidr) }
+            .Select(r => (Name: r.Item1, Cidr: StrictCidr.Parse(r.Item2, family))).Where(r => r.Cidr.Ok).ToList();
+        var value = (text ?? "").Trim();
+        if (method == InterfaceDetection.Cidrs)
         {
             foreach (var item in CidrsOf(value))
             {
-                if (StrictCidr.Parse(item, draft.NetworkStack) is not { Ok: true } cidr) continue;
+                if (StrictCidr.Parse(item, family) is not { Ok: true } cidr) continue;
                 if (ranges.FirstOrDefault(r => StrictCidr.Overlap(r.Cidr.Value, cidr.Value)) is { Name: not null } clash)
                     return $"{cidr.Value} overlaps the {clash.Name} CIDR {clash.Cidr.Value}: detection CIDRs hold the nodes' own addresses, never pod or service addresses.";
                 if (NodeNetworkRule.OutsideNodeNetwork(draft, cidr.Value) is { } outside) return outside;
             }
         }
-        else if (draft.InterfaceDetection == InterfaceDetection.CanReach && System.Net.IPAddress.TryParse(value, out var address)
+        else if (method == InterfaceDetection.CanReach && System.Net.IPAddress.TryParse(value, out var address)
             && ranges.FirstOrDefault(r => r.Cidr.Value.Contains(address)) is { Name: not null } inside)
         {
-            return $"{address} is in the {inside.Name} CIDR {inside.Cidr.Value}: can-reach needs an address outside the cluster (e.g. a gateway or {(draft.NetworkStack == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8")}), or it picks a pod interface.";
+            return $"{address} is in the {inside.Name} CIDR {inside.Cidr.Value}: can-reach needs an address outside the cluster (e.g. a gateway or {(family == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8")}), or it picks a pod interface.";
         }
         return null;
     }

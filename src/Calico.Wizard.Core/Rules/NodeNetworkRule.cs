@@ -20,7 +20,7 @@ public static class NodeNetworkRule
         {
             var item = items[i].Trim();
             if (item.Length == 0) return ([], $"Item {i + 1} of the list is empty: remove the extra comma.");
-            var parsed = StrictCidr.Parse(item, stack);
+            var parsed = StrictCidr.Parse(item, stack == NetworkStack.DualStack ? StrictCidr.FamilyOf(item) : stack); // dual-stack nodes have both
             if (!parsed.Ok) return ([], items.Length == 1 ? parsed.Error : $"Item {i + 1} ('{item}'): {parsed.Error}");
             networks.Add(parsed.Value);
         }
@@ -42,7 +42,8 @@ public static class NodeNetworkRule
     public static string? OutsideNodeNetwork(ClusterDraft draft, IPNetwork detection)
     {
         var (networks, error) = Parse(draft.NodeNetworks, draft.NetworkStack);
-        if (error is not null || networks.Count == 0 || networks.Any(n => StrictCidr.Overlap(n, detection))) return null;
-        return $"{detection} is outside the node network ({string.Join(", ", networks)}): no node would find its address there; use a subnet of the node network.";
+        var family = networks.Where(n => n.BaseAddress.AddressFamily == detection.BaseAddress.AddressFamily).ToList();
+        if (error is not null || family.Count == 0 || family.Any(n => StrictCidr.Overlap(n, detection))) return null;
+        return $"{detection} is outside the node network ({string.Join(", ", family)}): no node would find its address there; use a subnet of the node network.";
     }
 }

@@ -17,6 +17,20 @@ public sealed class ClusterRecord
     public string ContainersLast { get; set; } = "";
     public string ServicesFirst { get; set; } = "";
     public string ServicesLast { get; set; } = "";
+    /// <summary>A dual-stack cluster's IPv6 ranges (null otherwise), with their overlap keys like the ones above.</summary>
+    public string? ContainersCidrV6 { get; set; }
+    public string? ServicesCidrV6 { get; set; }
+    public string? ContainersV6First { get; set; }
+    public string? ContainersV6Last { get; set; }
+    public string? ServicesV6First { get; set; }
+    public string? ServicesV6Last { get; set; }
+
+    /// <summary>The overlap keys' columns, for the model's indexes and collation.</summary>
+    public static readonly string[] OverlapKeys =
+    [
+        nameof(ContainersFirst), nameof(ContainersLast), nameof(ServicesFirst), nameof(ServicesLast),
+        nameof(ContainersV6First), nameof(ContainersV6Last), nameof(ServicesV6First), nameof(ServicesV6Last),
+    ];
     public string Backend { get; set; } = "";
     public string SpecJson { get; set; } = "";
     public DateTime CreatedAt { get; set; }

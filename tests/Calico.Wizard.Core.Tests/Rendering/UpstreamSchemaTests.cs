@@ -29,7 +29,7 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
         foreach (var stack in Enum.GetValues<NetworkStack>())
         {
             var (minBlock, maxBlock) = BlockCapacity.Range(stack);
-            int?[] mtus = [stack == NetworkStack.IPv6 ? ClusterDraftValidator.MinIPv6Mtu : ClusterDraftValidator.MinMtu, ClusterDraftValidator.MaxMtu, null];
+            int?[] mtus = [stack == NetworkStack.IPv4 ? ClusterDraftValidator.MinMtu : ClusterDraftValidator.MinIPv6Mtu, ClusterDraftValidator.MaxMtu, null];
             foreach (var overlay in Enum.GetValues<Overlay>())
             foreach (var mode in Enum.GetValues<IpInIpMode>())
             foreach (var nat in new[] { true, false })
@@ -97,12 +97,12 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
         output.WriteLine($"{valid} valid drafts ({installations} Installations, {valid - installations} Flannel), {refused} refused by the rules; all checked against {Upstream.PathOf(Upstream.InstallationsFile)}");
         Assert.Empty(problems);
         // Valid (overlay, mode, NAT, BGP) points: IPv4 — IP-in-IP Always/CrossSubnet × NAT on/off with BGP (4), Never without
-        // NAT with BGP (1), VXLAN Always/CrossSubnet × NAT × BGP on/off (8), VXLAN Never (1) = 14; IPv6 — no IP-in-IP, so
-        // 1 + 9 = 10. Each of the 24 × 6 detections × 3 dataplanes × 2 blocks × 3 MTUs = 2,592 Installations; the other
-        // 24 points × 108 are refused. Plus Flannel on each stack.
-        Assert.Equal(2592, installations);
-        Assert.Equal(2, valid - installations);
-        Assert.Equal(2592, refused);
+        // NAT with BGP (1), VXLAN Always/CrossSubnet × NAT × BGP on/off (8), VXLAN Never (1) = 14; dual-stack the same 14 (its
+        // IPv6 pool goes unencapsulated under IP-in-IP); IPv6 — no IP-in-IP, so 1 + 9 = 10. Each of the 38 × 6 detections ×
+        // 3 dataplanes × 2 blocks × 3 MTUs = 4,104 Installations; the other 34 points × 108 are refused. Plus Flannel on each stack.
+        Assert.Equal(4104, installations);
+        Assert.Equal(3, valid - installations);
+        Assert.Equal(3672, refused);
     }
 
     [Fact]

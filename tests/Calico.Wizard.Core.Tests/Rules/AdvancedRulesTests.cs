@@ -170,17 +170,10 @@ public sealed class AdvancedRulesTests
 
     // ---------------------------------------------------------------- the provider matrix
 
-    /// <summary>A deployment that offers Calico on Azure, where the VNet drops IP protocol 4 and unknown routes: VXLAN only.</summary>
-    private static ProviderMatrix AzureWithVxlan() => new(ProviderMatrix.Seed.Providers.Select(p => p.Name != "Azure" ? p : new ProviderOption
-    {
-        Name = p.Name, Calico = true, MachineKinds = p.MachineKinds, NetworkLabel = p.NetworkLabel, NetworkHint = p.NetworkHint,
-        NetworkPattern = p.NetworkPattern, NetworkExample = p.NetworkExample, Encapsulations = [Encapsulations.Vxlan, Encapsulations.VxlanCrossSubnet],
-    }));
-
     [Fact]
     public async Task A_provider_that_permits_only_vxlan_refuses_ip_in_ip_naming_what_it_permits()
     {
-        var matrix = AzureWithVxlan();
+        var matrix = TestMatrices.AzureWithVxlan();
         var draft = TestDrafts.Valid(d => { d.Provider = "Azure"; d.L2Network = "prod-vnet"; });
 
         var check = await new ClusterRules(matrix, EmptyClusterRegistry.Instance).CheckAsync(draft);
@@ -193,7 +186,7 @@ public sealed class AdvancedRulesTests
     [Fact]
     public async Task Choosing_that_provider_moves_the_draft_to_the_permitted_encapsulation_keeping_the_mode()
     {
-        var matrix = AzureWithVxlan();
+        var matrix = TestMatrices.AzureWithVxlan();
         var draft = TestDrafts.Valid(d => d.ChangeIpInIpMode(IpInIpMode.CrossSubnet));
 
         draft.ChangeProvider(matrix.Find("Azure")!, matrix.BackendsFor("Azure"));

@@ -56,6 +56,22 @@ public abstract class StoreContract(StoreProvider provider)
         Assert.Equal(32, AddressKey.First(IPNetwork.Parse("10.60.0.0/16")).Length);
     }
 
+    protected async Task ADualStackClustersIpv6RangesAreFoundByTheIndex()
+    {
+        await using var f = await FixtureAsync();
+        var dual = await f.Submission.SubmitAsync(TestDrafts.Valid(d => { d.Name = "dual"; d.ChangeNetworkStack(NetworkStack.DualStack); d.ContainersCidrV6 = "fd00:60::/64"; d.ServicesCidrV6 = "fd00:61::/112"; }));
+        Assert.True(dual.Accepted, string.Join(" ", dual.Check.Errors.Select(e => e.ErrorMessage)));
+
+        // an IPv6 cluster on the same network whose pods would sit in the dual-stack cluster's IPv6 services
+        var clash = await f.Submission.SubmitAsync(TestDrafts.ValidIPv6(d => { d.Name = "six"; d.ContainersCidr = "fd00:61::/64"; d.ServicesCidr = "fd00:62::/112"; }));
+        Assert.False(clash.Accepted);
+        Assert.Equal("Overlaps cluster 'dual' (IPv6 services CIDR fd00:61::/112) on the same network 'rack-1': subnets on one L2 network must not coincide; choose another range.",
+            clash.Check.FirstErrorFor(nameof(ClusterDraft.ContainersCidr)));
+        var registry = (StoreClusterRegistry)f.Registry;
+        var found = Assert.Single(await registry.OverlappingAsync("BareOS", "rack-1", IPNetwork.Parse("fd00:60::/48")));
+        Assert.Equal((IPNetwork.Parse("fd00:60::/64"), IPNetwork.Parse("fd00:61::/112")), (found.ContainersCidrV6, found.ServicesCidrV6));
+    }
+
     protected async Task AJobRunsToReady()
     {
         await using var f = await FixtureAsync();
@@ -82,6 +98,7 @@ public sealed class SqliteStoreTests() : StoreContract(StoreProvider.Sqlite)
     [Fact] public Task ConcurrentSubmits() => ConcurrentSubmitsOfOneDraft_MakeOneClusterAndOneJob();
     [Fact] public Task Drafts() => DraftsRoundTrip();
     [Fact] public Task Overlap() => OverlapIsFoundByTheIndex_AcrossNestingAndFamilies();
+    [Fact] public Task DualStackOverlap() => ADualStackClustersIpv6RangesAreFoundByTheIndex();
     [Fact] public Task Job() => AJobRunsToReady();
 }
 
@@ -91,5 +108,6 @@ public sealed class PostgresStoreTests() : StoreContract(StoreProvider.PostgreSQ
     [PostgresFact] public Task ConcurrentSubmits() => ConcurrentSubmitsOfOneDraft_MakeOneClusterAndOneJob();
     [PostgresFact] public Task Drafts() => DraftsRoundTrip();
     [PostgresFact] public Task Overlap() => OverlapIsFoundByTheIndex_AcrossNestingAndFamilies();
+    [PostgresFact] public Task DualStackOverlap() => ADualStackClustersIpv6RangesAreFoundByTheIndex();
     [PostgresFact] public Task Job() => AJobRunsToReady();
 }

@@ -209,10 +209,17 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
     private static async Task<StepOutcome> NodesFitAsync(IKubernetes client, ClusterSpec spec, CancellationToken ct)
     {
         var nodes = await client.CoreV1.ListNodeAsync(cancellationToken: ct);
-        var capacity = BlockCapacity.Of(spec.ContainersCidr.PrefixLength, spec.Calico!.BlockSize, spec.NetworkStack);
-        if (nodes.Items.Count > capacity.MaxNodes)
-            throw new ProvisioningException(Invariant($"The cluster has {nodes.Items.Count} nodes but block size {spec.Calico.BlockSize} in {spec.ContainersCidr} allows {capacity.MaxNodes:N0}: choose a larger block size or Containers CIDR."));
-        return Invariant($"{nodes.Items.Count} node(s); block size {spec.Calico.BlockSize} allows {capacity.MaxNodes:N0}");
+        var pools = new List<(IPNetwork Cidr, int Block, NetworkStack Family)> { (spec.ContainersCidr, spec.Calico!.BlockSize, spec.NetworkStack == NetworkStack.IPv6 ? NetworkStack.IPv6 : NetworkStack.IPv4) };
+        if (spec.ContainersCidrV6 is { } v6 && spec.Calico.BlockSizeV6 is { } block6) pools.Add((v6, block6, NetworkStack.IPv6));
+        var fits = new List<string>();
+        foreach (var (cidr, block, family) in pools)
+        {
+            var capacity = BlockCapacity.Of(cidr.PrefixLength, block, family);
+            if (nodes.Items.Count > capacity.MaxNodes)
+                throw new ProvisioningException(Invariant($"The cluster has {nodes.Items.Count} nodes but block size {block} in {cidr} allows {capacity.MaxNodes:N0}: choose a larger block size or Containers CIDR."));
+            fits.Add(Invariant($"block size {block} in {cidr} allows {capacity.MaxNodes:N0}"));
+        }
+        return $"{nodes.Items.Count} node(s); {string.Join("; ", fits)}";
     }
 
     private static async Task<StepOutcome> PodCidrAsync(IKubernetes client, ClusterSpec spec, CancellationToken ct)
@@ -221,10 +228,11 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         var podSubnets = await KubeadmPodSubnetsAsync(client, ct);
         if (podSubnets is not null)
         {
-            var sameFamily = podSubnets.Where(s => s.BaseAddress.AddressFamily == containers.BaseAddress.AddressFamily).ToList();
-            if (sameFamily.Any(s => s.Contains(containers.BaseAddress) && s.PrefixLength <= containers.PrefixLength))
-                return $"kubeadm podSubnet {string.Join(",", podSubnets)} contains {containers}";
-            throw new ProvisioningException($"The cluster's pod CIDR (kubeadm podSubnet {string.Join(",", podSubnets)}) does not contain the Containers CIDR {containers}: pods would get addresses the cluster does not route. Use a Containers CIDR inside it.");
+            IPNetwork[] ranges = spec.ContainersCidrV6 is { } v6 ? [containers, v6] : [containers];
+            foreach (var range in ranges)
+                if (!podSubnets.Any(s => s.BaseAddress.AddressFamily == range.BaseAddress.AddressFamily && s.Contains(range.BaseAddress) && s.PrefixLength <= range.PrefixLength))
+                    throw new ProvisioningException($"The cluster's pod CIDR (kubeadm podSubnet {string.Join(",", podSubnets)}) does not contain the Containers CIDR {range}: pods would get addresses the cluster does not route. Use a Containers CIDR inside it.");
+            return $"kubeadm podSubnet {string.Join(",", podSubnets)} contains {string.Join(" and ", ranges.Select(r => r.ToString()))}";
         }
         var nodes = await client.CoreV1.ListNodeAsync(cancellationToken: ct);
         var podCidrs = nodes.Items.Select(n => n.Spec?.PodCIDR).Where(c => !string.IsNullOrEmpty(c)).Select(c => IPNetwork.Parse(c!)).ToList();

@@ -100,6 +100,9 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ContainersCidrV6")
+                        .HasColumnType("text");
+
                     b.Property<string>("ContainersFirst")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -109,6 +112,18 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
 
                     b.Property<string>("ContainersLast")
                         .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ContainersV6First")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ContainersV6Last")
                         .HasMaxLength(32)
                         .IsUnicode(false)
                         .HasColumnType("character varying(32)")
@@ -141,6 +156,9 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ServicesCidrV6")
+                        .HasColumnType("text");
+
                     b.Property<string>("ServicesFirst")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -150,6 +168,18 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
 
                     b.Property<string>("ServicesLast")
                         .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ServicesV6First")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ServicesV6Last")
                         .HasMaxLength(32)
                         .IsUnicode(false)
                         .HasColumnType("character varying(32)")
@@ -169,7 +199,11 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
 
                     b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
 
+                    b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
+
                     b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
+
+                    b.HasIndex("Provider", "NetworkKey", "ServicesV6First");
 
                     b.ToTable("Clusters");
                 });

@@ -93,6 +93,9 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ContainersCidrV6")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ContainersFirst")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -101,6 +104,16 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
 
                     b.Property<string>("ContainersLast")
                         .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContainersV6First")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContainersV6Last")
                         .HasMaxLength(32)
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
@@ -132,6 +145,9 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ServicesCidrV6")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ServicesFirst")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -140,6 +156,16 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
 
                     b.Property<string>("ServicesLast")
                         .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServicesV6First")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServicesV6Last")
                         .HasMaxLength(32)
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
@@ -158,7 +184,11 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
 
                     b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
 
+                    b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
+
                     b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
+
+                    b.HasIndex("Provider", "NetworkKey", "ServicesV6First");
 
                     b.ToTable("Clusters");
                 });

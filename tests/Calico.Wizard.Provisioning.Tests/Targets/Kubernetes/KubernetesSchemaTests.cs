@@ -171,6 +171,28 @@ public sealed class KubernetesSchemaTests
         Assert.Equal(201, Assert.Single(bed.Api.DryRuns).Status);
     }
 
+    [Fact]
+    public async Task A_dual_stack_installation_needs_both_families_in_the_clusters_pod_subnet_and_applies_two_pools()
+    {
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.SetKubeadmPodSubnet("10.20.0.0/16"));
+        var draft = KubeTestBed.CalicoDraft(d => { d.ChangeNetworkStack(Core.Drafts.NetworkStack.DualStack); d.ChangeOverlay(Core.Drafts.Overlay.Vxlan); });
+
+        var refused = await bed.RunAsync(draft);
+
+        var step = AssertFailedInPreflight(bed, refused, "Preflight: cluster pod CIDR contains the Containers CIDR");
+        Assert.Contains("does not contain the Containers CIDR fd00:10:20::/64", step.Message);
+
+        bed.Api.SetKubeadmPodSubnet("10.20.0.0/16,fd00:10:20::/56");
+        Assert.True(await bed.Fixture.Commands.RetryAsync(refused.Id));
+        var job = await bed.Fixture.WaitForJobAsync(refused.Id, j => j.State is JobState.Succeeded or JobState.Failed);
+
+        Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
+        Assert.Equal("kubeadm podSubnet 10.20.0.0/16,fd00:10:20::/56 contains 10.20.0.0/16 and fd00:10:20::/64", job.Step("Preflight: cluster pod CIDR contains the Containers CIDR").Message);
+        Assert.Contains("block size 122 in fd00:10:20::/64", job.Step("Preflight: nodes fit the block size").Message);
+        var pools = bed.Api.Get(FakeKubeApi.InstallationPath)!["spec"]!["calicoNetwork"]!["ipPools"]!.AsArray();
+        Assert.Equal(["10.20.0.0/16", "fd00:10:20::/64"], pools.Select(p => p!["cidr"]!.GetValue<string>()));
+    }
+
     // ---------------------------------------------------------------- Flannel, complete
 
     /// <summary>A small kube-flannel.yml: namespace, RBAC, its own ConfigMap and the DaemonSet.</summary>

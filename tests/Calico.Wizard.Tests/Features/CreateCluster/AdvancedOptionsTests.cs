@@ -87,4 +87,24 @@ public sealed class AdvancedOptionsTests : WizardTestContext
             Assert.Equal("IP_AUTODETECTION_METHOD=cidr=192.168.0.0/24", cut.TextOf("detect-env"));
         });
     }
+
+    [Fact]
+    public async Task Dual_stack_adds_the_ipv6_ranges_checked_live_and_switching_it_off_removes_them()
+    {
+        var cut = await RenderWizardAsync(ValidDraft(d => d.AdvancedOpen = true), WizardStep.Network);
+        Assert.False(cut.Has("containers-cidr-v6"));
+
+        await cut.ByTestId("dual-stack").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = true });
+
+        cut.WaitForAssertion(() => Assert.True(cut.Has("containers-cidr-v6")));
+        Assert.Equal("fd00:10:20::/64", cut.ByTestId("containers-cidr-v6").GetAttribute("value"));
+        Assert.Equal("64 IPs per node · up to 288,230,376,151,711,744 nodes", cut.TextOf("capacity-v6"));
+        Assert.True(cut.Has("interface-detection-v6"));
+        await cut.TypeAsync("services-cidr-v6", "fd00:10:20::/112");
+        cut.WaitForAssertion(() => Assert.Contains("Overlaps the Containers CIDR fd00:10:20::/64", cut.TextOf("services-cidr-v6-error")));
+
+        await cut.ByTestId("dual-stack").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = false });
+        cut.WaitForAssertion(() => Assert.False(cut.Has("containers-cidr-v6")));
+        Assert.Empty(cut.FindAll("[data-testid$='-error']")); // an IPv4 cluster's rules no longer look at the IPv6 ranges
+    }
 }
