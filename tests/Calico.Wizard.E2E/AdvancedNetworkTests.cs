@@ -75,5 +75,7 @@ public sealed class AdvancedNetworkTests(BrowserFixture fixture) : WizardBrowser
         var schemaStep = Page.GetByTestId("job-steps").Locator("li").Filter(new() { HasText = "Check the Installation against the Tigera operator's CRD schema" });
         await Expect(schemaStep).ToHaveAttributeAsync("data-state", "Succeeded");
         await Expect(Page.GetByTestId("cluster-yaml")).ToContainTextAsync("encapsulation: VXLANCrossSubnet");
+        await Expect(Page.GetByTestId("cluster-containers-v6")).ToHaveTextAsync("fd00:10:40::/64");
+        await Expect(Page.GetByTestId("cluster-node-networks")).ToHaveTextAsync("192.168.8.0/22, fd00:192:168::/64");
     }
 }
