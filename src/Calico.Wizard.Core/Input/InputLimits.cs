@@ -27,6 +27,9 @@ public static class InputLimits
     /// <summary>An API request body (a draft as JSON): the spec file's bound, with room for JSON's escaping.</summary>
     public const int MaxRequestBytes = 2 * MaxSpecFileBytes;
 
+    /// <summary>Kubernetes' own limit on a ConfigMap's data (e.g. kubeadm-config, read from a target cluster).</summary>
+    public const int MaxConfigMapBytes = 1024 * 1024;
+
     /// <summary>Kubernetes' own limit on all of an object's annotations together.</summary>
     public const int MaxAnnotationBytes = 256 * 1024;
 }

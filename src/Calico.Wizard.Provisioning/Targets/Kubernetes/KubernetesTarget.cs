@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Input;
 using Calico.Wizard.Core.Policies;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
@@ -243,20 +244,31 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         return $"node pod CIDRs {string.Join(", ", podCidrs.Distinct())} lie in {containers}";
     }
 
+    /// <summary>
+    /// The pod subnets kubeadm set up, or null when kubeadm-config is absent, unreadable or not what kubeadm writes: the
+    /// cluster's text passes the same YAML gate as any other input (size, depth, no aliases) before it is parsed.
+    /// </summary>
     private static async Task<List<IPNetwork>?> KubeadmPodSubnetsAsync(IKubernetes client, CancellationToken ct)
     {
         try
         {
             var map = await client.CoreV1.ReadNamespacedConfigMapAsync("kubeadm-config", "kube-system", cancellationToken: ct);
-            if (map.Data?.TryGetValue("ClusterConfiguration", out var yaml) != true) return null;
+            if (map.Data?.TryGetValue("ClusterConfiguration", out var yaml) != true
+                || BoundedYaml.Check(yaml!, InputLimits.MaxConfigMapBytes, "kubeadm ClusterConfiguration") is not null) return null;
             var config = new YamlDotNet.Serialization.Deserializer().Deserialize<Dictionary<string, object>>(yaml!);
             if (config?.GetValueOrDefault("networking") is not Dictionary<object, object> networking
                 || networking.GetValueOrDefault("podSubnet") is not string podSubnet) return null;
-            return podSubnet.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(IPNetwork.Parse).ToList();
+            var subnets = podSubnet.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(text => IPNetwork.TryParse(text, out var subnet) ? subnet : (IPNetwork?)null).ToList();
+            return subnets.Count > 0 && subnets.All(s => s is not null) ? subnets.Select(s => s!.Value).ToList() : null;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
             return null;
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+            return null; // not kubeadm's ClusterConfiguration: the node pod CIDRs are checked instead
         }
     }
 

@@ -119,6 +119,31 @@ public sealed class KubernetesPreflightTests
         AssertNothingWritten(bed);
     }
 
+    [Theory]
+    [InlineData("alias bomb")]
+    [InlineData("not kubeadm's YAML")]
+    [InlineData("a podSubnet that is not a CIDR")]
+    public async Task A_kubeadm_config_the_wizard_cannot_read_safely_falls_back_to_the_node_pod_cidrs(string what)
+    {
+        var clusterConfiguration = what switch
+        {
+            "alias bomb" => HostileYaml.AliasBomb(9),
+            "not kubeadm's YAML" => "networking: [unclosed",
+            _ => "networking:\n  podSubnet: 10.20.0.0/16,not-a-cidr\n",
+        };
+        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.Put(FakeKubeApi.KubeadmConfigPath, new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["data"] = new JsonObject { ["ClusterConfiguration"] = clusterConfiguration },
+        }));
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
+        Assert.StartsWith("node pod CIDRs 10.20.0.0/24, 10.20.1.0/24, 10.20.2.0/24 lie in 10.20.0.0/16", job.Steps.Single(s => s.Name == PodCidr).Message);
+    }
+
     [Fact]
     public async Task Kubeadm_pod_subnet_containing_the_containers_cidr_should_pass_also_for_flannel()
     {
