@@ -83,16 +83,22 @@ public static class InstallationCel
         ("spec.calicoNetwork.nodeAddressAutodetectionV6", OneAutodetectionMethod),
     ];
 
-    /// <summary>The messages of every mirrored rule <paramref name="installation"/> breaks.</summary>
-    public static IReadOnlyList<string> Violations(JsonNode installation)
+    /// <summary>One broken rule: the field it sits on ("" for the object itself) and its message.</summary>
+    public sealed record Violation(string Field, string Message)
     {
-        var broken = new List<string>();
+        public override string ToString() => Field.Length == 0 ? Message : $"{Field}: {Message}";
+    }
+
+    /// <summary>Every mirrored rule <paramref name="installation"/> breaks.</summary>
+    public static IReadOnlyList<Violation> Violations(JsonNode installation)
+    {
+        var broken = new List<Violation>();
         // self.metadata.name == 'default' || self.metadata.name == 'tigera-secure' || self.metadata.name == 'overlay'
         if (installation["metadata"]?["name"]?.GetValue<string>() is not ("default" or "tigera-secure" or "overlay"))
-            broken.Add(ResourceName);
+            broken.Add(new("", ResourceName));
         foreach (var family in new[] { "nodeAddressAutodetectionV4", "nodeAddressAutodetectionV6" })
             if (installation["spec"]?["calicoNetwork"]?[family] is JsonObject detection && !AtMostOneAutodetectionMethod(detection))
-                broken.Add($"spec.calicoNetwork.{family}: {OneAutodetectionMethod}");
+                broken.Add(new($"spec.calicoNetwork.{family}", OneAutodetectionMethod));
         return broken;
     }
 

@@ -49,12 +49,15 @@ public static class Encapsulations
         _ => (Overlay.IpInIp, IpInIpMode.Never),
     };
 
-    /// <summary>Bytes each packet gains: IP-in-IP 20, VXLAN 50 over IPv4 and 70 over IPv6 (the larger on dual-stack), none unencapsulated.</summary>
+    /// <summary>The outer header each packet gains: an IPv4 header for IP-in-IP; outer IP, UDP, VXLAN and inner Ethernet for VXLAN.</summary>
+    public const int IpInIpOverhead = 20, VxlanOverheadIPv4 = 50, VxlanOverheadIPv6 = 70;
+
+    /// <summary>Bytes each packet gains (VXLAN's larger IPv6 figure on dual-stack), none unencapsulated.</summary>
     public static int Overhead(Overlay overlay, IpInIpMode mode, NetworkStack stack) => (overlay, mode) switch
     {
         (_, IpInIpMode.Never) => 0,
-        (Overlay.Vxlan, _) => stack == NetworkStack.IPv4 ? 50 : 70,
-        _ => 20,
+        (Overlay.Vxlan, _) => stack == NetworkStack.IPv4 ? VxlanOverheadIPv4 : VxlanOverheadIPv6,
+        _ => IpInIpOverhead,
     };
 
     /// <summary>The IPv6 pool's encapsulation: VXLAN's, or none (IP-in-IP cannot carry IPv6).</summary>

@@ -44,24 +44,24 @@ public static class DraftFields
             d => NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack) is { Error: null, Networks.Count: > 0 } n ? string.Join(", ", n.Networks) : d.NodeNetworks.Trim() is { Length: > 0 } raw ? raw : null,
             MaxLength: Input.InputLimits.MaxNodeNetworks * 44),
         new(nameof(ClusterDraft.IpInIpMode), "IP in IP Encapsulation Mode", WizardStep.Network, Calico(d => d.IpInIpMode.ToString())),
-        new(nameof(ClusterDraft.Overlay), "Encapsulation protocol", WizardStep.Network, Advanced(d => d.Overlay == Overlay.Vxlan ? $"VXLAN ({d.Encapsulation})" : null)),
-        new(nameof(ClusterDraft.Bgp), "BGP", WizardStep.Network, Advanced(d => d.Bgp ? null : "Disabled")),
+        new(nameof(ClusterDraft.Overlay), "Encapsulation protocol", WizardStep.Network, Calico(d => d.Overlay == Overlay.Vxlan ? $"VXLAN ({d.Encapsulation})" : null)),
+        new(nameof(ClusterDraft.Bgp), "BGP", WizardStep.Network, Calico(d => d.Bgp ? null : "Disabled")),
         new(nameof(ClusterDraft.NatOutgoing), "NAT Outgoing", WizardStep.Network, Calico(d => d.NatOutgoing ? "Enabled" : "Disabled")),
         new(nameof(ClusterDraft.BlockSize), "Block Size", WizardStep.Network,
             Calico(d => $"/{d.BlockSize.Trim()}" + (ClusterRules.CapacityOf(d) is { } c ? $" ({c.Describe()})" : ""))),
         new(nameof(ClusterDraft.BlockSizeV6), "IPv6 Block Size", WizardStep.Network,
-            Advanced(d => d.IsDualStack ? $"/{d.BlockSizeV6.Trim()}" + (ClusterRules.CapacityOfV6(d) is { } c ? $" ({c.Describe()})" : "") : null)),
+            Calico(d => d.IsDualStack ? $"/{d.BlockSizeV6.Trim()}" + (ClusterRules.CapacityOfV6(d) is { } c ? $" ({c.Describe()})" : "") : null)),
         new(nameof(ClusterDraft.Mtu), "MTU Size", WizardStep.Network, Calico(d => d.MtuAuto ? "Auto (detected by Calico)" : d.Mtu.Trim())),
         new(nameof(ClusterDraft.MtuAuto), "MTU auto-detection", WizardStep.Network),
         new(nameof(ClusterDraft.UnderlayMtu), "Node network MTU", WizardStep.Network),
-        new(nameof(ClusterDraft.InterfaceDetection), "Interface Detection Method", WizardStep.Network, Calico(d => Detection(d.InterfaceDetection, d.InterfaceDetectionValue))),
+        new(nameof(ClusterDraft.InterfaceDetection), "Interface Detection Method", WizardStep.Network, Calico(d => InterfaceDetectionRule.Describe(d.InterfaceDetection, d.InterfaceDetectionValue))),
         new(nameof(ClusterDraft.InterfaceDetectionValue), "Interface Detection Method", WizardStep.Network,
             MaxLength: InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1)),
         new(nameof(ClusterDraft.InterfaceDetectionV6), "IPv6 Interface Detection Method", WizardStep.Network,
-            Advanced(d => d.IsDualStack ? Detection(d.InterfaceDetectionV6, d.InterfaceDetectionValueV6) : null)),
+            Calico(d => d.IsDualStack ? InterfaceDetectionRule.Describe(d.InterfaceDetectionV6, d.InterfaceDetectionValueV6) : null)),
         new(nameof(ClusterDraft.InterfaceDetectionValueV6), "IPv6 Interface Detection Method", WizardStep.Network,
             MaxLength: InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1)),
-        new(nameof(ClusterDraft.Dataplane), "Dataplane", WizardStep.Network, Advanced(d => d.Dataplane switch
+        new(nameof(ClusterDraft.Dataplane), "Dataplane", WizardStep.Network, Calico(d => d.Dataplane switch
         {
             Dataplane.Bpf => "eBPF (kube-proxy replaced)",
             Dataplane.Nftables => "nftables",
@@ -121,23 +121,9 @@ public static class DraftFields
         ? string.Join("\n---\n", (d.NetworkPolicies ?? []).Select(y => Policies.PolicyText.Parse(y).Policy is { } p ? Policies.PolicyText.ToYaml(p) : y))
         : field.Show!(d)?.Trim();
 
-    private static Func<ClusterDraft, string?> Calico(Func<ClusterDraft, string> show) =>
+    /// <summary>A Calico setting: no Review row for Flannel (an Advanced one shows null, no row, while it is PMK's default).</summary>
+    private static Func<ClusterDraft, string?> Calico(Func<ClusterDraft, string?> show) =>
         d => d.Backend == NetworkBackend.Calico ? show(d) : null;
-
-    /// <summary>An Advanced choice: a Review row only when it differs from PMK's (so the seed's Review is unchanged).</summary>
-    private static Func<ClusterDraft, string?> Advanced(Func<ClusterDraft, string?> show) =>
-        d => d.Backend == NetworkBackend.Calico ? show(d) : null;
-
-    /// <summary>How Review shows a detection method: calico-node's own words for it.</summary>
-    private static string Detection(InterfaceDetection method, string value) => method switch
-    {
-        InterfaceDetection.CanReach => $"can-reach={value.Trim()}",
-        InterfaceDetection.Interface => $"interface={value.Trim()}",
-        InterfaceDetection.SkipInterface => $"skip-interface={value.Trim()}",
-        InterfaceDetection.Kubernetes => "kubernetes=NodeInternalIP",
-        InterfaceDetection.Cidrs => $"cidrs={string.Join(",", InterfaceDetectionRule.CidrsOf(value))}",
-        _ => "first-found",
-    };
 
     private static string Canonical(string cidr, NetworkStack stack) =>
         StrictCidr.Parse(cidr, stack) is { Ok: true } parsed ? parsed.Value.ToString() : cidr;

@@ -18,7 +18,6 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
 {
     public const int MaxNodes = 5000; // Kubernetes' documented largest cluster
     public const int MinMtu = 576, MaxMtu = 9000, MinIPv6Mtu = 1280, MaxUnderlayMtu = 9216;
-    public const int IpInIpOverhead = 20;
     public static readonly BigInteger MaxServiceAddresses = 1 << 20; // kube-apiserver refuses larger service ranges
 
     public ClusterDraftValidator(ProviderMatrix matrix, IClusterRegistry registry)
@@ -143,12 +142,7 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                     if (!Enum.IsDefined(method)) ctx.AddFailure("Choose an interface detection method for IPv6.");
                 });
                 RuleFor(d => d.InterfaceDetectionValueV6).Custom((value, ctx) =>
-                {
-                    var draft = ctx.InstanceToValidate;
-                    if (!Enum.IsDefined(draft.InterfaceDetectionV6)) return;
-                    Fail(ctx, InterfaceDetectionRule.Check(draft.InterfaceDetectionV6, value, NetworkStack.IPv6)
-                        ?? InterfaceDetectionRule.CheckAgainstPodRanges(draft, draft.InterfaceDetectionV6, value, NetworkStack.IPv6));
-                });
+                    Fail(ctx, InterfaceDetectionRule.CheckFor(ctx.InstanceToValidate, ctx.InstanceToValidate.InterfaceDetectionV6, value, NetworkStack.IPv6)));
             });
             RuleFor(d => d.Mtu).Custom((text, ctx) =>
             {
@@ -173,12 +167,7 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 if (!Enum.IsDefined(method)) ctx.AddFailure("Choose an interface detection method.");
             });
             RuleFor(d => d.InterfaceDetectionValue).Custom((value, ctx) =>
-            {
-                var draft = ctx.InstanceToValidate;
-                if (!Enum.IsDefined(draft.InterfaceDetection)) return;
-                Fail(ctx, InterfaceDetectionRule.Check(draft.InterfaceDetection, value, draft.NetworkStack)
-                    ?? InterfaceDetectionRule.CheckAgainstPodRanges(draft, draft.InterfaceDetection, value, draft.NetworkStack));
-            });
+                Fail(ctx, InterfaceDetectionRule.CheckFor(ctx.InstanceToValidate, ctx.InstanceToValidate.InterfaceDetection, value, ctx.InstanceToValidate.NetworkStack)));
             RuleFor(d => d.Backend).Custom((_, ctx) =>
                 Warn(ctx, ctx.InstanceToValidate.Bgp
                     ? "Calico needs TCP 5473 (Typha) and TCP 179 (BGP) open between all nodes."

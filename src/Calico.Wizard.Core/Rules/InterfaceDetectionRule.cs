@@ -27,6 +27,24 @@ public static partial class InterfaceDetectionRule
         _ => "Choose an interface detection method.",
     };
 
+    /// <summary>
+    /// The method as calico-node reads it from IP_AUTODETECTION_METHOD / IP6_AUTODETECTION_METHOD ("can-reach=8.8.8.8",
+    /// "kubernetes-internal-ip", "cidr=…"): how Review and the Network step show it.
+    /// </summary>
+    public static string Describe(InterfaceDetection method, string? value) => method switch
+    {
+        InterfaceDetection.CanReach => $"can-reach={(value ?? "").Trim()}",
+        InterfaceDetection.Interface => $"interface={(value ?? "").Trim()}",
+        InterfaceDetection.SkipInterface => $"skip-interface={(value ?? "").Trim()}",
+        InterfaceDetection.Kubernetes => "kubernetes-internal-ip",
+        InterfaceDetection.Cidrs => $"cidr={string.Join(",", CidrsOf(value ?? ""))}",
+        _ => "first-found",
+    };
+
+    /// <summary>A draft's detection value for one family: the method's own check, then its place against the pod and service ranges.</summary>
+    public static string? CheckFor(ClusterDraft draft, InterfaceDetection method, string? value, NetworkStack family) =>
+        Enum.IsDefined(method) ? Check(method, value, family) ?? CheckAgainstPodRanges(draft, method, value, family) : null;
+
     /// <summary>The CIDRs of a "cidrs" detection (assumed valid), in the form the Installation lists them.</summary>
     public static IReadOnlyList<string> CidrsOf(string value) =>
         value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

@@ -62,10 +62,10 @@ public sealed class ClusterSubmission(
                 ServicesLast = AddressKey.Last(spec.ServicesCidr),
                 ContainersCidrV6 = spec.ContainersCidrV6?.ToString(),
                 ServicesCidrV6 = spec.ServicesCidrV6?.ToString(),
-                ContainersV6First = spec.ContainersCidrV6 is { } c6 ? AddressKey.First(c6) : null,
-                ContainersV6Last = spec.ContainersCidrV6 is { } c6l ? AddressKey.Last(c6l) : null,
-                ServicesV6First = spec.ServicesCidrV6 is { } s6 ? AddressKey.First(s6) : null,
-                ServicesV6Last = spec.ServicesCidrV6 is { } s6l ? AddressKey.Last(s6l) : null,
+                ContainersV6First = Key(spec.ContainersCidrV6, AddressKey.First),
+                ContainersV6Last = Key(spec.ContainersCidrV6, AddressKey.Last),
+                ServicesV6First = Key(spec.ServicesCidrV6, AddressKey.First),
+                ServicesV6Last = Key(spec.ServicesCidrV6, AddressKey.Last),
                 Backend = spec.Backend.ToString(),
                 SpecJson = spec.ToJson(),
                 CreatedAt = now,
@@ -113,6 +113,9 @@ public sealed class ClusterSubmission(
     /// A draft id makes one cluster: the same submission again (five clicks, a replayed request) answers with it; a
     /// different one under the same id is refused, naming what differs, instead of silently answering with the old cluster.
     /// </summary>
+    /// <summary>An optional range's overlap key (a dual-stack cluster's IPv6 ranges; null otherwise).</summary>
+    private static string? Key(System.Net.IPNetwork? range, Func<System.Net.IPNetwork, string> key) => range is { } r ? key(r) : null;
+
     private async Task<SubmitResult> SameAsAsync(Guid clusterId, ClusterDraft draft, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -173,13 +173,13 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
         Assert.Empty(InstallationCel.Violations(await DefaultInstallation()));
         var twoMethods = await DefaultInstallation();
         twoMethods["spec"]!["calicoNetwork"]!["nodeAddressAutodetectionV4"]!["interface"] = "eth0";
-        Assert.Equal([$"spec.calicoNetwork.nodeAddressAutodetectionV4: {InstallationCel.OneAutodetectionMethod}"], InstallationCel.Violations(twoMethods));
+        Assert.Equal([$"spec.calicoNetwork.nodeAddressAutodetectionV4: {InstallationCel.OneAutodetectionMethod}"], InstallationCel.Violations(twoMethods).Select(v => v.ToString()));
         var emptyInterface = await DefaultInstallation();
         emptyInterface["spec"]!["calicoNetwork"]!["nodeAddressAutodetectionV4"]!["interface"] = ""; // size 0 does not count
         Assert.Empty(InstallationCel.Violations(emptyInterface));
         var renamed = await DefaultInstallation();
         renamed["metadata"]!["name"] = "edge-01";
-        Assert.Equal([InstallationCel.ResourceName], InstallationCel.Violations(renamed));
+        Assert.Equal([InstallationCel.ResourceName], InstallationCel.Violations(renamed).Select(v => v.ToString()));
     }
 
     [UpstreamFact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -151,17 +152,21 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
 
     private static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
-    private static async Task<V1CustomResourceDefinition?> ReadCrdAsync(IKubernetes client, string name, CancellationToken ct)
+    /// <summary>The object a read returns, or null when the API server says it does not exist (404).</summary>
+    private static async Task<T?> FindAsync<T>(Task<T> read) where T : class
     {
         try
         {
-            return await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(name, cancellationToken: ct);
+            return await read;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
     }
+
+    private static Task<V1CustomResourceDefinition?> ReadCrdAsync(IKubernetes client, string name, CancellationToken ct) =>
+        FindAsync(client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(name, cancellationToken: ct));
 
     /// <summary>Flannel runs, or the configured Flannel manifest will install it; otherwise nothing would read the ConfigMap.</summary>
     private async Task<StepOutcome> FlannelPresentAsync(IKubernetes client, CancellationToken ct)
@@ -178,17 +183,8 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         throw new ProvisioningException($"Flannel is not installed on this cluster (no DaemonSet {ManifestRenderer.FlannelNamespace}/{FlannelDaemonSet}) and no Flannel manifest is configured: download kube-flannel.yml for your Flannel version and set Provisioning:FlannelManifest to its path, or install Flannel first.");
     }
 
-    private static async Task<V1DaemonSet?> ReadFlannelAsync(IKubernetes client, CancellationToken ct)
-    {
-        try
-        {
-            return await client.AppsV1.ReadNamespacedDaemonSetAsync(FlannelDaemonSet, ManifestRenderer.FlannelNamespace, cancellationToken: ct);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    private static Task<V1DaemonSet?> ReadFlannelAsync(IKubernetes client, CancellationToken ct) =>
+        FindAsync(client.AppsV1.ReadNamespacedDaemonSetAsync(FlannelDaemonSet, ManifestRenderer.FlannelNamespace, cancellationToken: ct));
 
     /// <summary>Whether the Flannel manifest is ours to apply: Flannel is absent, or it is the one an earlier run of ours installed (a retry finishes it).</summary>
     private async Task<bool> FlannelManifestAppliesAsync(IKubernetes client, CancellationToken ct) =>
@@ -304,14 +300,21 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         return $"allowed: {string.Join("; ", needed.Select(n => $"{n.verb} {n.Kind}").Distinct())}";
     }
 
+    /// <summary>Each configured manifest as last parsed, with the file's time and size then: parsed once per version, not once per step.</summary>
+    private readonly ConcurrentDictionary<string, (DateTime Written, long Length, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects)> manifests = new();
+
     /// <summary>The objects of a configured manifest file, or none when it is not configured.</summary>
-    private static async Task<IReadOnlyList<IKubernetesObject<V1ObjectMeta>>> ConfiguredManifestAsync(string? path, CancellationToken ct)
+    private async Task<IReadOnlyList<IKubernetesObject<V1ObjectMeta>>> ConfiguredManifestAsync(string? path, CancellationToken ct)
     {
         if (path is not { Length: > 0 }) return [];
-        if (!File.Exists(path)) throw new ProvisioningException($"The manifest {path} configured on the server does not exist.");
+        var file = new FileInfo(path);
+        if (!file.Exists) throw new ProvisioningException($"The manifest {path} configured on the server does not exist.");
+        if (manifests.TryGetValue(path, out var cached) && cached.Written == file.LastWriteTimeUtc && cached.Length == file.Length) return cached.Objects;
         var documents = KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(path, ct));
-        return documents.Select(d => d as IKubernetesObject<V1ObjectMeta>
+        var objects = documents.Select(d => d as IKubernetesObject<V1ObjectMeta>
             ?? throw new ProvisioningException($"The manifest {Path.GetFileName(path)} holds an object without metadata ({d?.GetType().Name}).")).ToList();
+        manifests[path] = (file.LastWriteTimeUtc, file.Length, objects);
+        return objects;
     }
 
     /// <summary>
@@ -330,7 +333,7 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
         var createdCrds = all.Where(o => o.Kind == "CustomResourceDefinition").Select(o => o.Name).ToHashSet();
         var missingNamespaces = new HashSet<string>();
         foreach (var ns in all.Select(o => o.Ns).OfType<string>().Where(createdNamespaces.Contains).Distinct())
-            if (!await NamespaceExistsAsync(client, ns, ct)) missingNamespaces.Add(ns);
+            if (await FindAsync(client.CoreV1.ReadNamespaceAsync(ns, cancellationToken: ct)) is null) missingNamespaces.Add(ns);
 
         var apply = new ServerSideApply(client);
         var accepted = 0;
@@ -358,18 +361,6 @@ public sealed class KubernetesTarget(KubernetesTargetOptions target, KubernetesA
             (notYet.Count > 0 ? $"; not dry-run: {string.Join(", ", notYet)}" : "");
     }
 
-    private static async Task<bool> NamespaceExistsAsync(IKubernetes client, string name, CancellationToken ct)
-    {
-        try
-        {
-            await client.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct);
-            return true;
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-    }
 
     private async Task<StepOutcome> ApplyOperatorManifestAsync(IKubernetes client, StepContext ctx, CancellationToken ct)
     {

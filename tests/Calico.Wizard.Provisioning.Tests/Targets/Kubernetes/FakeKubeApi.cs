@@ -657,8 +657,8 @@ public sealed class FakeKubeApi : IAsyncDisposable
             _ => "FieldValueInvalid",
         }, Message: v.ToString())).ToList();
         if (crdName == "installations.operator.tigera.io")
-            invalid.AddRange(InstallationCel.Violations(applied).Select(m => (Field: m.Contains(':') ? m[..m.IndexOf(':')] : "<nil>", Reason: "FieldValueInvalid",
-                Message: m.Contains(':') ? $"{m[..m.IndexOf(':')]}: Invalid value: \"object\":{m[(m.IndexOf(':') + 1)..]}" : $"<nil>: Invalid value: \"object\": {m}")));
+            invalid.AddRange(InstallationCel.Violations(applied).Select(v => (Field: v.Field.Length == 0 ? "<nil>" : v.Field, Reason: "FieldValueInvalid",
+                Message: $"{(v.Field.Length == 0 ? "<nil>" : v.Field)}: Invalid value: \"object\": {v.Message}")));
         if (invalid.Count == 0) return false;
         var kind = applied["kind"]?.GetValue<string>() ?? "";
         var group = p.GroupVersion[..p.GroupVersion.IndexOf('/')];
