@@ -3,34 +3,35 @@ namespace Calico.Wizard.Core.Drafts;
 /// <summary>
 /// What the wizard edits: every typed value kept as the operator typed it (so "26.5" or "1440abc" can be
 /// rejected with a message instead of being lost in a number conversion). <see cref="ClusterSpec"/> is built
-/// from it only once every rule passes.
+/// from it only once every rule passes. A text field is never null: JSON's null (the API, a stored draft) reads as
+/// empty, which its rule then names, so no rule, Review row or comparison meets a null.
 /// </summary>
 public sealed class ClusterDraft
 {
     /// <summary>The draft's identity (in the wizard's URL); a submitted draft becomes exactly one cluster.</summary>
     public Guid Id { get; set; } = Guid.NewGuid();
 
-    public string Name { get; set; } = "";
-    public string Provider { get; set; } = "BareOS";
+    public string Name { get; set => field = value ?? ""; } = "";
+    public string Provider { get; set => field = value ?? ""; } = "BareOS";
     public MachineKind MachineKind { get; set; } = MachineKind.Virtual;
-    public string L2Network { get; set; } = "";
-    public string PlannedNodes { get; set; } = "3";
+    public string L2Network { get; set => field = value ?? ""; } = "";
+    public string PlannedNodes { get; set => field = value ?? ""; } = "3";
     /// <summary>Where the cluster is deployed: a target configured on the server ("" = its default).</summary>
-    public string Target { get; set; } = "";
+    public string Target { get; set => field = value ?? ""; } = "";
 
     public NetworkStack NetworkStack { get; set; } = NetworkStack.IPv4;
-    public string ContainersCidr { get; set; } = Defaults.IPv4.ContainersCidr;
-    public string ServicesCidr { get; set; } = Defaults.IPv4.ServicesCidr;
+    public string ContainersCidr { get; set => field = value ?? ""; } = Defaults.IPv4.ContainersCidr;
+    public string ServicesCidr { get; set => field = value ?? ""; } = Defaults.IPv4.ServicesCidr;
     /// <summary>Dual-stack only: the IPv6 pod range (the fields above hold the IPv4 ones then).</summary>
-    public string ContainersCidrV6 { get; set; } = Defaults.IPv6.ContainersCidr;
+    public string ContainersCidrV6 { get; set => field = value ?? ""; } = Defaults.IPv6.ContainersCidr;
     /// <summary>Dual-stack only: the IPv6 service range.</summary>
-    public string ServicesCidrV6 { get; set; } = Defaults.IPv6.ServicesCidr;
+    public string ServicesCidrV6 { get; set => field = value ?? ""; } = Defaults.IPv6.ServicesCidr;
     public NetworkBackend Backend { get; set; } = NetworkBackend.Calico;
     /// <summary>
     /// Advanced: the nodes' own subnets (the BareOS subnet, the AWS VPC CIDR, the Azure VNet range), comma-separated;
     /// optional. Pod and service ranges must stay clear of them.
     /// </summary>
-    public string NodeNetworks { get; set; } = "";
+    public string NodeNetworks { get; set => field = value ?? ""; } = "";
 
     public IpInIpMode IpInIpMode { get; set; } = IpInIpMode.Always;
     /// <summary>Advanced: the overlay the mode applies to.</summary>
@@ -38,20 +39,20 @@ public sealed class ClusterDraft
     /// <summary>Advanced: whether Calico peers with BGP (IP-in-IP and unencapsulated pools need it; VXLAN does not).</summary>
     public bool Bgp { get; set; } = true;
     public bool NatOutgoing { get; set; } = true;
-    public string BlockSize { get; set; } = Defaults.IPv4.BlockSize;
+    public string BlockSize { get; set => field = value ?? ""; } = Defaults.IPv4.BlockSize;
     /// <summary>Dual-stack only: the IPv6 pool's block size.</summary>
-    public string BlockSizeV6 { get; set; } = Defaults.IPv6.BlockSize;
-    public string Mtu { get; set; } = Defaults.Mtu;
+    public string BlockSizeV6 { get; set => field = value ?? ""; } = Defaults.IPv6.BlockSize;
+    public string Mtu { get; set => field = value ?? ""; } = Defaults.Mtu;
     /// <summary>Advanced: leave the MTU to Calico's auto-detection (no <c>mtu</c> in the Installation); <see cref="Mtu"/> is kept, unused.</summary>
     public bool MtuAuto { get; set; }
     /// <summary>MTU of the nodes' own network; only used to warn when IP-in-IP overhead does not fit.</summary>
-    public string UnderlayMtu { get; set; } = Defaults.UnderlayMtu;
+    public string UnderlayMtu { get; set => field = value ?? ""; } = Defaults.UnderlayMtu;
     public InterfaceDetection InterfaceDetection { get; set; } = InterfaceDetection.FirstFound;
     /// <summary>The can-reach destination, or the interface / skip-interface regular expression.</summary>
-    public string InterfaceDetectionValue { get; set; } = "";
+    public string InterfaceDetectionValue { get; set => field = value ?? ""; } = "";
     /// <summary>Dual-stack only: how calico-node finds each node's IPv6 address (the method above finds the IPv4 one).</summary>
     public InterfaceDetection InterfaceDetectionV6 { get; set; } = InterfaceDetection.FirstFound;
-    public string InterfaceDetectionValueV6 { get; set; } = "";
+    public string InterfaceDetectionValueV6 { get; set => field = value ?? ""; } = "";
     /// <summary>Advanced: the Linux dataplane.</summary>
     public Dataplane Dataplane { get; set; } = Dataplane.Iptables;
     /// <summary>Whether the Network step's Advanced part is open: the operator's layout, kept with the draft (not part of the cluster).</summary>

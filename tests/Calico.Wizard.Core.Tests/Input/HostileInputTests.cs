@@ -141,4 +141,25 @@ public sealed class HostileInputTests
         var bareOs = ProviderMatrix.Seed.Find("BareOS")!;
         Assert.False(ProviderMatrix.Seed.IsNetworkName(bareOs, new string('a', ProviderMatrix.MaxNetworkLength + 1)));
     }
+
+    public static TheoryData<string> TextFields => [.. typeof(ClusterDraft).GetProperties().Where(p => p.PropertyType == typeof(string) && p.CanWrite).Select(p => p.Name)];
+
+    [Theory]
+    [MemberData(nameof(TextFields))]
+    public async Task A_text_field_sent_as_null_reads_as_empty_and_no_rule_or_review_row_throws(string field)
+    {
+        var draft = TestDrafts.Valid(d => d.ChangeNetworkStack(NetworkStack.DualStack), d => d.AdvancedOpen = true);
+        var property = typeof(ClusterDraft).GetProperty(field)!;
+        property.SetValue(draft, null); // what JSON's null makes of it (the API, a stored draft)
+        Assert.Equal("", property.GetValue(draft));
+
+        var check = await draft.CheckAsync();
+        var shown = DraftFields.All.Select(f => f.Show?.Invoke(draft)).ToList(); // Review renders every row
+        var differences = DraftFields.Differences(draft, TestDrafts.Valid());
+
+        Assert.NotNull(shown);
+        Assert.NotNull(differences);
+        Assert.All(check.Errors, e => Assert.Equal(field, e.PropertyName));
+    }
 }
+
