@@ -107,4 +107,21 @@ public sealed class AdvancedOptionsTests : WizardTestContext
         cut.WaitForAssertion(() => Assert.False(cut.Has("containers-cidr-v6")));
         Assert.Empty(cut.FindAll("[data-testid$='-error']")); // an IPv4 cluster's rules no longer look at the IPv6 ranges
     }
+
+    [Fact]
+    public async Task Choosing_ebpf_explains_what_it_sets_and_warns_about_kernel_and_kube_proxy()
+    {
+        var cut = await RenderWizardAsync(ValidDraft(d => d.AdvancedOpen = true), WizardStep.Network);
+        Assert.DoesNotContain("replaces kube-proxy", cut.TextOf("warnings"));
+
+        await cut.ClickAsync("dataplane-bpf");
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.True(cut.ByTestId("dataplane-bpf").IsChecked());
+            Assert.Contains("replaces kube-proxy", cut.TextOf("dataplane-help"));
+            Assert.Contains("needs Linux 5.10 or later", cut.TextOf("warnings"));
+        });
+    }
 }
+
