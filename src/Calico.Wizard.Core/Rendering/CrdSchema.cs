@@ -73,12 +73,17 @@ public sealed class CrdSchema
     /// <summary>Every field of <paramref name="obj"/> (a typed object or JSON) that breaks the schema; empty when it is valid.</summary>
     public IReadOnlyList<SchemaViolation> Check(object obj)
     {
-        var instance = obj switch
+        switch (obj)
         {
-            JsonElement e => e,
-            JsonNode n => JsonSerializer.SerializeToElement(n),
-            _ => JsonSerializer.SerializeToElement(JsonNode.Parse(KubernetesJson.Serialize(obj))),
-        };
+            case JsonElement element: return Check(element);
+            case JsonNode node: return Check(JsonSerializer.SerializeToElement(node));
+        }
+        using var document = JsonDocument.Parse(KubernetesJson.Serialize(obj)); // the object as the API server receives it
+        return Check(document.RootElement);
+    }
+
+    private IReadOnlyList<SchemaViolation> Check(JsonElement instance)
+    {
         var results = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
         var violations = new List<SchemaViolation>();
         Collect(results, instance, violations);
