@@ -67,15 +67,32 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task Every_rendering_the_rules_allow_in_the_rule_space_passes_the_operators_installation_schema_and_its_cel_rules()
+    /// <summary>One point of the rule space as the rules judged it: its name, the check, and its Installations as the API server receives them.</summary>
+    private sealed record Judged(string Name, DraftCheck Check, IReadOnlyList<JsonNode> Installations);
+
+    /// <summary>The rule space judged and rendered once for every test that looks at it (7,779 drafts).</summary>
+    private static readonly Lazy<Task<IReadOnlyList<Judged>>> Space = new(async () =>
     {
         var rules = new ClusterRules(ProviderMatrix.Seed, EmptyClusterRegistry.Instance);
-        int valid = 0, installations = 0, refused = 0;
-        var problems = new List<string>();
+        var judged = new List<Judged>();
         foreach (var (name, draft) in RuleSpace())
         {
             var check = await rules.CheckAsync(draft);
+            var installations = check.Spec is { } spec
+                ? ManifestRenderer.Render(spec).Where(o => o.Kind == Tigera.InstallationKind).Select(o => JsonNode.Parse(KubernetesJson.Serialize(o.Body))!).ToList()
+                : [];
+            judged.Add(new Judged(name, check, installations));
+        }
+        return judged;
+    });
+
+    [Fact]
+    public async Task Every_rendering_the_rules_allow_in_the_rule_space_passes_the_operators_installation_schema_and_its_cel_rules()
+    {
+        int valid = 0, installations = 0, refused = 0;
+        var problems = new List<string>();
+        foreach (var (name, check, rendered) in await Space.Value)
+        {
             if (!check.IsValid)
             {
                 // the only points of the space the rules refuse: NAT outgoing without encapsulation, IP-in-IP on IPv6, and
@@ -86,10 +103,9 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
                 continue;
             }
             valid++;
-            foreach (var o in ManifestRenderer.Render(check.Spec!).Where(o => o.Kind == Tigera.InstallationKind))
+            foreach (var json in rendered)
             {
                 installations++;
-                var json = JsonNode.Parse(KubernetesJson.Serialize(o.Body))!;
                 problems.AddRange(Schema.Check(json).Select(v => $"{name}: {v}"));
                 problems.AddRange(InstallationCel.Violations(json).Select(v => $"{name}: {v}"));
             }
@@ -154,13 +170,8 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
     public async Task Every_cel_rule_of_the_installation_crd_on_a_field_the_renderer_writes_is_mirrored()
     {
         var written = new HashSet<string>();
-        foreach (var (_, draft) in RuleSpace())
-        {
-            var spec = (await draft.CheckAsync()).Spec;
-            if (spec is null) continue;
-            foreach (var o in ManifestRenderer.Render(spec).Where(o => o.Kind == Tigera.InstallationKind))
-                Fields(JsonNode.Parse(KubernetesJson.Serialize(o.Body))!, "", written);
-        }
+        foreach (var json in (await Space.Value).SelectMany(j => j.Installations))
+            Fields(json, "", written);
         var touching = Upstream.CelRules(Upstream.InstallationCrd, Tigera.Version)
             .Where(r => r.Field.Length == 0 || written.Contains(r.Field))
             .Select(r => (r.Field, r.Message)).Distinct().OrderBy(r => r.Field).ToList();
