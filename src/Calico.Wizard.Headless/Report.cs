@@ -12,6 +12,8 @@ public sealed class Report(bool json, TextWriter output)
         new { @event = "invalid", errors = errors.Select(e => new { field = e.Field, message = e.Message }) },
         "The spec breaks the wizard's rules:\n" + string.Join("\n", errors.Select(e => $"  {e.Field}: {e.Message}")));
 
+    public void Suggested(string field, string cidr, string reason) => Write(new { @event = "suggested", field, cidr, reason }, $"Suggested {field}: {reason}");
+
     public void Submitted(string clusterUrl) => Write(new { @event = "submitted", url = clusterUrl }, $"Submitted: {clusterUrl}");
 
     public void Finished(string state, string clusterUrl, string? error) => Write(new { @event = "finished", state, url = clusterUrl, error },

@@ -33,12 +33,12 @@ public sealed class WizardRobot(IPage page, Report report)
         if (s.NetworkStack is { } stack && !dual) await ChooseAsync($"stack-{stack.ToString().ToLowerInvariant()}", "network-stack", $"{stack} is not offered.");
         if (UsesAdvanced(s)) await OpenAdvancedAsync();
         if (dual) await SwitchAsync("dual-stack", true, "network-stack");
-        await FillAsync("containers-cidr", s.ContainersCidr);
-        await FillAsync("services-cidr", s.ServicesCidr);
+        await RangeAsync("containers-cidr", s.ContainersCidr);
+        await RangeAsync("services-cidr", s.ServicesCidr);
         if (dual)
         {
-            await FillAsync("containers-cidr-v6", s.ContainersCidrV6);
-            await FillAsync("services-cidr-v6", s.ServicesCidrV6);
+            await RangeAsync("containers-cidr-v6", s.ContainersCidrV6);
+            await RangeAsync("services-cidr-v6", s.ServicesCidrV6);
         }
         if (s.NodeNetworks is { Length: > 0 } nodes) await FillAsync("node-networks", nodes);
         if (s.Backend is { } backend)
@@ -119,6 +119,18 @@ public sealed class WizardRobot(IPage page, Report report)
             await page.WaitForTimeoutAsync(200);
         }
         return ("TimedOut", $"Provisioning did not finish within {timeout}.");
+    }
+
+    /// <summary>A range field: a CIDR is typed; <c>suggest</c> presses Suggest and reports what the wizard chose and why.</summary>
+    private async Task RangeAsync(string testId, string? value)
+    {
+        if (!string.Equals(value?.Trim(), "suggest", StringComparison.OrdinalIgnoreCase)) { await FillAsync(testId, value); return; }
+        await page.GetByTestId($"suggest-{testId}").ClickAsync(new() { Timeout = 30_000 });
+        var note = page.GetByTestId($"{testId}-suggestion");
+        await note.WaitForAsync(new() { Timeout = 30_000 });
+        var reason = (await note.InnerTextAsync()).Trim();
+        if (await note.GetAttributeAsync("data-found") != "true") throw new SpecRejected([(testId, reason)]);
+        report.Suggested(testId, await page.GetByTestId(testId).InputValueAsync(), reason);
     }
 
     private async Task FillAsync(string testId, string? value)

@@ -3,12 +3,24 @@ using System.Net;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Rules;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Calico.Wizard.Store;
 
 /// <summary>The registry the rules ask, answered from the clusters table (indexed by provider and network).</summary>
-public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFactory) : IClusterRegistry
+public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFactory, TimeProvider? time = null) : IClusterRegistry
 {
+    /// <summary>How long a network's cached usage is trusted without a new submission anywhere (bounds what another replica's clock can hide).</summary>
+    public static readonly TimeSpan UsageMaxAge = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most ranges kept across all cached networks (each entry's size is its range count).</summary>
+    public const long UsageCacheRanges = 400_000;
+
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
+    private readonly MemoryCache usageCache = new(new MemoryCacheOptions { SizeLimit = UsageCacheRanges });
+
+    private sealed record CachedUsage(DateTime Stamp, DateTimeOffset ReadAt, NetworkUsage Usage);
+
     public static string NetworkKey(string l2Network) => l2Network.Trim().ToLowerInvariant();
 
     /// <summary>The columns the rules need; one projection, so every query reads the same seven.</summary>
@@ -70,6 +82,25 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
             .Select(r => r.ToRegistered())
             .Where(c => c.Ranges.Any(r => StrictCidr.Overlap(r.Cidr, range)))
             .ToArray();
+    }
+
+    /// <summary>
+    /// The network's ranges, read once (one index range of that network) and kept until a cluster is submitted anywhere
+    /// (the newest <c>CreatedAt</c>, one index seek, moves) or <see cref="UsageMaxAge"/> passes. Planners double-check
+    /// their answer with <see cref="OverlappingAsync"/>, so a stale entry costs a retry, never a clash.
+    /// </summary>
+    public async Task<NetworkUsage> UsageAsync(string provider, string l2Network, CancellationToken cancellationToken = default)
+    {
+        var key = (provider, NetworkKey(l2Network));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stamp = await db.Clusters.MaxAsync(c => (DateTime?)c.CreatedAt, cancellationToken) ?? DateTime.MinValue;
+        var now = clock.GetUtcNow();
+        if (usageCache.TryGetValue(key, out CachedUsage? cached) && cached!.Stamp == stamp && now - cached.ReadAt < UsageMaxAge)
+            return cached.Usage;
+        var rows = await db.Clusters.AsNoTracking().Where(c => c.Provider == provider && c.NetworkKey == key.Item2).Select(AsRow).ToListAsync(cancellationToken);
+        var usage = RegisteredCluster.UsageOf(rows.Select(r => r.ToRegistered()));
+        usageCache.Set(key, new CachedUsage(stamp, now, usage), new MemoryCacheEntryOptions { Size = Math.Max(1, usage.Ranges.Count) });
+        return usage;
     }
 
     public async Task<RegisteredCluster?> FindByNameAsync(string name, CancellationToken cancellationToken = default)

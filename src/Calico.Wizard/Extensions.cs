@@ -27,7 +27,8 @@ public static class Extensions
         services.AddProblemDetails();
 
         var providers = builder.Configuration.GetSection("Providers").Get<List<ProviderOption>>();
-        services.AddWizard(providers is { Count: > 0 } ? new ProviderMatrix(providers) : ProviderMatrix.Seed);
+        services.AddWizard(providers is { Count: > 0 } ? new ProviderMatrix(providers) : ProviderMatrix.Seed,
+            builder.Configuration.GetSection("AddressPlanning").Get<Core.Addresses.PlanningOptions>());
         services.AddOptions<ProvisioningOptions>().BindConfiguration("Provisioning");
         services.AddOptions<EmbeddingOptions>().BindConfiguration("Embedding");
         services.AddStore(Store(builder)).AddProvisioning();
@@ -38,9 +39,11 @@ public static class Extensions
     }
 
     /// <summary>The rules on a provider matrix, and each circuit's wizard (what the pages and the components' tests need).</summary>
-    public static IServiceCollection AddWizard(this IServiceCollection services, ProviderMatrix matrix) => services
+    public static IServiceCollection AddWizard(this IServiceCollection services, ProviderMatrix matrix, Core.Addresses.PlanningOptions? planning = null) => services
         .AddSingleton(matrix)
+        .AddSingleton(planning ?? new Core.Addresses.PlanningOptions())
         .AddSingleton<ClusterRules>()
+        .AddSingleton<RangePlanner>()
         .AddScoped<WizardState>();
 
     /// <summary>

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Input;
+using Calico.Wizard.Core.Providers;
 using Microsoft.AspNetCore.Mvc;
 using static System.FormattableString;
 using Calico.Wizard.Core.Rendering;
@@ -60,6 +62,8 @@ public static class WizardEndpoints
             return Results.Text(yaml, Yaml);
         });
 
+        MapNetworkEndpoints(api);
+
         // The same hand-off as the wizard's "Create cluster": every rule is checked here, whatever the caller sent.
         api.MapPost("/clusters", async (HttpRequest request, ClusterSubmission submission, CancellationToken ct) =>
         {
@@ -93,11 +97,85 @@ public static class WizardEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "This draft id already made another cluster",
                     detail: $"Draft {draft.Id} was submitted before with a different {string.Join(", ", conflicts)}: leave the id out (or send a new one) for a new cluster.");
             return result.ClusterId is { } id
-                ? Results.Created($"/clusters/{id}", new { clusterId = id })
+                ? Results.Created($"/clusters/{id}", new
+                {
+                    clusterId = id,
+                    // what each "suggest" became, and why
+                    suggested = (result.Suggested ?? []).Select(s => new { field = DraftFields.Find(s.Field)!.Key, cidr = s.Suggestion.Cidr?.ToString(), reason = s.Suggestion.Reason }),
+                })
                 : Results.ValidationProblem(Problems(result.Check), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The cluster breaks the rules");
         }).DisableAntiforgery().RequireAuthorization(SignIn.OperatorPolicy)
           .WithMetadata(new RequestSizeLimitAttribute(InputLimits.MaxRequestBytes));
     }
+
+    /// <summary>
+    /// Address planning for automation: a free range (<c>/free</c>) sized like the wizard's Suggest, and the address map
+    /// (<c>/map</c>) the wizard draws. Reads only; every query value is bounded and parsed before use.
+    /// </summary>
+    private static void MapNetworkEndpoints(RouteGroupBuilder api)
+    {
+        var networks = api.MapGroup("/networks/{provider}/{network}");
+
+        networks.MapGet("/free", async (string provider, string network, HttpRequest request, RangePlanner planner, ProviderMatrix matrix, CancellationToken ct) =>
+        {
+            if (NetworkProblem(provider, network, matrix) is { } problem) return problem;
+            var query = request.Query;
+            var kind = query["kind"].ToString().ToLowerInvariant() switch
+            {
+                "containers" => (RangeKind?)RangeKind.Containers,
+                "services" => RangeKind.Services,
+                _ => null,
+            };
+            if (kind is null) return BadQuery("kind", "kind must be containers or services.");
+            var familyText = query["family"].ToString();
+            NetworkStack? family = familyText.Length == 0 || familyText.Equals("IPv4", StringComparison.OrdinalIgnoreCase) ? NetworkStack.IPv4
+                : familyText.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? NetworkStack.IPv6 : null;
+            if (family is not { } f) return BadQuery("family", "family must be IPv4 (the default) or IPv6.");
+            var nodes = WholeNumber.Parse(query["nodes"].ToString() is { Length: > 0 } n ? n : "1", 1, ClusterDraftValidator.MaxNodes, " nodes");
+            if (!nodes.Ok) return BadQuery("nodes", $"nodes: {nodes.Error}");
+            var (min, max) = BlockCapacity.Range(f);
+            var block = WholeNumber.Parse(query["blockSize"].ToString() is { Length: > 0 } b ? b : Defaults.For(f).BlockSize, min, max, "");
+            if (!block.Ok) return BadQuery("blockSize", $"blockSize: {block.Error} (the {f} block size; leave it out for {Defaults.For(f).BlockSize}).");
+            var avoid = NodeNetworkRule.Parse(query["avoid"].ToString(), NetworkStack.DualStack);
+            if (avoid.Error is { } avoidError) return BadQuery("avoid", $"avoid (comma-separated CIDRs to keep clear of, e.g. the node network): {avoidError}");
+            var suggestion = await planner.SuggestAsync(new SuggestRequest(provider, network, kind.Value, f, nodes.Value, block.Value, avoid.Networks), ct);
+            return suggestion.Cidr is { } cidr
+                ? Results.Ok(new { cidr = cidr.ToString(), reason = suggestion.Reason })
+                : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing fits", detail: suggestion.Reason);
+        });
+
+        networks.MapGet("/map", async (string provider, string network, IClusterRegistry registry, ProviderMatrix matrix, CancellationToken ct) =>
+        {
+            if (NetworkProblem(provider, network, matrix) is { } problem) return problem;
+            var option = matrix.Find(provider)!;
+            var map = AddressMap.Build(network.Trim(), matrix.AddressSpacesOf(option), await registry.UsageAsync(option.Name, network.Trim(), ct), [], []);
+            return Results.Ok(new
+            {
+                provider = option.Name,
+                network = map.Network,
+                spaces = matrix.AddressSpacesOf(option).Select(s => s.ToString()),
+                bars = map.Bars.Select(b => new
+                {
+                    space = b.Space, domain = b.Domain.ToString(), first = b.FirstAddress, last = b.LastAddress, ranges = b.Ranges,
+                    segments = b.Segments.Select(g => new { x = Math.Round(g.X, 3), width = Math.Round(g.Width, 3), kind = g.Kind.ToString(), label = g.Label, count = g.Count }),
+                }),
+                rows = map.Rows.Select(r => new { cidr = r.Cidr, holder = r.Holder, what = r.What, kind = r.Kind.ToString() }),
+                totalRows = map.TotalRows,
+            });
+        });
+    }
+
+    private static IResult? NetworkProblem(string provider, string network, ProviderMatrix matrix)
+    {
+        if (matrix.Find(provider) is not { } option)
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown provider",
+                detail: $"The providers are {string.Join(", ", matrix.Providers.Select(p => p.Name))}.");
+        return matrix.IsNetworkName(option, network.Trim()) ? null
+            : BadQuery("network", $"Not a valid {option.NetworkLabel}: expected something like {option.NetworkExample}.");
+    }
+
+    private static IResult BadQuery(string key, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [key] = [message] }, title: "The request cannot be answered");
 
     private static Dictionary<string, string[]> Problems(DraftCheck check) =>
         check.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => $"{DraftFields.LabelOf(g.Key)}: {e.ErrorMessage}").ToArray());

@@ -22,6 +22,8 @@ public static partial class StrictCidr
     {
         var s = (text ?? "").Trim();
         if (s.Length == 0) return Parsed<IPNetwork>.Fail($"Enter a CIDR such as {Example(stack)}.");
+        if (string.Equals(s, "suggest", StringComparison.OrdinalIgnoreCase))
+            return Parsed<IPNetwork>.Fail($"'suggest' is replaced by a free range when a spec is submitted: press Suggest beside the field, or type a CIDR such as {Example(stack)}.");
         if (s.Any(char.IsWhiteSpace)) return Parsed<IPNetwork>.Fail($"Remove the spaces: a CIDR is address/prefix, e.g. {Example(stack)}.");
         var slash = s.IndexOf('/');
         if (slash < 0)

@@ -86,6 +86,14 @@ public static class DraftFields
     private static readonly (DraftField Field, System.Reflection.PropertyInfo Property)[] TextFields = All
         .Select(f => (f, typeof(ClusterDraft).GetProperty(f.Property)!)).Where(p => p.Item2.PropertyType == typeof(string)).ToArray();
 
+    /// <summary>A text field's value by its property name (the range fields the address planner fills, a spec's "suggest").</summary>
+    public static string Get(ClusterDraft draft, string property) => (string)TextProperty(property).GetValue(draft)!;
+
+    public static void Set(ClusterDraft draft, string property, string value) => TextProperty(property).SetValue(draft, value);
+
+    private static System.Reflection.PropertyInfo TextProperty(string property) =>
+        TextFields.FirstOrDefault(t => t.Field.Property == property).Property ?? throw new ArgumentException($"{property} is not a text field of the draft.");
+
     /// <summary>
     /// The bounds every input meets before any rule parses it: text fields by their length, policies by their
     /// count and size. Nothing here echoes the text back.

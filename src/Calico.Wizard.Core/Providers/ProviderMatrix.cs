@@ -21,6 +21,12 @@ public sealed class ProviderOption
     /// </summary>
     public List<string> Encapsulations { get; set; } = [];
 
+    /// <summary>
+    /// The address space suggested ranges come from, in order of preference (e.g. 10.0.0.0/8, 172.16.0.0/12,
+    /// 100.64.0.0/10, fd00::/8); empty: <see cref="Addresses.PlanningOptions.DefaultSpaces"/>.
+    /// </summary>
+    public List<string> AddressSpaces { get; set; } = [];
+
     public bool Permits(string encapsulation) => Encapsulations.Count == 0 || Encapsulations.Contains(encapsulation);
 }
 
@@ -30,6 +36,7 @@ public sealed class ProviderMatrix
     public const int MaxNetworkLength = 255;
 
     private readonly Dictionary<ProviderOption, Regex> networkPatterns;
+    private readonly Dictionary<ProviderOption, IReadOnlyList<System.Net.IPNetwork>> spaces;
 
     public ProviderMatrix(IEnumerable<ProviderOption> providers)
     {
@@ -39,6 +46,12 @@ public sealed class ProviderMatrix
         foreach (var p in Providers)
             if (p.Encapsulations.FirstOrDefault(e => !Drafts.Encapsulations.All.Contains(e)) is { } unknown)
                 throw new InvalidOperationException($"Providers: {p.Name} permits encapsulation '{unknown}', which is not one of {string.Join(", ", Drafts.Encapsulations.All)}.");
+        spaces = Providers.ToDictionary(p => p, p => (IReadOnlyList<System.Net.IPNetwork>)(p.AddressSpaces.Count > 0 ? p.AddressSpaces : Addresses.PlanningOptions.DefaultSpaces)
+            .Select(text =>
+            {
+                var parsed = Addresses.StrictCidr.ParseRange(text, text.Contains(':') ? NetworkStack.IPv6 : NetworkStack.IPv4);
+                return parsed.Ok ? parsed.Value : throw new InvalidOperationException($"Providers: the AddressSpaces of {p.Name} has '{text}': {parsed.Error}");
+            }).ToArray());
         networkPatterns = Providers.ToDictionary(p => p, p =>
         {
             try { return new Regex(p.NetworkPattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, Regex.InfiniteMatchTimeout); }
@@ -54,6 +67,9 @@ public sealed class ProviderMatrix
     /// <summary>Whether <paramref name="network"/> is a valid network name for <paramref name="provider"/> (one of <see cref="Providers"/>).</summary>
     public bool IsNetworkName(ProviderOption provider, string network) =>
         network.Length <= MaxNetworkLength && networkPatterns[provider].IsMatch(network);
+
+    /// <summary>Where suggested ranges of <paramref name="provider"/> come from, in order.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> AddressSpacesOf(ProviderOption provider) => spaces[provider];
 
     public ProviderOption? Find(string? name) =>
         Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));

@@ -5,6 +5,9 @@ namespace Calico.Wizard.Core.Rules;
 /// <summary>Names as Kubernetes and RFC 1123 require them.</summary>
 public static partial class HostName
 {
+    /// <summary>The longest DNS label (a cluster name).</summary>
+    public const int MaxLabel = 63;
+
     [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z")] // \z: "$" would also match before a final newline
     private static partial Regex Label();
 

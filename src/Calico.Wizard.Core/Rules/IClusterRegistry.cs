@@ -17,6 +17,9 @@ public sealed record RegisteredCluster(Guid DraftId, string Name, string L2Netwo
             if (ServicesCidrV6 is { } s) yield return ("IPv6 services", s);
         }
     }
+
+    public static Addresses.NetworkUsage UsageOf(IEnumerable<RegisteredCluster> clusters) =>
+        new(clusters.SelectMany(c => c.Ranges.Select(r => new Addresses.UsedRange(r.Cidr, c.Name, r.Name))));
 }
 
 /// <summary>The clusters submitted so far. The rules ask; the store answers.</summary>
@@ -31,6 +34,13 @@ public interface IClusterRegistry
     /// Clusters on that network whose containers or services range overlaps <paramref name="range"/>. A store
     /// answers from an index; this default filters <see cref="OnNetworkAsync"/>.
     /// </summary>
+    /// <summary>
+    /// Every range registered on that network, ordered and merged for the address planner and map. A store caches it
+    /// per network; this default builds it from <see cref="OnNetworkAsync"/>.
+    /// </summary>
+    async Task<Addresses.NetworkUsage> UsageAsync(string provider, string l2Network, CancellationToken cancellationToken = default) =>
+        RegisteredCluster.UsageOf(await OnNetworkAsync(provider, l2Network, cancellationToken));
+
     async Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default) =>
         (await OnNetworkAsync(provider, l2Network, cancellationToken))
             .Where(c => c.Ranges.Any(r => Addresses.StrictCidr.Overlap(r.Cidr, range))).ToArray();

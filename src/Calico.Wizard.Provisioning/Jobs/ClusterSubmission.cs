@@ -9,7 +9,9 @@ namespace Calico.Wizard.Provisioning.Jobs;
 
 /// <param name="Conflicts">The fields in which this submission differs from the cluster its draft already made.</param>
 /// <param name="Forbidden">Why this actor may not submit this draft (it is another operator's).</param>
-public sealed record SubmitResult(Guid? ClusterId, DraftCheck Check, IReadOnlyList<string>? Conflicts = null, string? Forbidden = null)
+/// <param name="Suggested">The ranges a spec's <c>suggest</c> was resolved to (or why nothing fit), by field.</param>
+public sealed record SubmitResult(Guid? ClusterId, DraftCheck Check, IReadOnlyList<string>? Conflicts = null, string? Forbidden = null,
+    IReadOnlyList<(string Field, Core.Addresses.Suggestion Suggestion)>? Suggested = null)
 {
     public bool Accepted => ClusterId is not null;
 }
@@ -23,7 +25,8 @@ public sealed class ClusterSubmission(
     IDbContextFactory<WizardDbContext> dbFactory,
     JobQueue queue,
     TimeProvider time,
-    Targets.ProvisioningTargets targets)
+    Targets.ProvisioningTargets targets,
+    RangePlanner planner)
 {
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
@@ -39,11 +42,16 @@ public sealed class ClusterSubmission(
             if (await ExistingClusterAsync(draft.Id, ct) is { } existing)
                 return await SameAsAsync(existing, draft, ct);
 
+            // "suggest" (a spec file's or an API draft's) becomes a free range here, under the lock: two submissions cannot get the same one.
+            var suggested = await planner.ResolveAsync(draft, ct);
             var check = await rules.CheckAsync(draft, ct);
             var target = targets.Resolve(draft.Target);
-            if (targets.Check(draft.Target) is { } unknown)
-                check = new DraftCheck([.. check.Failures, new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.Target), unknown)]);
-            if (!check.IsValid || check.Spec is not { } spec) return new SubmitResult(null, check);
+            var failures = suggested.Where(s => !s.Suggestion.Found)
+                .Select(s => new FluentValidation.Results.ValidationFailure(s.Field, s.Suggestion.Reason)).ToList();
+            if (targets.Check(draft.Target) is { } unknown) failures.Add(new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.Target), unknown));
+            if (failures.Count > 0)
+                check = new DraftCheck([.. check.Failures.Where(f => !suggested.Any(s => !s.Suggestion.Found && s.Field == f.PropertyName)), .. failures]);
+            if (!check.IsValid || check.Spec is not { } spec) return new SubmitResult(null, check, Suggested: suggested);
 
             var now = time.GetUtcNow().UtcDateTime;
             var cluster = new ClusterRecord
@@ -101,7 +109,7 @@ public sealed class ClusterSubmission(
                 }
             }
             queue.Enqueue(job.Id);
-            return new SubmitResult(cluster.Id, check);
+            return new SubmitResult(cluster.Id, check, Suggested: suggested);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
@@ -10,8 +11,14 @@ namespace Calico.Wizard.Features.CreateCluster;
 /// is open. Every change is checked against every rule and saved, so the messages are always current and nothing is
 /// lost to a reload. Loading another draft starts afresh.
 /// </summary>
-public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog audit, Operations.OperatorIdentity operatorIdentity)
+public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog audit, Operations.OperatorIdentity operatorIdentity,
+    RangePlanner planner, IClusterRegistry registry, ClusterQueries clusters)
 {
+    private readonly Dictionary<string, SuggestionNote> notes = [];
+    private NetworkUsage usage = NetworkUsage.Empty;
+    private (NetworkUsage, string)? mapKey;
+    private AddressMapView? map;
+
     private bool stored;
     private string actor = Actor.Anonymous;
     private readonly SemaphoreSlim saving = new(1, 1);
@@ -38,7 +45,8 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
 
     /// <summary>Opens a draft: the stored one, or a new one (with <paramref name="prefill"/> laid over PMK's defaults) that is stored on its first change.</summary>
     /// <returns>The cluster id when this draft was already submitted.</returns>
-    public async Task<Guid?> LoadAsync(Guid draftId, DraftFile.Spec? prefill = null)
+    /// <param name="duplicateOf">A cluster whose settings a new draft starts from (a new name and free ranges suggested).</param>
+    public async Task<Guid?> LoadAsync(Guid draftId, DraftFile.Spec? prefill = null, Guid? duplicateOf = null)
     {
         var saved = await store.LoadAsync(draftId);
         actor = await operatorIdentity.NameAsync(); // once per circuit's draft, not on every keystroke's save
@@ -47,9 +55,22 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         if (saved?.ClusterId is { } clusterId) return clusterId;
         touched.Clear();
         attempted.Clear();
+        notes.Clear();
+        DuplicatedFrom = null;
         stored = saved is not null;
         Draft = saved?.Draft ?? new ClusterDraft { Id = draftId };
-        if (saved is null && prefill is not null) DraftFile.Apply(prefill, Draft, rules.Matrix);
+        if (saved is null && duplicateOf is { } sourceId && await clusters.GetAsync(sourceId) is { } source)
+        {
+            var (copy, suggested) = await Duplicates.CreateAsync(source.Spec, draftId, source.Job?.Target ?? "", registry, planner);
+            Draft = copy;
+            foreach (var (field, suggestion) in suggested) notes[field] = new SuggestionNote(suggestion.Reason, suggestion.Found);
+            DuplicatedFrom = source.Name;
+        }
+        if (saved is null && prefill is not null)
+        {
+            DraftFile.Apply(prefill, Draft, rules.Matrix);
+            await ResolveSuggestWordsAsync();
+        }
         if (Draft.IpInIpMode == IpInIpMode.Never) Draft.NatOutgoing = false; // a draft saved before the seed's rule, or edited elsewhere
         Step = saved is null ? WizardStep.Cluster : (WizardStep)Math.Clamp(saved.Step, 0, (int)WizardStep.Review);
         Check = await rules.CheckAsync(Draft);
@@ -57,11 +78,15 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         return null;
     }
 
+    /// <summary>The cluster this draft was duplicated from, while it is a new draft.</summary>
+    public string? DuplicatedFrom { get; private set; }
+
     /// <summary>Applies one change (a keystroke, a click), checks every rule and saves the draft.</summary>
     public async Task ChangeAsync(string property, Action<ClusterDraft> change)
     {
         change(Draft);
         touched.Add(property);
+        notes.Remove(property); // a suggestion's explanation no longer describes what was typed over it
         await RecheckAsync();
         await SaveAsync();
     }
@@ -76,6 +101,70 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     }
 
     public bool StepIsValid(WizardStep step) => Check.StepIsValid(step);
+
+    /// <summary>A spec or the parent page's prefill: applied like typing, with <c>suggest</c> resolved to free ranges.</summary>
+    public async Task PrefillAsync(DraftFile.Spec spec)
+    {
+        DraftFile.Apply(spec, Draft, rules.Matrix);
+        touched.Add("Prefill");
+        await ResolveSuggestWordsAsync();
+        await RecheckAsync();
+        await SaveAsync();
+    }
+
+    /// <summary>What Suggest said for a range field: the range's explanation, or why nothing fits.</summary>
+    public SuggestionNote? NoteFor(string property) => notes.GetValueOrDefault(property);
+
+    /// <summary>Fills a range field with the smallest free range that fits the plan, and says why.</summary>
+    public async Task SuggestAsync(string property)
+    {
+        var (_, kind, family) = RangePlanner.RangeFields(Draft).First(f => f.Field == property);
+        var suggestion = await planner.SuggestAsync(Draft.Clone(), kind, family);
+        if (suggestion.Cidr is { } cidr) await ChangeAsync(property, d => DraftFields.Set(d, property, cidr.ToString()));
+        notes[property] = new SuggestionNote(suggestion.Reason, suggestion.Found);
+        await LoadUsageAsync(); // the registry may have moved since the map was drawn
+        Changed?.Invoke();
+    }
+
+    /// <summary>Reads what is registered on the draft's network (cached by the registry), for the map and Suggest.</summary>
+    public async Task LoadUsageAsync()
+    {
+        var network = Draft.L2Network.Trim();
+        usage = Provider is { } p && network.Length > 0 && rules.Matrix.IsNetworkName(p, network)
+            ? await registry.UsageAsync(p.Name, network)
+            : NetworkUsage.Empty;
+    }
+
+    /// <summary>
+    /// The address map of the draft's network with the draft's ranges on it, redrawn only when the registry's answer or
+    /// a range the picture shows changed (not on every keystroke elsewhere).
+    /// </summary>
+    public AddressMapView? Map
+    {
+        get
+        {
+            if (Provider is not { } p || Draft.L2Network.Trim().Length == 0) return null;
+            var mine = RangePlanner.RangeFields(Draft)
+                .Select(f => (f, parsed: StrictCidr.Parse(DraftFields.Get(Draft, f.Field), f.Family)))
+                .Where(x => x.parsed.Ok)
+                .Select(x => new UsedRange(x.parsed.Value!, "this draft", $"{(x.f.Family == Core.Drafts.NetworkStack.IPv6 && Draft.IsDualStack ? "IPv6 " : "")}{(x.f.Kind == RangeKind.Containers ? "containers" : "services")}"))
+                .ToArray();
+            var nodes = NodeNetworkRule.Parse(Draft.NodeNetworks, Draft.NetworkStack).Networks;
+            var key = string.Join("|", mine.Select(m => m.Cidr)) + "#" + string.Join(",", nodes) + "#" + p.Name + "#" + Draft.L2Network.Trim();
+            if (mapKey is not { } k || !ReferenceEquals(k.Item1, usage) || k.Item2 != key)
+            {
+                map = AddressMap.Build(Draft.L2Network.Trim(), rules.Matrix.AddressSpacesOf(p), usage, mine, nodes);
+                mapKey = (usage, key);
+            }
+            return map;
+        }
+    }
+
+    private async Task ResolveSuggestWordsAsync()
+    {
+        foreach (var (field, suggestion) in await planner.ResolveAsync(Draft))
+            notes[field] = new SuggestionNote(suggestion.Reason, suggestion.Found);
+    }
 
     /// <summary>Next is refused while the open step breaks a rule; every message of the step is then shown.</summary>
     public async Task<bool> NextAsync()
@@ -138,3 +227,6 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         _ => false,
     };
 }
+
+/// <summary>What Suggest said under a range field.</summary>
+public sealed record SuggestionNote(string Text, bool Found);
