@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Provisioning.Targets;
 using Calico.Wizard.Provisioning.Targets.Kubernetes;
@@ -22,6 +23,9 @@ public static class ProvisioningServices
         services.AddSingleton<Replica>();
         services.AddSingleton<ProvisioningTargets>();
         services.AddSingleton<ClusterSubmission>();
+        // a spec's "suggest" is resolved at submit; the host's AddWizard registers these first with its configuration
+        services.TryAddSingleton(new Core.Addresses.PlanningOptions());
+        services.TryAddSingleton<Core.Rules.RangePlanner>();
         services.AddSingleton<JobCommands>();
         services.AddSingleton<StepRunner>();
         services.AddSingleton<IProvisioningTarget, DryRunTarget>();

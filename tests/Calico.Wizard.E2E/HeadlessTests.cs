@@ -105,6 +105,29 @@ public sealed class HeadlessTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Suggest_in_a_spec_presses_Suggest_in_the_wizard_and_reports_the_answer()
+    {
+        var network = WizardDriver.UniqueName("rack-suggest");
+        var spec = await SpecFileAsync($$"""
+            name: {{WizardDriver.UniqueName("sug")}}
+            provider: BareOS
+            l2Network: {{network}}
+            plannedNodes: "20"
+            containersCidr: suggest
+            servicesCidr: suggest
+            """);
+
+        var (exit, output) = await RunAsync("--url", fixture.App.BaseUrl.ToString(), "--spec", spec, "--json");
+
+        Assert.True(exit == 0, output);
+        var suggested = output.Split('\n').Where(l => l.Contains("\"event\":\"suggested\"", StringComparison.Ordinal))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToDictionary(e => e.GetProperty("field").GetString()!, e => e.GetProperty("cidr").GetString());
+        Assert.Equal("10.0.0.0/20", suggested["containers-cidr"]); // 20 nodes × 64 × 2 = 2,560 → 4,096
+        Assert.Equal("10.0.16.0/20", suggested["services-cidr"]);
+        Assert.Contains($"free on {network}", output);
+    }
+
+    [Fact]
     public async Task Invalid_spec_exits_2_with_the_messages_the_wizard_shows()
     {
         var spec = await SpecFileAsync($"""
