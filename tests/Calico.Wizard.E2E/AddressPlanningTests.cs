@@ -44,7 +44,8 @@ public sealed class AddressPlanningTests(BrowserFixture fixture) : WizardBrowser
         var map = Page.GetByTestId("address-map");
         await Expect(map).ToHaveAttributeAsync("data-clash", "true"); // PMK's defaults are another cluster's
         await Expect(Wizard.Error("containers-cidr")).ToContainTextAsync("Overlaps cluster 'taken-");
-        await Expect(map.GetByTestId("address-map-segment")).ToHaveCountAsync(10); // 8 registered + the draft's 2
+        var whole = map.Locator("[data-testid='address-map-bar'][data-zoom='false']");
+        await Expect(whole.GetByTestId("address-map-segment")).ToHaveCountAsync(10); // 8 registered + the draft's 2, on 10.0.0.0/8
 
         await Wizard.Field("suggest-containers-cidr").ClickAsync();
         await Expect(Wizard.Field("containers-cidr")).ToHaveValueAsync("10.1.64.0/23");
@@ -54,6 +55,9 @@ public sealed class AddressPlanningTests(BrowserFixture fixture) : WizardBrowser
         await Expect(Wizard.Error("containers-cidr")).ToHaveCountAsync(0);
         await Expect(Wizard.Error("services-cidr")).ToHaveCountAsync(0);
         await Expect(map).ToHaveAttributeAsync("data-clash", "false");
+        var closeup = map.Locator("[data-testid='address-map-bar'][data-zoom='true']");
+        await Expect(closeup).ToContainTextAsync("Close-up of 10.0.0.0/15"); // the draft's neighbourhood, 16 times its ranges' extent
+        await Expect(closeup.GetByTestId("address-map-segment")).ToHaveCountAsync(6); // 10.0/16, 10.1.0/20, 10.1.16/20, 10.1.32/19 and the draft's two
 
         // focus names the range (for a keyboard), hover too (the SVG's own tooltip)
         var mine = map.Locator("[data-testid='address-map-segment'][data-kind='Mine']").First;
@@ -66,7 +70,7 @@ public sealed class AddressPlanningTests(BrowserFixture fixture) : WizardBrowser
         // typing a clash back in is shown at once, in the error colour
         await Wizard.FillAsync("services-cidr", "10.20.0.0/20");
         await Expect(map).ToHaveAttributeAsync("data-clash", "true");
-        await Expect(map.Locator("[data-testid='address-map-segment'][data-kind='Clash']")).ToHaveCountAsync(2);
+        await Expect(whole.Locator("[data-testid='address-map-segment'][data-kind='Clash']")).ToHaveCountAsync(2);
         await Wizard.Field("suggest-services-cidr").ClickAsync();
         await Expect(map).ToHaveAttributeAsync("data-clash", "false");
 
@@ -76,8 +80,9 @@ public sealed class AddressPlanningTests(BrowserFixture fixture) : WizardBrowser
         await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
         await Expect(Page.GetByTestId("cluster-containers")).ToHaveTextAsync("10.1.64.0/23");
         var clusterMap = Page.GetByTestId("address-map");
-        await Expect(clusterMap.Locator("[data-testid='address-map-segment'][data-kind='Mine']")).ToHaveCountAsync(2); // this cluster's two ranges, highlighted among the others
-        await Expect(clusterMap.Locator("[data-testid='address-map-segment'][data-kind='Cluster']")).ToHaveCountAsync(8);
+        var clusterWhole = clusterMap.Locator("[data-testid='address-map-bar'][data-zoom='false']");
+        await Expect(clusterWhole.Locator("[data-testid='address-map-segment'][data-kind='Mine']")).ToHaveCountAsync(2); // this cluster's two ranges, highlighted among the others
+        await Expect(clusterWhole.Locator("[data-testid='address-map-segment'][data-kind='Cluster']")).ToHaveCountAsync(8);
     }
 
     [Fact]

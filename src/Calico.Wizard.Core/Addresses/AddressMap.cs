@@ -14,7 +14,8 @@ public enum MapKind { Cluster, Node, Mine, Clash }
 public sealed record MapSegment(double X, double Width, MapKind Kind, string Label, int Count);
 
 /// <summary>One bar: a stretch of one address space (all of it, or the part around its ranges), with the ranges in it.</summary>
-public sealed record MapBar(NetworkStack Family, IPNetwork Domain, string Space, string FirstAddress, string LastAddress, IReadOnlyList<MapSegment> Segments, int Ranges);
+/// <param name="Zoom">A close-up of the bar above it, around the highlighted ranges.</param>
+public sealed record MapBar(NetworkStack Family, IPNetwork Domain, string Space, string FirstAddress, string LastAddress, IReadOnlyList<MapSegment> Segments, int Ranges, bool Zoom = false);
 
 /// <summary>One row of the table beside the picture.</summary>
 public sealed record MapRow(string Cidr, string Holder, string What, MapKind Kind);
@@ -60,7 +61,15 @@ public static class AddressMap
             var inside = all.Where(a => a.Range.Family == family && space.Contains(a.Range.Cidr.BaseAddress) && a.Range.Cidr.PrefixLength >= space.PrefixLength && !placed.Contains(a.Range)).ToList();
             if (inside.Count == 0) continue;
             inside.ForEach(a => placed.Add(a.Range));
-            bars.Add(Bar(space.ToString(), Domain(space, inside.Select(a => a.Range.Cidr)), inside));
+            var domain = Domain(space, inside.Select(a => a.Range.Cidr));
+            bars.Add(Bar(space.ToString(), domain, inside));
+            // The highlighted ranges are often slivers of the whole space: a close-up 16 times their extent shows their neighbours.
+            var highlighted = inside.Where(a => mine.Contains(a.Range)).Select(a => a.Range.Cidr).ToArray();
+            if (highlighted.Length > 0 && Closeup(domain, highlighted) is { } closeup)
+            {
+                var c = AddressInterval.Of(closeup);
+                bars.Add(Bar(space.ToString(), closeup, inside.Where(a => a.Range.Interval.Overlaps(c)).ToList()) with { Zoom = true });
+            }
         }
         foreach (var family in new[] { NetworkStack.IPv4, NetworkStack.IPv6 })
         {
@@ -92,12 +101,25 @@ public static class AddressMap
         return new IPNetwork(AddressInterval.Address(first & mask, family), prefix);
     }
 
+    /// <summary>The block 4 bits wider than the smallest one holding <paramref name="ranges"/>, when it is at least 4 bits narrower than the bar's.</summary>
+    private static IPNetwork? Closeup(IPNetwork domain, IReadOnlyList<IPNetwork> ranges)
+    {
+        var bits = StrictCidr.AddressBits(domain);
+        var intervals = ranges.Select(AddressInterval.Of).ToArray();
+        var first = intervals.Min(i => i.First);
+        var common = bits - (int)((BigInteger)(first ^ intervals.Max(i => i.Last))).GetBitLength();
+        var prefix = Math.Max(domain.PrefixLength, common - 4);
+        if (prefix - domain.PrefixLength < 4) return null;
+        var mask = UInt128.MaxValue << (128 - prefix) >> (128 - bits);
+        return new IPNetwork(AddressInterval.Address(first & mask, AddressInterval.FamilyOf(domain)), prefix);
+    }
+
     private static MapBar Bar(string space, IPNetwork domain, List<(UsedRange Range, MapKind Kind)> ranges)
     {
         var family = AddressInterval.FamilyOf(domain);
         var d = AddressInterval.Of(domain);
         var size = (double)(d.Last - d.First) + 1;
-        double X(UInt128 address) => (double)(address - d.First) / size * Width;
+        double X(UInt128 address) => address <= d.First ? 0 : address > d.Last ? Width : (double)(address - d.First) / size * Width;
 
         var segments = new List<MapSegment>();
         var ordered = ranges.OrderBy(r => r.Range.Interval.First).ToList();
@@ -108,7 +130,7 @@ public static class AddressMap
         {
             var (range, kind) = ordered[i];
             var x = X(range.Interval.First);
-            var end = X(range.Interval.Last) + Width / size;
+            var end = Math.Min(Width, X(range.Interval.Last) + Width / size);
             if (group && kind == MapKind.Cluster)
             {
                 var first = range;
@@ -118,7 +140,7 @@ public static class AddressMap
                 {
                     i++;
                     count++;
-                    end = Math.Max(end, X(ordered[i].Range.Interval.Last) + Width / size);
+                    end = Math.Min(Width, Math.Max(end, X(ordered[i].Range.Interval.Last) + Width / size));
                 }
                 if (count > 1)
                 {
