@@ -174,13 +174,25 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("State")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("DraftId")
                         .IsUnique();
 
                     b.HasIndex("Name")
                         .IsUnique();
+
+                    b.HasIndex("NetworkKey", "CreatedAt");
+
+                    b.HasIndex("Provider", "CreatedAt");
+
+                    b.HasIndex("State", "CreatedAt");
 
                     b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
 
