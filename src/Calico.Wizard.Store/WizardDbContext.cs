@@ -44,6 +44,7 @@ public class WizardDbContext : DbContext
             e.HasIndex(c => new { c.State, c.CreatedAt });
             e.HasIndex(c => new { c.Provider, c.CreatedAt });
             e.HasIndex(c => new { c.NetworkKey, c.CreatedAt });
+            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.CreatedAt }); // a network's page: both equal, newest first (else SQLite walks all of a provider's clusters by CreatedAt)
         });
         model.Entity<ProvisioningJob>(e =>
         {

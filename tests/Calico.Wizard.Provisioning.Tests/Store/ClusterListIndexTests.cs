@@ -23,6 +23,20 @@ public sealed class ClusterListIndexTests
         _ => new ClusterFilter(Name: "edge", Provider: "BareOS", Network: "rack-6", State: JobState.Running),
     };
 
+    /// <summary>
+    /// What the seek must be bounded by: a SEARCH on a prefix the filter does not narrow (all of a provider's clusters
+    /// when a network was asked for) is a SEARCH in name only — that planned 86 ms at 100k clusters.
+    /// </summary>
+    private static string[] SeekOn(string filter) => filter switch
+    {
+        "name" => ["(Name>? AND Name<?)"],
+        "provider" => ["(Provider=?)"],
+        "network" => ["(NetworkKey=?)"],
+        "provider+network" => ["(Provider=? AND NetworkKey=?"],
+        "state" => ["(State=?)"],
+        _ => ["(Name>? AND Name<?)", "(Provider=? AND NetworkKey=?", "(NetworkKey=?)", "(State=?)"],
+    };
+
     [Theory]
     [MemberData(nameof(Filters))]
     public async Task Every_sort_of_a_filtered_page_seeks_an_index(string filter)
@@ -52,7 +66,7 @@ public sealed class ClusterListIndexTests
                 foreach (var (sql, plan) in explain.Plans)
                 {
                     // SEARCH: a seek on an index; SCAN c (with or without USING INDEX) reads every cluster
-                    var seeks = plan.Any(line => line.StartsWith("SEARCH c USING ", StringComparison.Ordinal))
+                    var seeks = plan.Any(line => line.StartsWith("SEARCH c USING ", StringComparison.Ordinal) && SeekOn(filter).Any(line.Contains))
                         && !plan.Any(line => line.StartsWith("SCAN c", StringComparison.Ordinal));
                     Assert.True(seeks, $"{filter} by {by}{(descending ? " desc" : "")}:\n{sql}\n-- plan:\n{string.Join("\n", plan)}");
                 }

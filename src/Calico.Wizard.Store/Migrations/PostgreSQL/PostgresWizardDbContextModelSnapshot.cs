@@ -214,6 +214,8 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
 
                     b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
 
+                    b.HasIndex("Provider", "NetworkKey", "CreatedAt");
+
                     b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
 
                     b.HasIndex("Provider", "NetworkKey", "ServicesV6First");

@@ -198,6 +198,8 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
 
                     b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
 
+                    b.HasIndex("Provider", "NetworkKey", "CreatedAt");
+
                     b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
 
                     b.HasIndex("Provider", "NetworkKey", "ServicesV6First");

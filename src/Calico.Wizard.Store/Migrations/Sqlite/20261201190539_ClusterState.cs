@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Calico.Wizard.Store.Migrations.PostgreSQL
+namespace Calico.Wizard.Store.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ClusterState : Migration
@@ -10,26 +10,15 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<string>(
-                name: "Name",
-                table: "Clusters",
-                type: "character varying(63)",
-                maxLength: 63,
-                nullable: false,
-                collation: "C",
-                oldClrType: typeof(string),
-                oldType: "character varying(63)",
-                oldMaxLength: 63);
-
             migrationBuilder.AddColumn<string>(
                 name: "State",
                 table: "Clusters",
-                type: "character varying(16)",
+                type: "TEXT",
                 maxLength: 16,
                 nullable: true);
 
             // Clusters submitted before this column: their newest job's state, as ClusterStates keeps it from now on
-            // (a correlated subquery on IX_Jobs_ClusterId; the same SQL on PostgreSQL and SQLite).
+            // (a correlated subquery on IX_Jobs_ClusterId; the same SQL on SQLite and PostgreSQL).
             migrationBuilder.Sql("""
                 UPDATE "Clusters" SET "State" = (
                     SELECT j."State" FROM "Jobs" AS j WHERE j."ClusterId" = "Clusters"."Id" ORDER BY j."CreatedAt" DESC LIMIT 1);
@@ -49,6 +38,11 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                 name: "IX_Clusters_Provider_CreatedAt",
                 table: "Clusters",
                 columns: new[] { "Provider", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clusters_Provider_NetworkKey_CreatedAt",
+                table: "Clusters",
+                columns: new[] { "Provider", "NetworkKey", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Clusters_State_CreatedAt",
@@ -72,23 +66,16 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                 table: "Clusters");
 
             migrationBuilder.DropIndex(
+                name: "IX_Clusters_Provider_NetworkKey_CreatedAt",
+                table: "Clusters");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Clusters_State_CreatedAt",
                 table: "Clusters");
 
             migrationBuilder.DropColumn(
                 name: "State",
                 table: "Clusters");
-
-            migrationBuilder.AlterColumn<string>(
-                name: "Name",
-                table: "Clusters",
-                type: "character varying(63)",
-                maxLength: 63,
-                nullable: false,
-                oldClrType: typeof(string),
-                oldType: "character varying(63)",
-                oldMaxLength: 63,
-                oldCollation: "C");
         }
     }
 }

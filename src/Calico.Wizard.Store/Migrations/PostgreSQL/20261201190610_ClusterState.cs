@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Calico.Wizard.Store.Migrations.Sqlite
+namespace Calico.Wizard.Store.Migrations.PostgreSQL
 {
     /// <inheritdoc />
     public partial class ClusterState : Migration
@@ -10,10 +10,21 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterColumn<string>(
+                name: "Name",
+                table: "Clusters",
+                type: "character varying(63)",
+                maxLength: 63,
+                nullable: false,
+                collation: "C",
+                oldClrType: typeof(string),
+                oldType: "character varying(63)",
+                oldMaxLength: 63);
+
             migrationBuilder.AddColumn<string>(
                 name: "State",
                 table: "Clusters",
-                type: "TEXT",
+                type: "character varying(16)",
                 maxLength: 16,
                 nullable: true);
 
@@ -40,6 +51,11 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                 columns: new[] { "Provider", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Clusters_Provider_NetworkKey_CreatedAt",
+                table: "Clusters",
+                columns: new[] { "Provider", "NetworkKey", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Clusters_State_CreatedAt",
                 table: "Clusters",
                 columns: new[] { "State", "CreatedAt" });
@@ -61,12 +77,27 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                 table: "Clusters");
 
             migrationBuilder.DropIndex(
+                name: "IX_Clusters_Provider_NetworkKey_CreatedAt",
+                table: "Clusters");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Clusters_State_CreatedAt",
                 table: "Clusters");
 
             migrationBuilder.DropColumn(
                 name: "State",
                 table: "Clusters");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Name",
+                table: "Clusters",
+                type: "character varying(63)",
+                maxLength: 63,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "character varying(63)",
+                oldMaxLength: 63,
+                oldCollation: "C");
         }
     }
 }

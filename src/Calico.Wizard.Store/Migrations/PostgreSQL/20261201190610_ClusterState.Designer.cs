@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Calico.Wizard.Store.Migrations.PostgreSQL
 {
     [DbContext(typeof(PostgresWizardDbContext))]
-    [Migration("20261201183643_ClusterState")]
+    [Migration("20261201190610_ClusterState")]
     partial class ClusterState
     {
         /// <inheritdoc />
@@ -216,6 +216,8 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                     b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
 
                     b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
+
+                    b.HasIndex("Provider", "NetworkKey", "CreatedAt");
 
                     b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Calico.Wizard.Store.Migrations.Sqlite
 {
     [DbContext(typeof(WizardDbContext))]
-    [Migration("20261201183632_ClusterState")]
+    [Migration("20261201190539_ClusterState")]
     partial class ClusterState
     {
         /// <inheritdoc />
@@ -200,6 +200,8 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                     b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
 
                     b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
+
+                    b.HasIndex("Provider", "NetworkKey", "CreatedAt");
 
                     b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
 
