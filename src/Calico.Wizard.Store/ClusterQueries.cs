@@ -48,15 +48,86 @@ public sealed class ClusterQueries(IDbContextFactory<WizardDbContext> dbFactory)
             audit);
     }
 
-    /// <summary>The newest clusters first, each with its newest job's state.</summary>
-    public async Task<IReadOnlyList<ClusterRow>> NewestAsync(int take, CancellationToken ct = default)
+    /// <summary>The largest page the list asks for.</summary>
+    public const int MaxPageSize = 100;
+
+    /// <summary>
+    /// One page of the clusters list, filtered, sorted and counted in the database. Each filter and sort is a seek on
+    /// an index of its own (<see cref="WizardDbContext"/>; proven by ClusterListIndexTests, timed by ClusterListBenchmarks),
+    /// so a page costs the same at 100 clusters as at 100,000 — except the total, which counts the filter's matches.
+    /// </summary>
+    public async Task<ClusterPage> PageAsync(ClusterFilter filter, ClusterOrder order, int skip, int take, CancellationToken ct = default)
     {
+        skip = Math.Max(0, skip);
+        take = Math.Clamp(take, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var clusters = await db.Clusters.AsNoTracking().OrderByDescending(c => c.CreatedAt).Take(take).ToListAsync(ct);
-        var ids = clusters.Select(c => c.Id).ToList();
-        var states = (await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.ClusterId)).Select(j => new { j.ClusterId, j.State, j.CreatedAt }).ToListAsync(ct))
-            .GroupBy(j => j.ClusterId).ToDictionary(g => g.Key, g => g.OrderByDescending(j => j.CreatedAt).First().State);
-        return clusters.Select(c => new ClusterRow(c.Id, c.Name, c.Provider, c.L2Network, c.ContainersCidr, c.ServicesCidr, c.Backend,
-            states.TryGetValue(c.Id, out var s) ? s : null, c.CreatedAt)).ToArray();
+        var matching = Filtered(db.Clusters.AsNoTracking(), filter);
+        var total = await matching.CountAsync(ct);
+        var rows = await Sorted(matching, order).Skip(skip).Take(take)
+            .Select(c => new ClusterRow(c.Id, c.Name, c.Provider, c.L2Network, c.ContainersCidr, c.ServicesCidr, c.Backend, c.State, c.CreatedAt))
+            .ToListAsync(ct);
+        return new ClusterPage(rows, total);
+    }
+
+    private static IQueryable<ClusterRecord> Filtered(IQueryable<ClusterRecord> clusters, ClusterFilter filter)
+    {
+        if (filter.NamePrefix is { } prefix)
+        {
+            // A range on the unique Name index (names are lowercase DNS labels; U+FFFF sorts after all of them in
+            // SQLite's byte order and PostgreSQL's "C" collation), never a LIKE that scans.
+            var end = prefix + "\uffff";
+            clusters = clusters.Where(c => c.Name.CompareTo(prefix) >= 0 && c.Name.CompareTo(end) < 0);
+        }
+        if (filter.ProviderName is { } provider) clusters = clusters.Where(c => c.Provider == provider);
+        if (filter.NetworkKey is { } network) clusters = clusters.Where(c => c.NetworkKey == network);
+        if (filter.State is { } state) clusters = clusters.Where(c => c.State == state);
+        return clusters;
+    }
+
+    /// <summary>
+    /// The column, then CreatedAt in the same direction — the order of the (column, CreatedAt) index, read forwards or
+    /// backwards — then Id, so a page boundary never splits ties differently from one page to the next.
+    /// </summary>
+    private static IQueryable<ClusterRecord> Sorted(IQueryable<ClusterRecord> clusters, ClusterOrder order)
+    {
+        var d = order.Descending;
+        IOrderedQueryable<ClusterRecord> sorted = order.By switch
+        {
+            ClusterSort.Name => d ? clusters.OrderByDescending(c => c.Name) : clusters.OrderBy(c => c.Name),
+            ClusterSort.Provider => d ? clusters.OrderByDescending(c => c.Provider) : clusters.OrderBy(c => c.Provider),
+            ClusterSort.Network => d ? clusters.OrderByDescending(c => c.NetworkKey) : clusters.OrderBy(c => c.NetworkKey),
+            ClusterSort.State => d ? clusters.OrderByDescending(c => c.State) : clusters.OrderBy(c => c.State),
+            _ => d ? clusters.OrderByDescending(c => c.CreatedAt) : clusters.OrderBy(c => c.CreatedAt),
+        };
+        if (order.By == ClusterSort.Name) return sorted; // unique
+        if (order.By != ClusterSort.Created) sorted = d ? sorted.ThenByDescending(c => c.CreatedAt) : sorted.ThenBy(c => c.CreatedAt);
+        return d ? sorted.ThenByDescending(c => c.Id) : sorted.ThenBy(c => c.Id);
     }
 }
+
+/// <summary>What the clusters list shows: every filter optional; blank text means no filter.</summary>
+/// <param name="Name">A prefix of the name, any case (names are lowercase).</param>
+/// <param name="Provider">A provider, exactly as the matrix names it.</param>
+/// <param name="Network">An L2 network, any case, spaces around it ignored (as clusters on one network are matched).</param>
+/// <param name="State">The state of the cluster's newest job.</param>
+public sealed record ClusterFilter(string? Name = null, string? Provider = null, string? Network = null, JobState? State = null)
+{
+    public static readonly ClusterFilter None = new();
+
+    public string? NamePrefix => string.IsNullOrWhiteSpace(Name) ? null : Name.Trim().ToLowerInvariant();
+    public string? ProviderName => string.IsNullOrWhiteSpace(Provider) ? null : Provider.Trim();
+    public string? NetworkKey => string.IsNullOrWhiteSpace(Network) ? null : StoreClusterRegistry.NetworkKey(Network);
+
+    public bool IsEmpty => NamePrefix is null && ProviderName is null && NetworkKey is null && State is null;
+}
+
+public enum ClusterSort { Created, Name, Provider, Network, State }
+
+/// <summary>The list's order; newest first unless asked otherwise.</summary>
+public sealed record ClusterOrder(ClusterSort By = ClusterSort.Created, bool Descending = true)
+{
+    public static readonly ClusterOrder Newest = new();
+}
+
+/// <summary>One page of the list and how many clusters match the filter in all.</summary>
+public sealed record ClusterPage(IReadOnlyList<ClusterRow> Rows, int Total);

@@ -37,6 +37,14 @@ public class WizardDbContext : DbContext
             foreach (var key in ClusterRecord.OverlapKeys)
                 e.Property(key).HasMaxLength(32).IsUnicode(false);
             e.Property(c => c.Name).HasMaxLength(63);
+            // The clusters list (ClusterQueries.PageAsync): one index per filter and sort, each ending in CreatedAt so
+            // a filtered page comes newest first straight off the index; the name prefix seeks the unique Name index.
+            e.Property(c => c.State).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(c => c.CreatedAt);
+            e.HasIndex(c => new { c.State, c.CreatedAt });
+            e.HasIndex(c => new { c.Provider, c.CreatedAt });
+            e.HasIndex(c => new { c.NetworkKey, c.CreatedAt });
+            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.CreatedAt }); // a network's page: both equal, newest first (else SQLite walks all of a provider's clusters by CreatedAt)
         });
         model.Entity<ProvisioningJob>(e =>
         {
@@ -82,6 +90,8 @@ public sealed class PostgresWizardDbContext(DbContextOptions<PostgresWizardDbCon
         {
             foreach (var key in ClusterRecord.OverlapKeys)
                 e.Property(key).UseCollation("C");
+            // The list's name prefix is the range [p, p + U+FFFF): exact only in byte order, as SQLite compares.
+            e.Property(c => c.Name).UseCollation("C");
         });
     }
 }

@@ -28,10 +28,11 @@ public sealed class SqliteStore(string path) : IDbContextFactory<WizardDbContext
 /// VPCs, every tenth network IPv6; cluster s of a network has containers 10.(20+2s).0.0/16 and services
 /// 10.(21+2s).0.0/16 (IPv6: fd00:n:s::/64 and fd00:n:s+256::/112), so PMK's defaults are taken on every network.</item>
 /// </list>
+/// Names are c-NNNNNN (i zero-padded), created one second apart in i's order, states by <see cref="StateOf"/>.
 /// </summary>
 public static class ClusterSeed
 {
-    public const int Version = 1;
+    public const int Version = 2; // 2: clusters carry their newest job's State (the list filters on it)
     public const int PerNetwork = 20;
     public const string CrowdedNetwork = "rack-crowded";
     public const string SpreadNetwork = "rack-00000"; // network 0: BareOS, IPv4, 20 clusters
@@ -123,8 +124,19 @@ public static class ClusterSeed
             Backend = nameof(NetworkBackend.Calico),
             SpecJson = specJson,
             CreatedAt = DateTime.UnixEpoch.AddSeconds(i),
+            State = StateOf(i),
         };
     }
+
+    /// <summary>A fleet's states: 2% failed, 2% running, 2% queued, 2% cancelled, the rest ready.</summary>
+    public static JobState StateOf(int i) => (i % 50) switch
+    {
+        7 => JobState.Failed,
+        8 => JobState.Running,
+        9 => JobState.Pending,
+        10 => JobState.Cancelled,
+        _ => JobState.Succeeded,
+    };
 
     /// <summary>The k-th /26 of 10.0.0.0/8.</summary>
     private static IPNetwork Slash26(int k)

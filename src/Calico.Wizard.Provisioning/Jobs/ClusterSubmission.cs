@@ -77,6 +77,7 @@ public sealed class ClusterSubmission(
                 Backend = spec.Backend.ToString(),
                 SpecJson = spec.ToJson(),
                 CreatedAt = now,
+                State = JobState.Pending, // its one job's, saved with it
             };
             var job = new ProvisioningJob
             {

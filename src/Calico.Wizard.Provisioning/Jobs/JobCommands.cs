@@ -21,8 +21,13 @@ public sealed class JobCommands(IDbContextFactory<WizardDbContext> dbFactory, Jo
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Conditional, so a worker claiming the job at the same moment and this cancel cannot both win.
         var now = Now;
-        var cancelled = await db.Jobs.Where(j => j.Id == jobId && j.State == JobState.Pending).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.Error, "Cancelled before it started").SetProperty(j => j.FinishedAt, now), ct);
+        var cancelled = await ClusterStates.InTransactionAsync(db, async () =>
+        {
+            var count = await db.Jobs.Where(j => j.Id == jobId && j.State == JobState.Pending).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.Error, "Cancelled before it started").SetProperty(j => j.FinishedAt, now), ct);
+            if (count > 0) await ClusterStates.CopyNewestJobStateAsync(db, jobId, ct);
+            return count;
+        }, ct);
         if (cancelled == 0)
         {
             if (!await replica.TryCancelAsync(jobId)
@@ -53,7 +58,7 @@ public sealed class JobCommands(IDbContextFactory<WizardDbContext> dbFactory, Jo
         foreach (var step in job.Steps.Where(s => s.State is not (StepState.Succeeded or StepState.Skipped))) step.State = StepState.Pending;
         db.JobLog.Add(new JobLogLine { JobId = job.Id, At = Now, Message = "Retry requested" });
         db.Audit.Add(new AuditEntry { At = Now, Actor = actor, Action = AuditAction.Retried, ClusterId = job.ClusterId, JobId = job.Id });
-        await db.SaveChangesAsync(ct);
+        await ClusterStates.SaveChangesAsync(db, job.Id, ct); // "Queued" on the list, unless a newer job of the cluster speaks for it
         queue.Enqueue(jobId);
         notifier.Notify(jobId);
         return true;
@@ -71,7 +76,7 @@ public sealed class JobCommands(IDbContextFactory<WizardDbContext> dbFactory, Jo
         db.Jobs.Add(job);
         db.JobLog.Add(new JobLogLine { JobId = job.Id, At = Now, Message = $"Run again on target {job.Target}" });
         db.Audit.Add(new AuditEntry { At = Now, Actor = actor, Action = AuditAction.RunAgain, ClusterId = clusterId, JobId = job.Id });
-        await db.SaveChangesAsync(ct);
+        await ClusterStates.SaveChangesAsync(db, job.Id, ct); // the newest job now: the cluster reads "Queued"
         queue.Enqueue(job.Id);
         notifier.Notify(last.Id);
         return job.Id;

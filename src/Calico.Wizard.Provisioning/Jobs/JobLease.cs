@@ -37,13 +37,20 @@ public sealed class JobLease : IAsyncDisposable
         var until = now + settings.LeaseDuration;
         var owner = replica.Owner;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var claimed = await db.Jobs
-            .Where(j => j.Id == jobId && (j.State == JobState.Pending || (j.State == JobState.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now || j.LeaseOwner == owner))))
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running).SetProperty(j => j.StartedAt, j => j.StartedAt ?? now)
-                .SetProperty(j => j.LeaseOwner, owner).SetProperty(j => j.LeaseExpiresAt, until), ct);
-        if (claimed == 0) return null;
-        db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = $"Claimed by {owner}" });
-        await db.SaveChangesAsync(ct);
+        // The claim and the cluster's copy of the state (the clusters list's "Running") commit together.
+        var won = await ClusterStates.InTransactionAsync(db, async () =>
+        {
+            var claimed = await db.Jobs
+                .Where(j => j.Id == jobId && (j.State == JobState.Pending || (j.State == JobState.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now || j.LeaseOwner == owner))))
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running).SetProperty(j => j.StartedAt, j => j.StartedAt ?? now)
+                    .SetProperty(j => j.LeaseOwner, owner).SetProperty(j => j.LeaseExpiresAt, until), ct);
+            if (claimed == 0) return false;
+            await ClusterStates.CopyNewestJobStateAsync(db, jobId, ct);
+            db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = $"Claimed by {owner}" });
+            await db.SaveChangesAsync(ct);
+            return true;
+        }, ct);
+        if (!won) return null;
         var lease = new JobLease(dbFactory, replica, settings, time, logger, jobId, job);
         lease.heartbeat = lease.RenewAsync();
         return lease;

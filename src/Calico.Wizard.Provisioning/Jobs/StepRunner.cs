@@ -39,7 +39,7 @@ public sealed class StepRunner(
         if (target is null)
         {
             Finish(db, job, JobState.Failed, $"Unknown provisioning target '{job.Target}': it is not configured on this server.");
-            await SaveAndNotify(db, job, stoppingToken);
+            await SaveFinishedAndNotify(db, job, stoppingToken);
             return;
         }
 
@@ -57,7 +57,7 @@ public sealed class StepRunner(
             if (cts.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {
                 Finish(db, job, JobState.Cancelled, $"Cancelled before '{step.Name}'");
-                await SaveAndNotify(db, job, CancellationToken.None);
+                await SaveFinishedAndNotify(db, job, CancellationToken.None);
                 return;
             }
             step.State = StepState.Running;
@@ -80,14 +80,14 @@ public sealed class StepRunner(
             {
                 await EndStepAsync(step, StepState.Failed, "Cancelled", log);
                 Finish(db, job, JobState.Cancelled, $"Cancelled during '{step.Name}'");
-                await SaveAndNotify(db, job, CancellationToken.None);
+                await SaveFinishedAndNotify(db, job, CancellationToken.None);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 await EndStepAsync(step, StepState.Failed, e.Message, log);
                 Finish(db, job, JobState.Failed, $"{step.Name}: {e.Message}");
-                await SaveAndNotify(db, job, stoppingToken);
+                await SaveFinishedAndNotify(db, job, stoppingToken);
                 logger.LogWarning("Provisioning job {JobId} failed at step {Step}", job.Id, step.Index + 1);
                 return;
             }
@@ -96,7 +96,7 @@ public sealed class StepRunner(
             await SaveAndNotify(db, job, stoppingToken);
         }
         Finish(db, job, JobState.Succeeded, null);
-        await SaveAndNotify(db, job, stoppingToken);
+        await SaveFinishedAndNotify(db, job, stoppingToken);
         logger.LogInformation("Provisioning job {JobId} for cluster {ClusterId} succeeded on {Target}", job.Id, job.ClusterId, job.Target);
     }
 
@@ -135,6 +135,13 @@ public sealed class StepRunner(
 
     private void Log(WizardDbContext db, ProvisioningJob job, string message) =>
         db.JobLog.Add(new JobLogLine { JobId = job.Id, At = Now, Message = Secrets.Scrub(message) });
+
+    /// <summary>Saves the job's end together with its cluster's copy of the state (what the clusters list filters on).</summary>
+    private async Task SaveFinishedAndNotify(WizardDbContext db, ProvisioningJob job, CancellationToken ct)
+    {
+        await ClusterStates.SaveChangesAsync(db, job.Id, ct);
+        notifier.Notify(job.Id);
+    }
 
     private async Task SaveAndNotify(WizardDbContext db, ProvisioningJob job, CancellationToken ct)
     {

@@ -34,4 +34,9 @@ public sealed class ClusterRecord
     public string Backend { get; set; } = "";
     public string SpecJson { get; set; } = "";
     public DateTime CreatedAt { get; set; }
+    /// <summary>
+    /// The newest job's state, copied here in the same transaction as every change of it (<see cref="ClusterStates"/>),
+    /// so the clusters list filters and sorts on an index instead of joining every cluster's jobs. Null before a job exists.
+    /// </summary>
+    public JobState? State { get; set; }
 }

@@ -142,7 +142,8 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("character varying(63)");
+                        .HasColumnType("character varying(63)")
+                        .UseCollation("C");
 
                     b.Property<string>("NetworkKey")
                         .IsRequired()
@@ -189,7 +190,13 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("State")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("DraftId")
                         .IsUnique();
@@ -197,9 +204,17 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                     b.HasIndex("Name")
                         .IsUnique();
 
+                    b.HasIndex("NetworkKey", "CreatedAt");
+
+                    b.HasIndex("Provider", "CreatedAt");
+
+                    b.HasIndex("State", "CreatedAt");
+
                     b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
 
                     b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
+
+                    b.HasIndex("Provider", "NetworkKey", "CreatedAt");
 
                     b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
 

@@ -174,7 +174,13 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("State")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("DraftId")
                         .IsUnique();
@@ -182,9 +188,17 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                     b.HasIndex("Name")
                         .IsUnique();
 
+                    b.HasIndex("NetworkKey", "CreatedAt");
+
+                    b.HasIndex("Provider", "CreatedAt");
+
+                    b.HasIndex("State", "CreatedAt");
+
                     b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
 
                     b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
+
+                    b.HasIndex("Provider", "NetworkKey", "CreatedAt");
 
                     b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
 
