@@ -85,19 +85,21 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
     }
 
     /// <summary>
-    /// The network's ranges, read once (one index range of that network) and kept until a cluster is submitted anywhere
-    /// (the newest <c>CreatedAt</c>, one index seek, moves) or <see cref="UsageMaxAge"/> passes. Planners double-check
+    /// The network's ranges, read once (one index range of that network) and kept until a cluster is submitted on that
+    /// network (its newest <c>CreatedAt</c>, one seek on the (provider, network, created) index, moves) or
+    /// <see cref="UsageMaxAge"/> passes. Planners double-check
     /// their answer with <see cref="OverlappingAsync"/>, so a stale entry costs a retry, never a clash.
     /// </summary>
     public async Task<NetworkUsage> UsageAsync(string provider, string l2Network, CancellationToken cancellationToken = default)
     {
         var key = (provider, NetworkKey(l2Network));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var stamp = await db.Clusters.MaxAsync(c => (DateTime?)c.CreatedAt, cancellationToken) ?? DateTime.MinValue;
+        var onNetwork = db.Clusters.AsNoTracking().Where(c => c.Provider == provider && c.NetworkKey == key.Item2);
+        var stamp = await onNetwork.MaxAsync(c => (DateTime?)c.CreatedAt, cancellationToken) ?? DateTime.MinValue;
         var now = clock.GetUtcNow();
         if (usageCache.TryGetValue(key, out CachedUsage? cached) && cached!.Stamp == stamp && now - cached.ReadAt < UsageMaxAge)
             return cached.Usage;
-        var rows = await db.Clusters.AsNoTracking().Where(c => c.Provider == provider && c.NetworkKey == key.Item2).Select(AsRow).ToListAsync(cancellationToken);
+        var rows = await onNetwork.Select(AsRow).ToListAsync(cancellationToken);
         var usage = RegisteredCluster.UsageOf(rows.Select(r => r.ToRegistered()));
         usageCache.Set(key, new CachedUsage(stamp, now, usage), new MemoryCacheEntryOptions { Size = Math.Max(1, usage.Ranges.Count) });
         return usage;
