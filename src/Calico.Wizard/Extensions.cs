@@ -31,6 +31,7 @@ public static class Extensions
             builder.Configuration.GetSection("AddressPlanning").Get<Core.Addresses.PlanningOptions>());
         services.AddOptions<ProvisioningOptions>().BindConfiguration("Provisioning");
         services.AddOptions<EmbeddingOptions>().BindConfiguration("Embedding");
+        services.AddOptions<WizardOptions>().BindConfiguration("Wizard");
         services.AddStore(Store(builder)).AddProvisioning();
         services.AddKubernetesTargets(builder.Configuration.GetSection("Provisioning"));
         services.AddHealth();
@@ -44,6 +45,8 @@ public static class Extensions
         .AddSingleton(planning ?? new Core.Addresses.PlanningOptions())
         .AddSingleton<ClusterRules>()
         .AddSingleton<RangePlanner>()
+        .AddSingleton<DraftAutosave>()
+        .AddHostedService(sp => sp.GetRequiredService<DraftAutosave>())
         .AddScoped<WizardState>();
 
     /// <summary>

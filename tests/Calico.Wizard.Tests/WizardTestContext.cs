@@ -101,6 +101,21 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
         return state;
     }
 
+    /// <summary>
+    /// The stored draft once it satisfies <paramref name="saved"/>: writes are coalesced (one per autosave window), so
+    /// a change reaches the store within that window, not with the keystroke.
+    /// </summary>
+    protected async Task<WizardState> SavedStateAsync(Guid draftId, Func<ClusterDraft, bool> saved)
+    {
+        var deadline = DateTime.UtcNow + DefaultWaitTimeout;
+        while (true)
+        {
+            if (await Drafts.LoadAsync(draftId) is { } stored && saved(stored.Draft)) return await LoadStateAsync(draftId);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"draft {draftId} was not saved as expected within {DefaultWaitTimeout}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>A step component alone, inside the cascading state WizardPage gives it.</summary>
     protected IRenderedComponent<TStep> RenderStep<TStep>(WizardState state) where TStep : IComponent =>
         Render<TStep>(builder =>

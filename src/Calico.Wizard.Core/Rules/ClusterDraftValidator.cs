@@ -20,14 +20,17 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
     public const int MinMtu = 576, MaxMtu = 9000, MinIPv6Mtu = 1280, MaxUnderlayMtu = 9216;
     public static readonly BigInteger MaxServiceAddresses = 1 << 20; // kube-apiserver refuses larger service ranges
 
-    public ClusterDraftValidator(ProviderMatrix matrix, IClusterRegistry registry)
+    /// <summary>The key under which a check may pass its own registry (a wizard's <see cref="RegistryMemo"/>) in the root context data.</summary>
+    public const string RegistryKey = "registry";
+
+    public ClusterDraftValidator(ProviderMatrix matrix, IClusterRegistry defaultRegistry)
     {
         // Cluster
         RuleFor(d => d.Name).Custom((name, ctx) => Fail(ctx, HostName.CheckDns1123Label(name ?? "", "cluster name")));
         RuleFor(d => d.Name).CustomAsync(async (name, ctx, ct) =>
         {
             if (HostName.CheckDns1123Label(name ?? "", "") is not null) return;
-            var existing = await registry.FindByNameAsync(name!, ct);
+            var existing = await Registry(ctx, defaultRegistry).FindByNameAsync(name!, ct);
             if (existing is not null && existing.DraftId != ctx.InstanceToValidate.Id)
                 ctx.AddFailure($"A cluster named '{name}' already exists: choose another name.");
         });
@@ -62,15 +65,15 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
         RuleFor(d => d.ContainersCidr).Custom((cidr, ctx) => Fail(ctx, ContainersError(ctx.InstanceToValidate, cidr, ctx.InstanceToValidate.NetworkStack)));
         RuleFor(d => d.ServicesCidr).Custom((cidr, ctx) =>
             Fail(ctx, ServicesError(ctx.InstanceToValidate, cidr, ctx.InstanceToValidate.ContainersCidr, ctx.InstanceToValidate.NetworkStack)));
-        RuleFor(d => d.ContainersCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(registry, ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
-        RuleFor(d => d.ServicesCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(registry, ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
+        RuleFor(d => d.ContainersCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
+        RuleFor(d => d.ServicesCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
         When(d => d.IsDualStack, () =>
         {
             RuleFor(d => d.ContainersCidrV6).Custom((cidr, ctx) => Fail(ctx, ContainersError(ctx.InstanceToValidate, cidr, NetworkStack.IPv6)));
             RuleFor(d => d.ServicesCidrV6).Custom((cidr, ctx) =>
                 Fail(ctx, ServicesError(ctx.InstanceToValidate, cidr, ctx.InstanceToValidate.ContainersCidrV6, NetworkStack.IPv6)));
-            RuleFor(d => d.ContainersCidrV6).CustomAsync((cidr, ctx, ct) => CheckRegistry(registry, ctx, cidr, NetworkStack.IPv6, ct));
-            RuleFor(d => d.ServicesCidrV6).CustomAsync((cidr, ctx, ct) => CheckRegistry(registry, ctx, cidr, NetworkStack.IPv6, ct));
+            RuleFor(d => d.ContainersCidrV6).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, NetworkStack.IPv6, ct));
+            RuleFor(d => d.ServicesCidrV6).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, NetworkStack.IPv6, ct));
         });
         RuleFor(d => d.NodeNetworks).Custom((value, ctx) =>
             Fail(ctx, NodeNetworkRule.Parse(value, ctx.InstanceToValidate.NetworkStack).Error));
@@ -262,6 +265,9 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
         (Overlay.Vxlan, var mode) => $"VXLAN (Advanced) with {mode}",
         (_, var mode) => $"IP-in-IP {mode}",
     };
+
+    private static IClusterRegistry Registry(ValidationContext<ClusterDraft> ctx, IClusterRegistry fallback) =>
+        ctx.RootContextData.TryGetValue(RegistryKey, out var registry) && registry is IClusterRegistry given ? given : fallback;
 
     private static void Fail(ValidationContext<ClusterDraft> ctx, string? error)
     {

@@ -16,12 +16,17 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
     public ProviderMatrix Matrix => matrix;
 
     /// <summary>Every rule on the whole draft; the spec only when nothing blocks.</summary>
-    public async Task<DraftCheck> CheckAsync(ClusterDraft draft, CancellationToken cancellationToken = default)
+    public Task<DraftCheck> CheckAsync(ClusterDraft draft, CancellationToken cancellationToken = default) => CheckAsync(draft, null, cancellationToken);
+
+    /// <param name="registry">The registry the rules ask instead of the one this was built with (a wizard's memo of its answers).</param>
+    public async Task<DraftCheck> CheckAsync(ClusterDraft draft, IClusterRegistry? registry, CancellationToken cancellationToken = default)
     {
         // Out-of-bounds input is refused as it is, before any rule parses it.
         var bounds = DraftFields.OutOfBounds(draft).Select(b => new ValidationFailure(b.Property, b.Message)).ToArray();
         if (bounds.Length > 0) return new DraftCheck(bounds);
-        var result = await validator.ValidateAsync(draft, cancellationToken);
+        var context = new ValidationContext<ClusterDraft>(draft);
+        if (registry is not null) context.RootContextData[ClusterDraftValidator.RegistryKey] = registry;
+        var result = await validator.ValidateAsync(context, cancellationToken);
         var check = new DraftCheck(result.Errors);
         return check.IsValid ? check with { Spec = BuildSpec(draft) } : check;
     }

@@ -33,6 +33,9 @@ namespace Calico.Wizard.Benchmarks.Browser;
 ///   --app-env K=V           an environment variable for the app (experiments, e.g. DOTNET_gcServer=0)
 ///   --hold S                memory phase: keep the tabs open S more seconds (≤ 600) to inspect the app
 ///   --only keytrace         diagnostic: circuit messages around 20 real keystrokes, timed from keydown
+///   --only sidebyside       the wizard against the floor app (Floor/): CPU per keystroke, keystroke p50/p95 and
+///                           managed heap per idle circuit, each app published Release, two runs each, alternating;
+///                           --side-keys N [390], --side-tabs N [30], --side-runs N [2]
 /// </summary>
 public static class Program
 {
@@ -63,6 +66,7 @@ public static class Program
         if (o.Only.Contains("keytrace")) results["keytrace"] = await Phase(publish, o, app => KeyTraceAsync(browser, app));
         if (o.Runs("memory")) results["memory"] = await Phase(publish, o, app => MemoryAsync(browser, app, o));
         if (o.Runs("concurrent")) results["concurrent"] = await Phase(publish, o, app => ConcurrentAsync(browser, app, o));
+        if (o.Only.Contains("sidebyside")) results["sideBySide"] = await SideBySideAsync(browser, root, publish, o);
 
         var outFile = o.Out ?? Path.Combine(root, "artifacts", "perf", "browser-results.json");
         Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
@@ -478,11 +482,103 @@ public static class Program
     private static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 60_000 });
 
-    private static void Publish(string root, string output)
+    // ---------------------------------------------------------------------------------------------------------
+    // Side by side (issue 16): the wizard against the floor — a bare Blazor Server page with MudBlazor's providers and
+    // one MudTextField validated per keystroke (tests/Calico.Wizard.Benchmarks/Floor). Both published Release, each
+    // started fresh per run on 127.0.0.1, runs alternating floor/wizard. Per run: 20 warm-up keystrokes, then
+    // --side-keys real key presses ('9' / Backspace, each waiting for the message to appear / go) on the Containers
+    // CIDR field; server CPU per keystroke = the process's utime+stime (/proc/PID/stat) over them / keys. Then
+    // --side-tabs idle tabs at the same page: managed heap per circuit = the GC heap after an induced full GC
+    // (as dotnet-gcdump collect does) with the tabs open minus before, / tabs.
+
+    private static async Task<object> SideBySideAsync(IBrowser browser, string root, string wizardPublish, Options o)
     {
-        Console.WriteLine($"dotnet publish src/Calico.Wizard -c Release -o {Path.GetRelativePath(root, output)}");
+        var floorPublish = Path.Combine(root, "artifacts", "perf", "floor");
+        if (!o.NoPublish) Publish(root, floorPublish, "tests/Calico.Wizard.Benchmarks/Floor");
+        var runs = new List<SideRun>();
+        for (var r = 0; r < o.SideRuns; r++)
+            foreach (var floor in new[] { true, false })
+            {
+                await using var app = floor
+                    ? await App.StartAsync(floorPublish, o.Gc, o.AppEnv, "Calico.Wizard.Floor.dll")
+                    : await App.StartAsync(wizardPublish, o.Gc, o.AppEnv);
+                var run = await SideRunAsync(browser, app, floor, o);
+                Console.WriteLine($"   {(floor ? "floor " : "wizard")} run {r + 1}: {run.CpuMsPerKey:F2} ms CPU/key, p50 {run.Keys.P50:F1} ms, p95 {run.Keys.P95:F1} ms, heap/circuit {run.HeapKbPerCircuit:F0} KB");
+                runs.Add(run);
+            }
+        double Mean(bool floor, Func<SideRun, double> f) => runs.Where(r => r.Floor == floor).Average(f);
+        var rows = new (string Name, Func<SideRun, double> Of, string Unit)[]
+        {
+            ("server CPU per keystroke", r => r.CpuMsPerKey, "ms"),
+            ("keystroke → message p50", r => r.Keys.P50, "ms"),
+            ("keystroke → message p95", r => r.Keys.P95, "ms"),
+            ("managed heap per idle circuit", r => r.HeapKbPerCircuit, "KB"),
+        };
+        Console.WriteLine();
+        Console.WriteLine($"== side by side ({o.SideRuns} runs each, {o.SideKeys} keys, {o.SideTabs} tabs)");
+        Console.WriteLine("| | floor | wizard | ratio |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (name, of, unit) in rows)
+        {
+            var f = runs.Where(r => r.Floor).Select(of).ToArray();
+            var w = runs.Where(r => !r.Floor).Select(of).ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {string.Join(", ", f.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))} {unit} | {string.Join(", ", w.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))} {unit} | {w.Average() / f.Average():F2}× |"));
+        }
+        return new { runs, cpuRatio = Mean(false, r => r.CpuMsPerKey) / Mean(true, r => r.CpuMsPerKey), heapRatio = Mean(false, r => r.HeapKbPerCircuit) / Mean(true, r => r.HeapKbPerCircuit) };
+    }
+
+    public sealed record SideRun(bool Floor, double CpuMsPerKey, Stats Keys, double HeapKbPerCircuit);
+
+    private static async Task<SideRun> SideRunAsync(IBrowser browser, App app, bool floor, Options o)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        if (floor) { await page.GotoAsync(app.Url.ToString()); await WaitInteractiveAsync(page); }
+        else await OpenNetworkStepAsync(page, app, "side-keys", "rack-side");
+        await page.EvaluateAsync(KeystrokeProbe);
+        await page.Locator("#containers-cidr").ClickAsync();
+        await page.Keyboard.PressAsync("End");
+        var cpuBefore = 0L;
+        for (var i = 0; i < o.Warmup + o.SideKeys; i++)
+        {
+            if (i == o.Warmup) cpuBefore = CpuTicks(app.Pid);
+            await page.Keyboard.PressAsync(i % 2 == 0 ? "9" : "Backspace");
+            await page.WaitForFunctionAsync($"window.__perf.samples.length >= {i + 1}", null, new() { Timeout = 10_000 });
+        }
+        var cpuMs = (CpuTicks(app.Pid) - cpuBefore) * 1000.0 / ClockTicksPerSecond;
+        var samples = await page.EvaluateAsync<Sample[]>("window.__perf.samples");
+        var keys = Stats.Of(samples.Skip(o.Warmup).Select(s => s.Ms).ToArray());
+
+        var heapBefore = await InduceGcAsync(app.Pid);
+        var tabs = new List<IPage>();
+        for (var t = 0; t < o.SideTabs; t++)
+        {
+            var tab = await context.NewPageAsync();
+            if (floor) { await tab.GotoAsync(app.Url.ToString()); await WaitInteractiveAsync(tab); }
+            else await OpenNetworkStepAsync(tab, app, $"side-tab-{t}", "rack-side");
+            tabs.Add(tab);
+        }
+        var heapAfter = await InduceGcAsync(app.Pid);
+        return new SideRun(floor, cpuMs / o.SideKeys, keys, (heapAfter - heapBefore) / 1024.0 / o.SideTabs);
+    }
+
+    /// <summary>Linux's USER_HZ: /proc/PID/stat counts CPU time in these ticks.</summary>
+    private const double ClockTicksPerSecond = 100;
+
+    /// <summary>utime + stime of the process (fields 14 and 15 of /proc/PID/stat, after the parenthesised name).</summary>
+    private static long CpuTicks(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    private static void Publish(string root, string output, string project = "src/Calico.Wizard")
+    {
+        Console.WriteLine($"dotnet publish {project} -c Release -o {Path.GetRelativePath(root, output)}");
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root };
-        foreach (var a in new[] { "publish", "src/Calico.Wizard", "-c", "Release", "-o", output, "-nologo", "-v", "q", "-clp:ErrorsOnly" }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "publish", project, "-c", "Release", "-o", output, "-nologo", "-v", "q", "-clp:ErrorsOnly" }) info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         p.WaitForExit();
         if (p.ExitCode != 0) throw new InvalidOperationException("dotnet publish failed");
@@ -594,7 +690,7 @@ public sealed class App(WizardApp app) : IAsyncDisposable
     /// <summary>The managed heap after the last induced full GC.</summary>
     public long LastHeap { get; set; }
 
-    public static async Task<App> StartAsync(string publish, string gc, IReadOnlyDictionary<string, string> env)
+    public static async Task<App> StartAsync(string publish, string gc, IReadOnlyDictionary<string, string> env, string dll = "Calico.Wizard.dll")
     {
         var variables = new Dictionary<string, string>();
         if (gc == "workstation") variables["DOTNET_gcServer"] = "0";
@@ -602,7 +698,7 @@ public sealed class App(WizardApp app) : IAsyncDisposable
         // the published appsettings.json and wwwroot/ are the content and web roots
         return new App(await WizardApp.LaunchAsync(new AppLaunch
         {
-            Dll = Path.Combine(publish, "Calico.Wizard.dll"), WorkingDirectory = publish, Environment = "Production", Variables = variables,
+            Dll = Path.Combine(publish, dll), WorkingDirectory = publish, Environment = "Production", Variables = variables,
         }));
     }
 
@@ -624,6 +720,9 @@ public sealed class Options
     public string Gc { get; private set; } = "server";
     public string? Out { get; private set; }
     public int HoldSeconds { get; private set; }
+    public int SideKeys { get; private set; } = 390;
+    public int SideTabs { get; private set; } = 30;
+    public int SideRuns { get; private set; } = 2;
     public Dictionary<string, string> AppEnv { get; } = [];
 
     public bool Runs(string phase) => Only.Count == 0 || Only.Contains(phase);
@@ -638,6 +737,9 @@ public sealed class Options
             switch (args[i])
             {
                 case "--only": o.Only = [.. Next().Split(',')]; break;
+                case "--side-keys": o.SideKeys = Int(); break;
+                case "--side-tabs": o.SideTabs = Int(); break;
+                case "--side-runs": o.SideRuns = Int(); break;
                 case "--no-publish": o.NoPublish = true; break;
                 case "--keystrokes": o.Keystrokes = Int(); break;
                 case "--warmup": o.Warmup = Int(); break;

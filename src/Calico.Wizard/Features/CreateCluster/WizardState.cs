@@ -12,8 +12,11 @@ namespace Calico.Wizard.Features.CreateCluster;
 /// lost to a reload. Loading another draft starts afresh.
 /// </summary>
 public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog audit, Operations.OperatorIdentity operatorIdentity,
-    RangePlanner planner, IClusterRegistry registry, ClusterQueries clusters)
+    RangePlanner planner, IClusterRegistry registry, ClusterQueries clusters, DraftAutosave autosave) : IAsyncDisposable
 {
+    private readonly RegistryMemo memo = new(registry);
+    private bool dirty;
+    private Task? pendingSave;
     private readonly Dictionary<string, SuggestionNote> notes = [];
     private NetworkUsage usage = NetworkUsage.Empty;
     private (NetworkUsage, string)? mapKey;
@@ -56,6 +59,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         touched.Clear();
         attempted.Clear();
         notes.Clear();
+        memo.Clear();
         DuplicatedFrom = null;
         stored = saved is not null;
         Draft = saved?.Draft ?? new ClusterDraft { Id = draftId };
@@ -73,7 +77,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         }
         if (Draft.IpInIpMode == IpInIpMode.Never) Draft.NatOutgoing = false; // a draft saved before the seed's rule, or edited elsewhere
         Step = saved is null ? WizardStep.Cluster : (WizardStep)Math.Clamp(saved.Step, 0, (int)WizardStep.Review);
-        Check = await rules.CheckAsync(Draft);
+        Check = await rules.CheckAsync(Draft, memo);
         if (saved is not null) for (var s = WizardStep.Cluster; s < Step; s++) attempted.Add(s); // a resumed draft shows what is still wrong behind it
         return null;
     }
@@ -88,7 +92,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         touched.Add(property);
         notes.Remove(property); // a suggestion's explanation no longer describes what was typed over it
         await RecheckAsync();
-        await SaveAsync();
+        ScheduleSave();
     }
 
     /// <summary>The message shown under a field: an empty field stays quiet until it is touched or Next is tried.</summary>
@@ -109,7 +113,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         touched.Add("Prefill");
         await ResolveSuggestWordsAsync();
         await RecheckAsync();
-        await SaveAsync();
+        ScheduleSave();
     }
 
     /// <summary>What Suggest said for a range field: the range's explanation, or why nothing fits.</summary>
@@ -170,10 +174,11 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     public async Task<bool> NextAsync()
     {
         attempted.Add(Step);
+        memo.Clear(); // a step is passed on the registry's answers of now, not of the last keystroke that asked
         await RecheckAsync();
         if (!Check.StepIsValid(Step)) { Changed?.Invoke(); return false; }
         Step = Step + 1;
-        await SaveAsync();
+        await FlushAsync(force: true);
         Changed?.Invoke();
         return true;
     }
@@ -182,7 +187,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     {
         if (step > Step) return; // forward only through Next, so no rule is skipped
         Step = step;
-        await SaveAsync();
+        await FlushAsync(force: true);
         Changed?.Invoke();
     }
 
@@ -195,10 +200,45 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     private async Task RecheckAsync()
     {
         var mine = Interlocked.Increment(ref version);
-        var check = await rules.CheckAsync(Draft.Clone());
+        var check = await rules.CheckAsync(Draft.Clone(), memo);
         if (mine != Volatile.Read(ref version)) return; // a newer keystroke's check wins
         Check = check;
         Changed?.Invoke();
+    }
+
+    /// <summary>Marks the draft changed and writes it once the autosave window has passed (the newest state then).</summary>
+    private void ScheduleSave()
+    {
+        dirty = true;
+        autosave.Track(this);
+        if (autosave.Delay <= TimeSpan.Zero) { pendingSave = FlushAsync(); return; }
+        pendingSave ??= SaveLaterAsync();
+    }
+
+    private async Task SaveLaterAsync()
+    {
+        try
+        {
+            await Task.Delay(autosave.Delay);
+            await FlushAsync();
+        }
+        finally { pendingSave = null; }
+    }
+
+    /// <summary>Writes the draft now if it has unsaved changes (or always, with <paramref name="force"/>: a step change).</summary>
+    public async Task FlushAsync(bool force = false)
+    {
+        if (!dirty && !force) return;
+        dirty = false;
+        autosave.Forget(this);
+        await SaveAsync();
+    }
+
+    /// <summary>The circuit closed (tab closed, navigated away, evicted): nothing typed is left unwritten.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        autosave.Forget(this);
+        if (dirty && BelongsTo is null) await FlushAsync();
     }
 
     private async Task SaveAsync()

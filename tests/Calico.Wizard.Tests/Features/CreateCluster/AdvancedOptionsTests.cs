@@ -20,7 +20,7 @@ public sealed class AdvancedOptionsTests : WizardTestContext
 
         cut.WaitForAssertion(() => Assert.True(cut.Has("advanced-options")));
         Assert.Equal("true", cut.ByTestId("advanced-toggle").GetAttribute("aria-expanded"));
-        Assert.True((await LoadStateAsync(cut.Instance.DraftId)).Draft.AdvancedOpen); // a reload or another circuit opens it too
+        await SavedStateAsync(cut.Instance.DraftId, d => d.AdvancedOpen); // a reload or another circuit opens it too
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Bunit;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Features.CreateCluster;
+using Microsoft.Extensions.DependencyInjection;
 using static Calico.Wizard.Tests.WizardDom;
 
 namespace Calico.Wizard.Tests;
@@ -18,7 +19,7 @@ public sealed class DraftPersistenceTests : WizardTestContext
         await cut.ClickAsync("ipip-never");
         cut.WaitForAssertion(() => Assert.True(cut.ByTestId("ipip-never").IsChecked()));
 
-        var reloaded = await LoadStateAsync(id);
+        var reloaded = await SavedStateAsync(id, d => d.IpInIpMode == IpInIpMode.Never);
         Assert.Equal("22", reloaded.Draft.BlockSize);
         Assert.Equal(IpInIpMode.Never, reloaded.Draft.IpInIpMode);
         Assert.False(reloaded.Draft.NatOutgoing);
@@ -35,7 +36,7 @@ public sealed class DraftPersistenceTests : WizardTestContext
         await first.ChangeAsync(nameof(ClusterDraft.Name), d => d.Name = "edge-02");
         await first.ChangeAsync(nameof(ClusterDraft.ContainersCidr), d => d.ContainersCidr = "10.30.0.0/16");
 
-        var second = await LoadStateAsync(id);
+        var second = await SavedStateAsync(id, d => d.ContainersCidr == "10.30.0.0/16");
         Assert.Equal("edge-02", second.Draft.Name);
         Assert.Equal("10.30.0.0/16", second.Draft.ContainersCidr);
         Assert.Equal(id, second.Draft.Id);
@@ -47,6 +48,7 @@ public sealed class DraftPersistenceTests : WizardTestContext
         var id = Guid.NewGuid();
         var cut = await PassClusterStepAsync(id, "edge-03", "rack-b");
         await cut.TypeAsync("services-cidr", "10.99.0.0/16");
+        await SavedStateAsync(id, d => d.ServicesCidr == "10.99.0.0/16"); // "Draft saved": within the autosave window
 
         var reload = Render<WizardPage>(p => p.Add(w => w.DraftId, id)); // a second circuit on the same URL
 
@@ -56,5 +58,55 @@ public sealed class DraftPersistenceTests : WizardTestContext
         reload.WaitForElement(By("step-cluster"));
         Assert.Equal("edge-03", reload.ByTestId("cluster-name").GetAttribute("value"));
         Assert.Equal("rack-b", reload.ByTestId("l2-network").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Quick_changes_are_written_once_per_autosave_window_and_the_last_one_wins()
+    {
+        var id = Guid.NewGuid();
+        var state = await LoadStateAsync(id);
+        for (var i = 0; i < 20; i++) await state.ChangeAsync(nameof(ClusterDraft.Mtu), d => d.Mtu = (1400 + i).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var saved = await SavedStateAsync(id, d => d.Mtu == "1419");
+        Assert.Equal("1419", saved.Draft.Mtu);
+        for (var waited = 0; state.SavedVersion == 0 && waited < 3000; waited++) await Task.Delay(10); // the row is visible a moment before the state counts its write
+        Assert.InRange(state.SavedVersion, 1, 2); // twenty keystrokes, at most two writes (a window can close mid-burst)
+    }
+
+    [Fact]
+    public async Task Closing_the_circuit_writes_what_is_unsaved_at_once()
+    {
+        var id = Guid.NewGuid();
+        var state = await LoadStateAsync(id);
+        await state.ChangeAsync(nameof(ClusterDraft.Name), d => d.Name = "closing-01");
+        Assert.Null(await Drafts.LoadAsync(id)); // still inside the window
+
+        await state.DisposeAsync(); // what the circuit's scope does when the tab closes
+
+        Assert.Equal("closing-01", (await Drafts.LoadAsync(id))!.Draft.Name);
+    }
+
+    [Fact]
+    public async Task A_graceful_shutdown_writes_every_open_draft_s_unsaved_change()
+    {
+        var id = Guid.NewGuid();
+        var state = await LoadStateAsync(id);
+        await state.ChangeAsync(nameof(ClusterDraft.Name), d => d.Name = "stopping-01");
+
+        await Services.GetRequiredService<DraftAutosave>().StopAsync(CancellationToken.None);
+
+        Assert.Equal("stopping-01", (await Drafts.LoadAsync(id))!.Draft.Name);
+    }
+
+    [Fact]
+    public async Task Next_writes_the_draft_at_once_with_its_new_step()
+    {
+        var cut = await RenderWizardAsync(ValidDraft(), WizardStep.Network);
+        await cut.TypeAsync("mtu", "1400");
+        await cut.ClickAsync("next");
+        cut.WaitForElement(By("step-policies"));
+        var stored = await Drafts.LoadAsync(cut.Instance.DraftId);
+        Assert.Equal("1400", stored!.Draft.Mtu);
+        Assert.Equal((int)WizardStep.Policies, stored.Step);
     }
 }

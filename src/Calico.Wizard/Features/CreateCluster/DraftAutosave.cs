@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Calico.Wizard.Features.CreateCluster;
+
+public sealed class WizardOptions
+{
+    /// <summary>
+    /// A draft is written at most once per this window (the last change wins); Next, Back, submit, closing the tab and
+    /// a graceful shutdown write at once. A crash loses at most this window's typing.
+    /// </summary>
+    public TimeSpan AutosaveDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+}
+
+/// <summary>
+/// Coalesces each circuit's draft writes (one per <see cref="WizardOptions.AutosaveDelay"/>) and, on a graceful
+/// shutdown, writes every draft that still has unsaved changes before the host stops.
+/// </summary>
+public sealed class DraftAutosave(IOptions<WizardOptions> options, ILogger<DraftAutosave> logger) : IHostedService
+{
+    private readonly ConcurrentDictionary<WizardState, byte> live = new();
+
+    public TimeSpan Delay => options.Value.AutosaveDelay;
+
+    public void Track(WizardState state) => live.TryAdd(state, 0);
+
+    public void Forget(WizardState state) => live.TryRemove(state, out _);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var pending = live.Keys.ToArray();
+        foreach (var state in pending)
+        {
+            try { await state.FlushAsync(); }
+            catch (Exception e) { logger.LogError(e, "Could not write draft {DraftId} at shutdown", state.Draft.Id); }
+        }
+        if (pending.Length > 0) logger.LogInformation("Wrote {Count} open draft(s) at shutdown", pending.Length);
+    }
+}
