@@ -67,6 +67,7 @@ public static class Program
         if (o.Runs("memory")) results["memory"] = await Phase(publish, o, app => MemoryAsync(browser, app, o));
         if (o.Runs("concurrent")) results["concurrent"] = await Phase(publish, o, app => ConcurrentAsync(browser, app, o));
         if (o.Only.Contains("sidebyside")) results["sideBySide"] = await SideBySideAsync(browser, root, publish, o);
+        if (o.Only.Contains("profile")) results["profile"] = await Phase(publish, o, app => ProfileAsync(browser, app, o));
 
         var outFile = o.Out ?? Path.Combine(root, "artifacts", "perf", "browser-results.json");
         Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
@@ -528,6 +529,22 @@ public static class Program
         return new { runs, cpuRatio = Mean(false, r => r.CpuMsPerKey) / Mean(true, r => r.CpuMsPerKey), heapRatio = Mean(false, r => r.HeapKbPerCircuit) / Mean(true, r => r.HeapKbPerCircuit) };
     }
 
+    /// <summary>
+    /// Diagnostic (--only profile): dotnet-trace's CPU sampling of the app while --side-keys keystrokes are typed as in
+    /// the side-by-side phase; the trace is written to artifacts/perf/keystrokes.nettrace for `dotnet-trace report … topN`.
+    /// </summary>
+    private static async Task<object> ProfileAsync(IBrowser browser, App app, Options o)
+    {
+        var trace = Path.Combine(Repository.Root, "artifacts", "perf", "keystrokes.nettrace");
+        var info = new ProcessStartInfo("dotnet-trace") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "collect", "-p", app.Pid.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-common,dotnet-sampled-thread-time", "--duration", "00:00:00:30", "-o", trace }) info.ArgumentList.Add(a);
+        using var tracer = Process.Start(info)!;
+        await Task.Delay(3000); // the session is up
+        var run = await SideRunAsync(browser, app, floor: false, o); // run with --side-tabs 0: only the typing
+        await tracer.WaitForExitAsync();
+        return new { trace, run.CpuMsPerKey };
+    }
+
     public sealed record SideRun(bool Floor, double CpuMsPerKey, Stats Keys, double HeapKbPerCircuit);
 
     private static async Task<SideRun> SideRunAsync(IBrowser browser, App app, bool floor, Options o)
@@ -574,7 +591,7 @@ public static class Program
             tabs.Add(tab);
         }
         var heapAfter = await InduceGcAsync(app.Pid);
-        return new SideRun(floor, cpuMs / o.SideKeys, keys, (heapAfter - heapBefore) / 1024.0 / o.SideTabs);
+        return new SideRun(floor, cpuMs / o.SideKeys, keys, o.SideTabs == 0 ? 0 : (heapAfter - heapBefore) / 1024.0 / o.SideTabs);
     }
 
     /// <summary>Linux's USER_HZ: /proc/PID/stat counts CPU time in these ticks.</summary>
