@@ -29,7 +29,7 @@ public static partial class Duplicates
         {
             var original = StrictCidr.Parse(DraftFields.Get(draft, field), family);
             if (!original.Ok) continue;
-            var what = $"{(draft.IsDualStack && family == NetworkStack.IPv6 ? "IPv6 " : "")}{(kind == RangeKind.Containers ? "containers" : "services")}";
+            var what = RangePlanner.WhatOf(draft, kind, family);
             var suggestion = await planner.SuggestAsync(new SuggestRequest(draft.Provider, draft.L2Network, kind, family, source.PlannedNodes, null,
                 RangePlanner.AvoidFor(draft, field), original.Value!.PrefixLength, $"the size of {source.Name}'s {what} range"), cancellationToken);
             if (suggestion.Cidr is { } cidr) DraftFields.Set(draft, field, cidr.ToString());

@@ -18,8 +18,10 @@ public sealed record RegisteredCluster(Guid DraftId, string Name, string L2Netwo
         }
     }
 
-    public static Addresses.NetworkUsage UsageOf(IEnumerable<RegisteredCluster> clusters) =>
-        new(clusters.SelectMany(c => c.Ranges.Select(r => new Addresses.UsedRange(r.Cidr, c.Name, r.Name))));
+    /// <summary>The ranges as the address planner and map hold them, each held by this cluster.</summary>
+    public IEnumerable<Addresses.UsedRange> UsedRanges => Ranges.Select(r => new Addresses.UsedRange(r.Cidr, Name, r.Name));
+
+    public static Addresses.NetworkUsage UsageOf(IEnumerable<RegisteredCluster> clusters) => new(clusters.SelectMany(c => c.UsedRanges));
 }
 
 /// <summary>The clusters submitted so far. The rules ask; the store answers.</summary>

@@ -92,6 +92,10 @@ public sealed class RangePlanner(ProviderMatrix matrix, IClusterRegistry registr
         yield return (nameof(ClusterDraft.ServicesCidrV6), RangeKind.Services, NetworkStack.IPv6);
     }
 
+    /// <summary>How a range of the draft is named where it is shown: "containers", "services", "IPv6 containers" on dual-stack.</summary>
+    public static string WhatOf(ClusterDraft draft, RangeKind kind, NetworkStack family) =>
+        $"{(draft.IsDualStack && family == NetworkStack.IPv6 ? "IPv6 " : "")}{(kind == RangeKind.Containers ? "containers" : "services")}";
+
     public static string FieldOf(ClusterDraft draft, RangeKind kind, NetworkStack family) =>
         RangeFields(draft).FirstOrDefault(f => f.Kind == kind && f.Family == family).Field
             ?? throw new ArgumentException($"A {draft.NetworkStack} draft has no {family} {kind} field.");

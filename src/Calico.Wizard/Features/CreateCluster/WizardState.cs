@@ -148,16 +148,17 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         get
         {
             if (Provider is not { } p || Draft.L2Network.Trim().Length == 0) return null;
-            var mine = RangePlanner.RangeFields(Draft)
-                .Select(f => (f, parsed: StrictCidr.Parse(DraftFields.Get(Draft, f.Field), f.Family)))
-                .Where(x => x.parsed.Ok)
-                .Select(x => new UsedRange(x.parsed.Value!, "this draft", $"{(x.f.Family == Core.Drafts.NetworkStack.IPv6 && Draft.IsDualStack ? "IPv6 " : "")}{(x.f.Kind == RangeKind.Containers ? "containers" : "services")}"))
-                .ToArray();
-            var nodes = NodeNetworkRule.Parse(Draft.NodeNetworks, Draft.NetworkStack).Networks;
-            var key = string.Join("|", mine.Select(m => m.Cidr)) + "#" + string.Join(",", nodes) + "#" + p.Name + "#" + Draft.L2Network.Trim();
+            // The key is the text the picture is drawn from: nothing is parsed unless it changed (this runs on every render).
+            var fields = RangePlanner.RangeFields(Draft).ToArray();
+            var key = string.Join("\n", fields.Select(f => DraftFields.Get(Draft, f.Field)).Append(Draft.NodeNetworks).Append(Draft.NetworkStack.ToString()).Append(p.Name).Append(Draft.L2Network.Trim()));
             if (mapKey is not { } k || !ReferenceEquals(k.Item1, usage) || k.Item2 != key)
             {
-                map = AddressMap.Build(Draft.L2Network.Trim(), rules.Matrix.AddressSpacesOf(p), usage, mine, nodes);
+                var mine = fields
+                    .Select(f => (f, parsed: StrictCidr.Parse(DraftFields.Get(Draft, f.Field), f.Family)))
+                    .Where(x => x.parsed.Ok)
+                    .Select(x => new UsedRange(x.parsed.Value!, "this draft", RangePlanner.WhatOf(Draft, x.f.Kind, x.f.Family)))
+                    .ToArray();
+                map = AddressMap.Build(Draft.L2Network.Trim(), rules.Matrix.AddressSpacesOf(p), usage, mine, NodeNetworkRule.Parse(Draft.NodeNetworks, Draft.NetworkStack).Networks);
                 mapKey = (usage, key);
             }
             return map;
