@@ -67,6 +67,7 @@ public static class Program
         if (o.Runs("memory")) results["memory"] = await Phase(publish, o, app => MemoryAsync(browser, app, o));
         if (o.Runs("concurrent")) results["concurrent"] = await Phase(publish, o, app => ConcurrentAsync(browser, app, o));
         if (o.Only.Contains("sidebyside")) results["sideBySide"] = await SideBySideAsync(browser, root, publish, o);
+        if (o.Only.Contains("pause")) results["pause"] = await PauseAsync(browser, publish, o);
         if (o.Only.Contains("profile")) results["profile"] = await Phase(publish, o, app => ProfileAsync(browser, app, o));
 
         var outFile = o.Out ?? Path.Combine(root, "artifacts", "perf", "browser-results.json");
@@ -543,6 +544,48 @@ public static class Program
         var run = await SideRunAsync(browser, app, floor: false, o); // run with --side-tabs 0: only the typing
         await tracer.WaitForExitAsync();
         return new { trace, run.CpuMsPerKey };
+    }
+
+    /// <summary>
+    /// --only pause: --side-tabs wizard tabs on the Network step, paused after 3 s untouched (Wizard:PauseAfter); the
+    /// managed heap per paused tab (induced full GC, before the tabs vs with them paused), then each tab resumed by a
+    /// key: the time from the key to the page's circuit being active again.
+    /// </summary>
+    private static async Task<object> PauseAsync(IBrowser browser, string publish, Options o)
+    {
+        await using var app = await App.StartAsync(publish, o.Gc, new Dictionary<string, string>(o.AppEnv) { ["Wizard__PauseAfter"] = "00:00:03" });
+        await using var context = await browser.NewContextAsync(new() { BypassCSP = true });
+        var warm = await context.NewPageAsync();
+        await OpenNetworkStepAsync(warm, app, "pause-warm", "rack-pause");
+        await warm.Locator("html[data-circuit='paused']").WaitForAsync(new() { Timeout = 60_000 });
+        var heapBefore = await InduceGcAsync(app.Pid);
+        var tabs = new List<IPage>();
+        for (var t = 0; t < o.SideTabs; t++)
+        {
+            var tab = await context.NewPageAsync();
+            await OpenNetworkStepAsync(tab, app, $"pause-{t}", "rack-pause");
+            tabs.Add(tab);
+        }
+        foreach (var tab in tabs) await tab.Locator("html[data-circuit='paused']").WaitForAsync(new() { Timeout = 120_000 });
+        await Task.Delay(2000); // the last pauses' persistence settles
+        var heapPaused = await InduceGcAsync(app.Pid);
+        if (o.HoldSeconds > 0)
+        {
+            Console.WriteLine($"   holding {o.HoldSeconds} s with the tabs paused: the app is pid {app.Pid}");
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(o.HoldSeconds, 600)));
+        }
+        var resumeMs = new List<double>();
+        foreach (var tab in tabs)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await tab.Locator("#mtu").PressAsync("End");
+            await tab.Locator("html[data-circuit='active']").WaitForAsync(new() { Timeout = 60_000 });
+            resumeMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        var perTab = (heapPaused - heapBefore) / 1024.0 / tabs.Count;
+        var resume = Stats.Of(resumeMs);
+        Console.WriteLine($"== paused tabs ({tabs.Count}): managed heap {perTab:F1} KB per paused tab; resume on a key: {resume}");
+        return new { tabs = tabs.Count, heapBefore, heapPaused, heapKbPerPausedTab = perTab, resume };
     }
 
     public sealed record SideRun(bool Floor, double CpuMsPerKey, Stats Keys, double HeapKbPerCircuit);

@@ -10,6 +10,9 @@ public sealed class WizardOptions
     /// a graceful shutdown write at once. A crash loses at most this window's typing.
     /// </summary>
     public TimeSpan AutosaveDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A tab hidden or untouched this long pauses its circuit (the server frees it); zero: never.</summary>
+    public TimeSpan PauseAfter { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
