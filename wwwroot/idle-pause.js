@@ -26,7 +26,7 @@
     if (document.visibilityState === 'hidden') arm();
     else { resume(); arm(); }
   });
-  for (const type of ['keydown', 'pointerdown', 'focusin', 'wheel']) {
+  for (const type of ['keydown', 'input', 'pointerdown', 'focusin', 'wheel']) {
     window.addEventListener(type, () => { resume(); arm(); }, { capture: true, passive: true });
   }
   root.dataset.circuit = 'active';

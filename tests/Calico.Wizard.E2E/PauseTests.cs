@@ -10,7 +10,7 @@ public sealed class PauseTests(BrowserFixture fixture)
     [Fact]
     public async Task An_idle_tab_pauses_and_the_first_key_resumes_it_with_the_draft_step_and_typing_intact()
     {
-        await using var app = await WizardApp.StartAsync(null, "--Wizard:PauseAfter=00:00:02",
+        await using var app = await WizardApp.StartAsync(null, "--Wizard:PauseAfter=00:00:10",
             "--Logging:LogLevel:Microsoft.AspNetCore.Components.Server.Circuits.CircuitRegistry=Debug");
         await using var context = await fixture.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -20,7 +20,7 @@ public sealed class PauseTests(BrowserFixture fixture)
         await wizard.NextAsync("network");
         await wizard.Field("mtu").FillAsync("1366");
 
-        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-circuit", "paused", new() { Timeout = 60_000 }); // 2 s untouched
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-circuit", "paused", new() { Timeout = 60_000 }); // 10 s untouched (short enough to wait for, long enough that a loaded machine's form filling never pauses mid-way)
         Assert.Contains("Pausing circuit with id", app.Output); // the server let the circuit go
 
         await page.GetByTestId("mtu").PressAsync("End");
