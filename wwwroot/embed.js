@@ -7,9 +7,11 @@ let dotnet = null;
 let lastHeight = 0;
 
 export function start(ref, origin, allowedOrigins) {
-  dotnet = ref;
+  const first = dotnet === null;
+  dotnet = ref; // a resumed circuit (idle-pause.js) or the next page in the frame starts again: its reference wins
   parentOrigin = origin;
   allowed = allowedOrigins;
+  if (!first) return; // "ready" once per frame, and one listener: a portal re-sending its prefill would undo typing
   post('ready'); // the contract's first message, posted before the observer below or the server can post another
   window.addEventListener('message', e => {
     if (e.source !== window.parent || !allowed.includes(e.origin)) return;

@@ -8,8 +8,14 @@ retryButton.addEventListener("click", retry);
 const resumeButton = document.getElementById("components-resume-button");
 resumeButton.addEventListener("click", resume);
 
+// A pause the tab asked for itself (wwwroot/idle-pause.js: idle or hidden) shows nothing: the page stays as it was
+// and the operator's next key resumes it.
+const pausedWhileIdle = () => ["pausing", "paused", "resuming"].includes(document.documentElement.dataset.circuit);
+
 function handleReconnectStateChanged(event) {
-    if (event.detail.state === "show") {
+    if (pausedWhileIdle() && ["show", "paused"].includes(event.detail.state) && !event.detail.remote) {
+        reconnectModal.close();
+    } else if (event.detail.state === "show") {
         reconnectModal.showModal();
     } else if (event.detail.state === "hide") {
         reconnectModal.close();
