@@ -33,6 +33,10 @@ namespace Calico.Wizard.Benchmarks.Browser;
 ///   --app-env K=V           an environment variable for the app (experiments, e.g. DOTNET_gcServer=0)
 ///   --hold S                memory phase: keep the tabs open S more seconds (≤ 600) to inspect the app
 ///   --only keytrace         diagnostic: circuit messages around 20 real keystrokes, timed from keydown
+///   --only pause            idle tabs paused: managed heap per paused tab, key → rule message on a paused tab
+///   --only capacity         the server on core 0, this process and Chromium on core 1 (taskset); for each of
+///                           --capacity-sessions N,N,.. [20,40,60] sessions typing one key a second (think 900–1100 ms,
+///                           30 keys each): keystroke p50/p95 and the server's share of its one core
 ///   --only sidebyside       the wizard against the floor app (Floor/): CPU per keystroke, keystroke p50/p95 and
 ///                           managed heap per idle circuit, each app published Release, two runs each, alternating;
 ///                           --side-keys N [390], --side-tabs N [30], --side-runs N [2]
@@ -68,6 +72,7 @@ public static class Program
         if (o.Runs("concurrent")) results["concurrent"] = await Phase(publish, o, app => ConcurrentAsync(browser, app, o));
         if (o.Only.Contains("sidebyside")) results["sideBySide"] = await SideBySideAsync(browser, root, publish, o);
         if (o.Only.Contains("pause")) results["pause"] = await PauseAsync(browser, publish, o);
+        if (o.Only.Contains("capacity")) results["capacity"] = await CapacityAsync(browser, publish, o);
         if (o.Only.Contains("profile")) results["profile"] = await Phase(publish, o, app => ProfileAsync(browser, app, o));
 
         var outFile = o.Out ?? Path.Combine(root, "artifacts", "perf", "browser-results.json");
@@ -456,7 +461,7 @@ public static class Program
         Console.WriteLine($"   {stats}; timeouts {timeouts}; {rate:F0} keystrokes/s over {clock.Elapsed.TotalSeconds:F0} s; page visibility: {string.Join(",", runs.Select(r => r.Visibility).Distinct())}");
         var keystrokes = ms.Length + timeouts;
         foreach (var line in serverSide.Lines) Console.WriteLine("   " + line);
-        Console.WriteLine($"   CPU while typing: machine {busy:F1} s busy of {clock.Elapsed.TotalSeconds * Environment.ProcessorCount:F1} s; the app {appCpu:F1} s ({1000 * appCpu / keystrokes:F1} ms per keystroke), Chromium + Playwright + rest {busy - appCpu:F1} s");
+        Console.WriteLine($"   CPU while typing: machine {busy:F1} s busy of {clock.Elapsed.TotalSeconds * Environment.ProcessorCount:F1} s; the app {appCpu:F1} s ({1000 * appCpu / keystrokes:F1} ms per keystroke, {appCpu / clock.Elapsed.TotalSeconds:P0} of one core), Chromium + Playwright + rest {busy - appCpu:F1} s");
         foreach (var c in contexts) await c.DisposeAsync();
         return new { sessions = o.Sessions, perSession = o.PerSession, thinkMs = new[] { o.ThinkMin, o.ThinkMax }, keystrokesPerSecond = rate, timeouts, stats, appCpuSeconds = appCpu, machineBusySeconds = busy, elapsedSeconds = clock.Elapsed.TotalSeconds, idleCoresBusy = idleBusy / 10, idleAppCores = idleApp / 10, serverHandleEvent = serverSide.Series };
     }
@@ -618,6 +623,38 @@ public static class Program
         await mtu.PressAsync("Backspace");
         await tab.GetByTestId("mtu-error").WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = 60_000 });
         return ms;
+    }
+
+    /// <summary>
+    /// --only capacity (issue 16): the server alone on core 0, the browsers (and this process) on core 1, so the
+    /// browsers' work no longer lands on the server's core. For each session count, a fresh app, the sessions opened on
+    /// the Network step, then every session types 30 keys at about one a second (think 900–1100 ms) and waits for each
+    /// key's message. Reported: keystroke p50/p95, timeouts, and the server's CPU over the typing as a share of its core.
+    /// </summary>
+    private static async Task<object> CapacityAsync(IBrowser browser, string publish, Options o)
+    {
+        if (Environment.ProcessorCount < 2) throw new InvalidOperationException("the capacity run needs two cores: one for the server, one for the browsers");
+        Pin(Environment.ProcessId, 1);
+        foreach (var chromium in Process.GetProcesses().Where(p => p.ProcessName.Contains("chrom", StringComparison.OrdinalIgnoreCase))) Pin(chromium.Id, 1);
+        var rows = new List<object>();
+        foreach (var sessions in o.CapacitySessions)
+        {
+            await using var app = await App.StartAsync(publish, o.Gc, o.AppEnv);
+            Pin(app.Pid, 0);
+            Console.WriteLine($"-- {sessions} sessions, server pid {app.Pid} on core 0");
+            var run = await ConcurrentAsync(browser, app, o.WithSessions(sessions, 30, 900, 1100));
+            rows.Add(new { sessions, run });
+        }
+        return rows;
+    }
+
+    /// <summary>Pins every thread of a process to one core (taskset -a -c -p: util-linux, on every Debian).</summary>
+    private static void Pin(int pid, int core)
+    {
+        using var taskset = Process.Start(new ProcessStartInfo("taskset", ["-a", "-c", "-p", core.ToString(CultureInfo.InvariantCulture), pid.ToString(CultureInfo.InvariantCulture)])
+        { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        taskset.WaitForExit(10_000);
+        if (taskset.ExitCode != 0) throw new InvalidOperationException($"taskset could not pin {pid} to core {core}: {taskset.StandardError.ReadToEnd()}");
     }
 
     public sealed record SideRun(bool Floor, double CpuMsPerKey, Stats Keys, double HeapKbPerCircuit);
@@ -829,7 +866,16 @@ public sealed class Options
     public int SideKeys { get; private set; } = 390;
     public int SideTabs { get; private set; } = 30;
     public int SideRuns { get; private set; } = 2;
+    public int[] CapacitySessions { get; private set; } = [20, 40, 60];
     public Dictionary<string, string> AppEnv { get; } = [];
+
+    /// <summary>These options with another session count, keystrokes per session and think time (the capacity run).</summary>
+    public Options WithSessions(int sessions, int perSession, int thinkMin, int thinkMax)
+    {
+        var o = (Options)MemberwiseClone();
+        (o.Sessions, o.PerSession, o.ThinkMin, o.ThinkMax) = (sessions, perSession, thinkMin, thinkMax);
+        return o;
+    }
 
     public bool Runs(string phase) => Only.Count == 0 || Only.Contains(phase);
 
@@ -846,6 +892,7 @@ public sealed class Options
                 case "--side-keys": o.SideKeys = Int(); break;
                 case "--side-tabs": o.SideTabs = Int(); break;
                 case "--side-runs": o.SideRuns = Int(); break;
+                case "--capacity-sessions": o.CapacitySessions = [.. Next().Split(',').Select(n => Math.Clamp(int.Parse(n, CultureInfo.InvariantCulture), 1, 500))]; break;
                 case "--no-publish": o.NoPublish = true; break;
                 case "--keystrokes": o.Keystrokes = Int(); break;
                 case "--warmup": o.Warmup = Int(); break;
