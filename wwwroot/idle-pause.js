@@ -4,7 +4,8 @@
 // was, with no "paused" dialog. The first key, click, focus, or the tab becoming visible again resumes it on a new
 // circuit, and nothing done meanwhile is lost: a value typed, pasted or filled while paused is written back into its
 // field once the circuit is back (the field's own input event, so the rules answer it), and a click is made again.
-// <html data-circuit> says where the tab is: active | pausing | paused | resuming.
+// A page the server still pushes to (the cluster page while its job runs) carries data-circuit-live="true" and is
+// never paused. <html data-circuit> says where the tab is: active | pausing | paused | resuming.
 (() => {
   const script = document.currentScript;
   const after = Number(script?.dataset.pauseAfterMs ?? 300000);
@@ -27,6 +28,8 @@
 
   const pause = () => busy = busy.then(async () => {
     if (state !== 'active' || !window.Blazor?.pauseCircuit) return;
+    // a page the server is still pushing to (a running job's progress) says so: it stays live while it does
+    if (document.querySelector('[data-circuit-live="true"]')) { arm(); return; }
     set('pausing');
     remember();
     const ok = await window.Blazor.pauseCircuit().then(r => r !== false, () => false);
