@@ -86,23 +86,25 @@ public sealed class PauseTests(BrowserFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task A_cluster_page_whose_job_runs_stays_live_while_untouched_and_pauses_once_the_job_is_done()
     {
-        // each dry-run step takes 4 s, so the job outlasts the 5 s pause window many times over after the submit click
-        await using var app = await WizardApp.StartAsync(null, "--Wizard:PauseAfter=00:00:05", "--Provisioning:DryRunStepDelay=00:00:04");
+        // each of the dry run's 4 steps takes 5 s, so the job outlasts the 8 s pause window after the submit click
+        await using var app = await WizardApp.StartAsync(null, "--Wizard:PauseAfter=00:00:08", "--Provisioning:DryRunStepDelay=00:00:05");
         await using var context = await fixture.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         var wizard = new WizardDriver(page, app.BaseUrl);
         await wizard.OpenNewAsync();
-        await page.EvaluateAsync("""
-            () => { window.circuitStates = [];
-                    new MutationObserver(() => window.circuitStates.push(document.documentElement.dataset.circuit))
-                      .observe(document.documentElement, { attributes: true, attributeFilter: ['data-circuit'] }); }
-            """);
         await wizard.FillClusterStepAsync(WizardDriver.UniqueName("live"), "rack-live");
         await wizard.NextAsync("network");
         await wizard.NextAsync("policies");
         await wizard.NextAsync("review");
         await wizard.Field("submit").ClickAsync();
         await Expect(page.GetByTestId("cluster-page")).ToHaveAttributeAsync("data-circuit-live", "true");
+        // from here on the page must not pause while the job runs (before, a loaded machine may pause the wizard
+        // between two steps of filling it in, and the next action resumes it: that is the other tests' business)
+        await page.EvaluateAsync("""
+            () => { window.circuitStates = [];
+                    new MutationObserver(() => window.circuitStates.push(document.documentElement.dataset.circuit))
+                      .observe(document.documentElement, { attributes: true, attributeFilter: ['data-circuit'] }); }
+            """);
 
         // no key, no click: the progress is pushed to the page until the job is done
         await Expect(page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 180_000 });
