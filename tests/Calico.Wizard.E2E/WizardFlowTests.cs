@@ -117,6 +117,21 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         await wizard.NextAsync("review");
     }
 
+    [Fact]
+    public async Task Refused_next_moves_the_focus_to_the_first_field_that_says_what_to_fix()
+    {
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(WizardDriver.UniqueName("focus"), "rack-focus");
+        await wizard.NextAsync("network");
+        await wizard.FillAsync("containers-cidr", "10.0.0.1/16"); // first on the page
+        await wizard.FillAsync("mtu", "100");                     // further down, and typed last
+        await Expect(wizard.Error("mtu")).ToBeVisibleAsync();
+
+        await wizard.Field("next").ClickAsync(); // the button has the focus now
+        await Expect(wizard.Field("next-blocked")).ToContainTextAsync("Fix the 2 problem(s)");
+        await Expect(wizard.Field("containers-cidr")).ToBeFocusedAsync();
+    }
+
     [Theory]
     [InlineData("services-cidr", "10.0.0.0/8", "Kubernetes allows at most 1,048,576")]
     [InlineData("services-cidr", "10.20.128.0/20", "Overlaps the Containers CIDR 10.20.0.0/16")]
