@@ -553,9 +553,9 @@ public static class Program
     }
 
     /// <summary>
-    /// --only pause: after five warm-up tabs, --side-tabs wizard tabs on the Network step, paused after 3 s untouched (Wizard:PauseAfter); the
-    /// managed heap per paused tab (induced full GC, before the tabs vs with them paused), then each tab resumed by a
-    /// key: the time from the key to the page's circuit being active again.
+    /// --only pause: after five warm-up tabs, --side-tabs wizard tabs on the Network step, paused after 3 s untouched
+    /// (Wizard:PauseAfter); the managed heap per paused tab (induced full GC: before the tabs, with them paused, and
+    /// after closing them), then a key on each paused tab: the time from the key to the rules' message for it.
     /// </summary>
     private static async Task<object> PauseAsync(IBrowser browser, string publish, Options o)
     {
@@ -566,7 +566,6 @@ public static class Program
         for (var w = 0; w < 5; w++)
         {
             var warm = await context.NewPageAsync();
-            if (Environment.GetEnvironmentVariable("PAUSE_DEBUG") is not null) warm.Console += (_, m) => Console.WriteLine($"   [console] {m.Text}");
             await OpenNetworkStepAsync(warm, app, $"pause-warm-{w}", "rack-pause");
             await PausedAsync(warm);
             await ResumeByKeyAsync(warm);
@@ -580,7 +579,6 @@ public static class Program
             await OpenNetworkStepAsync(tab, app, $"pause-{t}", "rack-pause");
             tabs.Add(tab);
         }
-        var heapLive = await InduceGcAsync(app.Pid);
         foreach (var tab in tabs) await PausedAsync(tab);
         await Task.Delay(2000); // the last pauses' disposal settles
         var heapPaused = await InduceGcAsync(app.Pid);
@@ -596,12 +594,11 @@ public static class Program
         var heapClosed = await InduceGcAsync(app.Pid);
         double PerTab(long a, long b) => (a - b) / 1024.0 / tabs.Count;
         var resume = Stats.Of(resumeMs);
-        Console.WriteLine($"== {tabs.Count} tabs: managed heap per tab live {PerTab(heapLive, heapBefore):F1} KB, paused {PerTab(heapPaused, heapBefore):F1} KB " +
+        Console.WriteLine($"== {tabs.Count} tabs: managed heap per paused tab {PerTab(heapPaused, heapBefore):F1} KB " +
                           $"(paused minus after closing them: {PerTab(heapPaused, heapClosed):F1} KB); key → rule message on a paused tab: {resume}");
         return new
         {
-            tabs = tabs.Count, heapBefore, heapLive, heapPaused, heapClosed,
-            heapKbPerLiveTab = PerTab(heapLive, heapBefore), heapKbPerPausedTab = PerTab(heapPaused, heapBefore),
+            tabs = tabs.Count, heapBefore, heapPaused, heapClosed, heapKbPerPausedTab = PerTab(heapPaused, heapBefore),
             heapKbPausedOverClosed = PerTab(heapPaused, heapClosed), resume,
         };
     }
