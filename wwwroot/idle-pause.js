@@ -130,6 +130,10 @@
   };
   for (const type of ['input', 'change', 'click']) window.addEventListener(type, keep, { capture: true });
 
+  // A page that stops being live (its job finished) gets a whole idle window from then, not what was left of one.
+  new MutationObserver(() => { if (state === 'active') arm(); })
+    .observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-circuit-live'] });
+
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') arm();
     else activity({});
