@@ -5,6 +5,7 @@ using Calico.Wizard.Provisioning;
 using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Store;
 using Microsoft.Extensions.Options;
+using Calico.Wizard.Features.Api;
 using Calico.Wizard.Features.Operations;
 using MudBlazor.Services;
 
@@ -25,6 +26,7 @@ public static class Extensions
         services.AddMudServices();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter())); // the API speaks enum names
         services.AddProblemDetails();
+        services.AddApiDocs();
 
         var providers = builder.Configuration.GetSection("Providers").Get<List<ProviderOption>>();
         services.AddWizard(providers is { Count: > 0 } ? new ProviderMatrix(providers) : ProviderMatrix.Seed,

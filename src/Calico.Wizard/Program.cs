@@ -1,5 +1,6 @@
 using Calico.Wizard;
 using Calico.Wizard.Components;
+using Calico.Wizard.Features.Api;
 using Calico.Wizard.Features.Operations;
 using Calico.Wizard.Store;
 
@@ -34,6 +35,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapHealth();
 app.MapSignIn();
 app.MapWizardEndpoints();
+app.MapApiDocs();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = app.Services.FrameAncestors());
 

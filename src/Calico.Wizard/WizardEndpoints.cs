@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using static System.FormattableString;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Features.Api;
 using Calico.Wizard.Features.Operations;
 using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Store;
@@ -22,50 +23,61 @@ public static class WizardEndpoints
     public static void MapWizardEndpoints(this WebApplication app)
     {
         var api = app.MapGroup("/api");
+        var drafts = api.MapGroup("/drafts").WithTags("Drafts");
+        var clusters = api.MapGroup("/clusters").WithTags("Clusters");
 
-        api.MapGet("/drafts/{id:guid}/manifests.yaml", async (Guid id, DraftStore drafts, ClusterRules rules, CancellationToken ct) =>
+        drafts.MapGet("/{id:guid}/manifests.yaml", async (Guid id, DraftStore store, ClusterRules rules, CancellationToken ct) =>
         {
-            if (await drafts.LoadAsync(id, ct) is not { } saved) return Results.NotFound();
+            if (await store.LoadAsync(id, ct) is not { } saved) return NoDraft(id);
             var check = await rules.CheckAsync(saved.Draft, ct);
             return check.Spec is { } spec
                 ? Results.Text(ManifestRenderer.ToYaml(spec), Yaml)
-                : Results.UnprocessableEntity(Problems(check));
-        });
+                : BrokenRules(check);
+        }).WithName("DraftManifests").WithSummary("The manifests a saved draft would apply")
+          .WithDescription("The Installation, IPPools and network policies exactly as the provisioner would apply them. A draft that breaks a rule answers 422 with each field's message.")
+          .Produces<string>(StatusCodes.Status200OK, "application/yaml").ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        api.MapGet("/drafts/{id:guid}/spec.yaml", async (Guid id, DraftStore drafts, HttpContext http, CancellationToken ct) =>
+        drafts.MapGet("/{id:guid}/spec.yaml", async (Guid id, DraftStore store, HttpContext http, CancellationToken ct) =>
         {
-            if (await drafts.LoadAsync(id, ct) is not { } saved) return Results.NotFound();
+            if (await store.LoadAsync(id, ct) is not { } saved) return NoDraft(id);
             var name = saved.Draft.Name.Length > 0 && Core.Rules.HostName.CheckDns1123Label(saved.Draft.Name, "") is null ? saved.Draft.Name : "cluster";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-spec.yaml\"";
             return Results.Text(DraftFile.Write(saved.Draft), Yaml);
-        });
+        }).WithName("DraftSpec").WithSummary("A saved draft as a spec file")
+          .WithDescription("What Review's Download spec saves: the draft's fields as YAML, keys as in the POST body. The headless runner reads it back.")
+          .Produces<string>(StatusCodes.Status200OK, "application/yaml").ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/clusters/{id:guid}", async (Guid id, ClusterQueries clusters, CancellationToken ct) =>
-            await clusters.GetAsync(id, ct) is { } view
-                ? Results.Ok(new
-                {
-                    id = view.Id,
-                    name = view.Name,
-                    job = view.Job is not { } job ? null : new
-                    {
-                        id = job.Id, state = job.State.ToString(), target = job.Target, error = job.Error, leaseOwner = job.LeaseOwner,
-                        steps = job.Steps.Select(s => new { name = s.Name, state = s.State.ToString(), message = s.Message }),
-                        log = job.Log.Select(l => new { at = l.At, message = l.Message }),
-                    },
-                })
-                : Results.NotFound());
-
-        api.MapGet("/clusters/{id:guid}/manifests.yaml", async (Guid id, ClusterQueries clusters, HttpContext http, CancellationToken ct) =>
+        clusters.MapGet("/", async (ClusterQueries queries, HttpRequest request, CancellationToken ct) =>
         {
-            if (await clusters.GetAsync(id, ct) is not { Job.ManifestYaml: { } yaml } view) return Results.NotFound();
+            var query = ListQuery.Parse(request.Query);
+            if (query.Error is { } error) return error;
+            var page = await queries.PageAsync(query.Filter, query.Order, query.Skip, query.Take, ct);
+            var next = query.Skip + page.Rows.Count < page.Total ? query.NextPage(request.Query) : null;
+            return TypedResults.Ok(new ClusterListResource(page.Rows, page.Total, query.Skip, query.Take, next));
+        }).WithName("ListClusters").WithSummary("List clusters, paged and filtered")
+          .WithDescription(ListQuery.Description)
+          .Produces<ClusterListResource>().ProducesValidationProblem();
+
+        clusters.MapGet("/{id:guid}", async (Guid id, ClusterQueries queries, CancellationToken ct) =>
+            await queries.GetAsync(id, ct) is { } view ? TypedResults.Ok(ClusterResource.Of(view)) : NoCluster(id))
+          .WithName("GetCluster").WithSummary("A cluster, its newest job and its audit trail")
+          .WithDescription("Poll it to watch provisioning: job.state goes Pending → Running → Succeeded (Ready), Failed or Cancelled; job.steps and job.log say what happened.")
+          .Produces<ClusterResource>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        clusters.MapGet("/{id:guid}/manifests.yaml", async (Guid id, ClusterQueries queries, HttpContext http, CancellationToken ct) =>
+        {
+            if (await queries.GetAsync(id, ct) is not { Job.ManifestYaml: { } yaml } view) return NoCluster(id);
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{view.FileName}\"";
             return Results.Text(yaml, Yaml);
-        });
+        }).WithName("ClusterManifests").WithSummary("The manifests a cluster's job applied")
+          .WithDescription("On the dry-run target: the manifests it stored. Apply them by hand with kubectl apply --server-side --field-manager=calico-wizard -f FILE.")
+          .Produces<string>(StatusCodes.Status200OK, "application/yaml").ProducesProblem(StatusCodes.Status404NotFound);
 
+        MapJobActions(clusters);
         MapNetworkEndpoints(api);
 
         // The same hand-off as the wizard's "Create cluster": every rule is checked here, whatever the caller sent.
-        api.MapPost("/clusters", async (HttpRequest request, ClusterSubmission submission, CancellationToken ct) =>
+        clusters.MapPost("/", async (HttpRequest request, ClusterSubmission submission, CancellationToken ct) =>
         {
             if (!request.HasJsonContentType())
                 return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send the draft as JSON",
@@ -97,16 +109,80 @@ public static class WizardEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "This draft id already made another cluster",
                     detail: $"Draft {draft.Id} was submitted before with a different {string.Join(", ", conflicts)}: leave the id out (or send a new one) for a new cluster.");
             return result.ClusterId is { } id
-                ? Results.Created($"/clusters/{id}", new
-                {
-                    clusterId = id,
+                ? TypedResults.Created($"/api/clusters/{id}", new SubmittedResource(id,
                     // what each "suggest" became, and why
-                    suggested = (result.Suggested ?? []).Select(s => new { field = DraftFields.Find(s.Field)!.Key, cidr = s.Suggestion.Cidr?.ToString(), reason = s.Suggestion.Reason }),
-                })
-                : Results.ValidationProblem(Problems(result.Check), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The cluster breaks the rules");
+                    (result.Suggested ?? []).Select(s => new SuggestedRangeResource(DraftFields.Find(s.Field)!.Key, s.Suggestion.Cidr?.ToString(), s.Suggestion.Reason)).ToArray()))
+                : BrokenRules(result.Check);
         }).DisableAntiforgery().RequireAuthorization(SignIn.OperatorPolicy)
-          .WithMetadata(new RequestSizeLimitAttribute(InputLimits.MaxRequestBytes));
+          .WithMetadata(new RequestSizeLimitAttribute(InputLimits.MaxRequestBytes))
+          .WithName("CreateCluster").WithSummary("Create a cluster from a draft")
+          .WithDescription("Checks every rule the wizard checks, with the same messages, then queues provisioning. Posting the same id again answers the same cluster. " +
+                           "A range that says \"suggest\" is replaced by a free one; the answer's suggested list says what each became and why.")
+          .Accepts<ClusterDraft>("application/json")
+          .Produces<SubmittedResource>(StatusCodes.Status201Created)
+          .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
+          .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+          .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
+
+    /// <summary>
+    /// What the cluster page's buttons do, for automation: the same commands, the same conditions (the newest job's
+    /// state), the same audit entries under the caller's name, and the operator role when sign-in is on.
+    /// </summary>
+    private static void MapJobActions(RouteGroupBuilder clusters)
+    {
+        clusters.MapPost("/{id:guid}/retry", async (Guid id, ClusterQueries queries, JobCommands commands, HttpContext http, CancellationToken ct) =>
+        {
+            if (await queries.GetAsync(id, ct) is not { } view) return NoCluster(id);
+            if (view.Job is not { State: JobState.Failed or JobState.Cancelled } job || !await commands.RetryAsync(job.Id, OperatorIdentity.Name(http.User), ct))
+                return await NotNowAsync(id, queries, "Nothing to retry", "Only a failed or cancelled job can be retried", ct);
+            return Accepted(id, job.Id, JobState.Pending);
+        }).AsJobAction().WithName("RetryCluster").WithSummary("Retry a failed or cancelled job")
+          .WithDescription("Runs the cluster's newest job again from its first unfinished step, with the same spec and target. 409 when the newest job is not Failed or Cancelled.");
+
+        clusters.MapPost("/{id:guid}/cancel", async (Guid id, ClusterQueries queries, JobCommands commands, HttpContext http, CancellationToken ct) =>
+        {
+            if (await queries.GetAsync(id, ct) is not { } view) return NoCluster(id);
+            if (view.Job is not { State: JobState.Pending or JobState.Running } job || !await commands.CancelAsync(job.Id, OperatorIdentity.Name(http.User), ct))
+                return await NotNowAsync(id, queries, "Nothing to cancel", "Only a queued or running job can be cancelled", ct);
+            return Accepted(id, job.Id, (await queries.GetAsync(id, ct))?.Job?.State ?? JobState.Cancelled);
+        }).AsJobAction().WithName("CancelCluster").WithSummary("Cancel a queued or running job")
+          .WithDescription("A queued job is cancelled at once; a running one stops at its next step boundary, on whichever replica runs it (state Running until then: poll the cluster). 409 when the newest job has finished.");
+
+        clusters.MapPost("/{id:guid}/run-again", async (Guid id, ClusterQueries queries, JobCommands commands, HttpContext http, CancellationToken ct) =>
+        {
+            if (await queries.GetAsync(id, ct) is null) return NoCluster(id);
+            return await commands.RunAgainAsync(id, OperatorIdentity.Name(http.User), ct) is { } jobId
+                ? Accepted(id, jobId, JobState.Pending)
+                : await NotNowAsync(id, queries, "Not now", "A cluster runs again only when its newest job has finished", ct);
+        }).AsJobAction().WithName("RunClusterAgain").WithSummary("Apply a cluster's spec again as a new job")
+          .WithDescription("The same manifests on the same target: objects that did not change are reported unchanged. 409 while the newest job is queued or running.");
+    }
+
+    /// <summary>What every job action shares: the operator role, no antiforgery token (a script has none; the request guards refuse other sites), its answers.</summary>
+    private static RouteHandlerBuilder AsJobAction(this RouteHandlerBuilder action) => action
+        .DisableAntiforgery().RequireAuthorization(SignIn.OperatorPolicy)
+        .Produces<JobActionResource>(StatusCodes.Status202Accepted)
+        .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+    private static IResult Accepted(Guid clusterId, Guid jobId, JobState state) =>
+        TypedResults.Accepted($"/api/clusters/{clusterId}", new JobActionResource(clusterId, jobId, state));
+
+    private static async Task<IResult> NotNowAsync(Guid id, ClusterQueries queries, string title, string rule, CancellationToken ct)
+    {
+        var state = (await queries.GetAsync(id, ct))?.Job?.State;
+        return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: title,
+            detail: $"{rule}; the newest job is {(state is { } s ? s.ToString() : "not there yet")}. GET /api/clusters/{id} shows it.");
+    }
+
+    private static IResult NoCluster(Guid id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such cluster", detail: $"There is no cluster {id}: GET /api/clusters lists them.");
+
+    private static IResult NoDraft(Guid id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such draft", detail: $"There is no saved draft {id}.");
+
+    private static IResult BrokenRules(DraftCheck check) =>
+        Results.ValidationProblem(Problems(check), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The cluster breaks the rules");
 
     /// <summary>
     /// Address planning for automation: a free range (<c>/free</c>) sized like the wizard's Suggest, and the address map
@@ -114,7 +190,7 @@ public static class WizardEndpoints
     /// </summary>
     private static void MapNetworkEndpoints(RouteGroupBuilder api)
     {
-        var networks = api.MapGroup("/networks/{provider}/{network}");
+        var networks = api.MapGroup("/networks/{provider}/{network}").WithTags("Address planning");
 
         networks.MapGet("/free", async (string provider, string network, HttpRequest request, RangePlanner planner, ProviderMatrix matrix, CancellationToken ct) =>
         {
@@ -140,29 +216,27 @@ public static class WizardEndpoints
             if (avoid.Error is { } avoidError) return BadQuery("avoid", $"avoid (comma-separated CIDRs to keep clear of, e.g. the node network): {avoidError}");
             var suggestion = await planner.SuggestAsync(new SuggestRequest(provider, network, kind.Value, f, nodes.Value, block.Value, avoid.Networks), ct);
             return suggestion.Cidr is { } cidr
-                ? Results.Ok(new { cidr = cidr.ToString(), reason = suggestion.Reason })
+                ? TypedResults.Ok(new FreeRangeResource(cidr.ToString(), suggestion.Reason))
                 : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing fits", detail: suggestion.Reason);
-        });
+        }).WithName("FreeRange").WithSummary("A free range on a network, sized like the wizard's Suggest")
+          .WithDescription("Query: kind=containers|services (required); family=IPv4|IPv6; nodes (default 1) and blockSize size a containers range " +
+                           "(nodes × addresses per block × the headroom); avoid=CIDR,… keeps clear of ranges such as the node network. " +
+                           "409 with the reason when nothing fits.")
+          .Produces<FreeRangeResource>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         networks.MapGet("/map", async (string provider, string network, IClusterRegistry registry, ProviderMatrix matrix, CancellationToken ct) =>
         {
             if (NetworkProblem(provider, network, matrix) is { } problem) return problem;
             var option = matrix.Find(provider)!;
             var map = AddressMap.Build(network.Trim(), matrix.AddressSpacesOf(option), await registry.UsageAsync(option.Name, network.Trim(), ct), [], []);
-            return Results.Ok(new
-            {
-                provider = option.Name,
-                network = map.Network,
-                spaces = matrix.AddressSpacesOf(option).Select(s => s.ToString()),
-                bars = map.Bars.Select(b => new
-                {
-                    space = b.Space, domain = b.Domain.ToString(), first = b.FirstAddress, last = b.LastAddress, ranges = b.Ranges,
-                    segments = b.Segments.Select(g => new { x = Math.Round(g.X, 3), width = Math.Round(g.Width, 3), kind = g.Kind.ToString(), label = g.Label, count = g.Count }),
-                }),
-                rows = map.Rows.Select(r => new { cidr = r.Cidr, holder = r.Holder, what = r.What, kind = r.Kind.ToString() }),
-                totalRows = map.TotalRows,
-            });
-        });
+            return TypedResults.Ok(new AddressMapResource(option.Name, map.Network, matrix.AddressSpacesOf(option).Select(s => s.ToString()).ToArray(),
+                map.Bars.Select(b => new AddressBarResource(b.Space, b.Domain.ToString(), b.FirstAddress, b.LastAddress, b.Ranges,
+                    b.Segments.Select(g => new AddressSegmentResource(Math.Round(g.X, 3), Math.Round(g.Width, 3), g.Kind.ToString(), g.Label, g.Count)).ToArray())).ToArray(),
+                map.Rows.Select(r => new AddressRowResource(r.Cidr, r.Holder, r.What, r.Kind.ToString())).ToArray(),
+                map.TotalRows));
+        }).WithName("AddressMap").WithSummary("A network's address map")
+          .WithDescription("What the wizard draws: a bar per address space that holds ranges (segments at x/width on 0–1000) and the ranges, clashes first.")
+          .Produces<AddressMapResource>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static IResult? NetworkProblem(string provider, string network, ProviderMatrix matrix)

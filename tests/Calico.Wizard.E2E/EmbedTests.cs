@@ -97,6 +97,28 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
         Assert.Contains($"/embed/clusters/{submitted.GetProperty("clusterId").GetString()}", WizardFrame.Url);
     }
 
+    /// <summary>
+    /// docs/embedding.md promises "ready" first: a portal answers it with its prefill, so anything before it (a height
+    /// while the page lays out, a step or validity from the circuit) would reach a portal that is not listening yet.
+    /// Every message counts here, height included, over several fresh loads (the report saw height first in one of two).
+    /// </summary>
+    [Fact]
+    public async Task Ready_is_the_first_message_a_portal_receives_on_every_load_and_comes_once()
+    {
+        for (var load = 0; load < 4; load++)
+        {
+            var fresh = await context.NewPageAsync();
+            await fresh.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}"));
+            await fresh.WaitForFunctionAsync("() => window.events.some(e => e.type === 'validity') && window.events.some(e => e.type === 'height')",
+                null, new() { Timeout = Waits.Expect });
+            var kinds = (await fresh.EvaluateAsync<string[]>("() => window.events.map(e => e.type)")).ToList();
+            Assert.True(kinds[0] == "ready", $"load {load}: {string.Join(", ", kinds)}");
+            Assert.Equal(1, kinds.Count(k => k == "ready"));
+            Assert.Contains("step", kinds);
+            await fresh.CloseAsync();
+        }
+    }
+
     [Fact]
     public async Task Portal_not_on_the_allow_list_is_refused_the_frame()
     {

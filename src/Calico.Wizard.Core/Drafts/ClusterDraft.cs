@@ -128,12 +128,15 @@ public sealed class ClusterDraft
         if (overlay == Overlay.IpInIp && NetworkStack == NetworkStack.IPv6 && IpInIpMode != IpInIpMode.Never) ChangeIpInIpMode(IpInIpMode.Never);
     }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsDualStack => NetworkStack == NetworkStack.DualStack;
 
     /// <summary>Whether the cluster has IPv6 addresses (IPv6 or dual-stack): IPv6's MTU floor and VXLAN overhead apply.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool HasIPv6 => NetworkStack != NetworkStack.IPv4;
 
     /// <summary>The encapsulation of the pool this draft makes (IPIP, VXLANCrossSubnet, None, …).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Encapsulation => Encapsulations.Of(Overlay, IpInIpMode);
 
     /// <summary>Picking an encapsulation the provider permits (Advanced): the overlay and the mode that make it.</summary>

@@ -1,0 +1,82 @@
+using Calico.Wizard.Core.Providers;
+using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Store;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Calico.Wizard.Features.Api;
+
+/// <summary>
+/// <c>GET /api/clusters</c>'s query, read strictly: each value is bounded before it is parsed, and a value that is not
+/// understood is refused with the values that are (a typo must not silently widen the list).
+/// </summary>
+public sealed record ListQuery(ClusterFilter Filter, ClusterOrder Order, int Skip, int Take, IResult? Error = null)
+{
+    public const int DefaultTake = 25;
+    public const int MaxSkip = 1_000_000;
+    private const int MaxName = 253;
+
+    public const string Description =
+        "Query (all optional): name (a prefix, any case), provider, network (the L2 network, VPC or virtual network), " +
+        "state (Pending, Running, Succeeded, Failed, Cancelled: the newest job's; Queued and Ready are accepted for Pending and Succeeded), " +
+        "sort (created, name, provider, network, state; default created), order (desc, the default, or asc), " +
+        "skip (default 0) and take (1–100, default 25). next is the query of the following page.";
+
+    private static readonly string[] Keys = ["name", "provider", "network", "state", "sort", "order", "skip", "take"];
+
+    public static ListQuery Parse(IQueryCollection query)
+    {
+        ListQuery Bad(string key, string message) => new(ClusterFilter.None, ClusterOrder.Newest, 0, DefaultTake,
+            Results.ValidationProblem(new Dictionary<string, string[]> { [key] = [message] }, title: "The request cannot be answered"));
+
+        if (query.Keys.FirstOrDefault(k => !Keys.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+            return Bad(unknown.Length > 40 ? unknown[..40] : unknown, $"Unknown query key: the keys are {string.Join(", ", Keys)}.");
+
+        foreach (var key in Keys)
+            if (query[key].Count > 1) return Bad(key, $"{key} is given more than once: give it once.");
+        string Text(string key) => query[key].ToString().Trim();
+
+        var name = Text("name");
+        if (name.Length > MaxName) return Bad("name", $"name: at most {MaxName} characters (a prefix of the cluster's name).");
+        var provider = Text("provider");
+        if (provider.Length > DraftLimit) return Bad("provider", $"provider: at most {DraftLimit} characters.");
+        var network = Text("network");
+        if (network.Length > ProviderMatrix.MaxNetworkLength) return Bad("network", $"network: at most {ProviderMatrix.MaxNetworkLength} characters.");
+
+        JobState? state = null;
+        if (Text("state") is { Length: > 0 } stateText)
+        {
+            state = stateText.ToLowerInvariant() switch
+            {
+                "queued" => JobState.Pending,
+                "ready" => JobState.Succeeded,
+                _ => Enum.GetValues<JobState>().Select(s => (JobState?)s).FirstOrDefault(s => s.ToString()!.Equals(stateText, StringComparison.OrdinalIgnoreCase)),
+            };
+            if (state is null) return Bad("state", $"state must be one of {string.Join(", ", Enum.GetNames<JobState>())} (or Queued, Ready).");
+        }
+
+        var sortText = Text("sort");
+        var sort = sortText.Length == 0 ? ClusterSort.Created
+            : Enum.GetValues<ClusterSort>().Select(s => (ClusterSort?)s).FirstOrDefault(s => s.ToString()!.Equals(sortText, StringComparison.OrdinalIgnoreCase));
+        if (sort is not { } by) return Bad("sort", "sort must be created, name, provider, network or state.");
+        var orderText = Text("order").ToLowerInvariant();
+        if (orderText is not ("" or "asc" or "desc")) return Bad("order", "order must be asc or desc.");
+
+        var skip = WholeNumber.Parse(Text("skip") is { Length: > 0 } s ? s : "0", 0, MaxSkip, "");
+        if (!skip.Ok) return Bad("skip", $"skip: {skip.Error}");
+        var take = WholeNumber.Parse(Text("take") is { Length: > 0 } t ? t : DefaultTake.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, ClusterQueries.MaxPageSize, "");
+        if (!take.Ok) return Bad("take", $"take: {take.Error}");
+
+        return new ListQuery(new ClusterFilter(name, provider, network, state), new ClusterOrder(by, orderText != "asc"), skip.Value, take.Value);
+    }
+
+    private const int DraftLimit = Core.Drafts.DraftField.Short;
+
+    /// <summary>The same query for the page after this one.</summary>
+    public string NextPage(IQueryCollection query)
+    {
+        var next = query.Where(q => !q.Key.Equals("skip", StringComparison.OrdinalIgnoreCase))
+            .Select(q => KeyValuePair.Create(q.Key.ToLowerInvariant(), (string?)q.Value.ToString()))
+            .Append(KeyValuePair.Create("skip", (string?)(Skip + Take).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return QueryHelpers.AddQueryString("/api/clusters", next);
+    }
+}
