@@ -26,6 +26,9 @@ app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages =>
     pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 });
 app.UseStaticFiles();
+// Routing after the status-code pages: a re-executed request (an unknown page → /not-found) is routed again. With
+// the implicit routing at the head of the pipeline the re-execution found no endpoint and answered an empty 404.
+app.UseRouting();
 app.UseCookiePolicy();
 app.UseAuthentication();
 app.UseAuthorization();

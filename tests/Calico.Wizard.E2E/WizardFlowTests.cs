@@ -285,21 +285,71 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Equal(0, dialogs);
     }
 
-    [Fact]
-    public async Task Keyboard_only_reaches_network_step()
+    /// <summary>Presses Tab (at most 80 times) until the focus is on, or inside, the element with this test id.</summary>
+    private async Task TabToAsync(string testId)
     {
+        for (var i = 0; i < 80; i++)
+        {
+            if (await Page.EvaluateAsync<bool>("id => { const a = document.activeElement; return !!a && (a.dataset.testid === id || !!a.closest(`[data-testid='${id}']`)); }", testId))
+                return;
+            await Page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Fail($"Tab never reached [data-testid={testId}]; the focus is on {await Page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 120) ?? 'nothing'")}");
+    }
+
+    [Fact]
+    public async Task Keyboard_only_creates_a_cluster_through_every_step_and_runs_it_again_from_the_cluster_page()
+    {
+        var name = WizardDriver.UniqueName("kb");
         await wizard.OpenNewAsync();
-        await wizard.Field("cluster-name").FocusAsync();
-        await Page.Keyboard.TypeAsync("kb-01");
-        await Page.Keyboard.PressAsync("Tab");
+        await TabToAsync("cluster-name");
+        await Page.Keyboard.TypeAsync(name);
+        await TabToAsync("provider-bareos");
         await Page.Keyboard.PressAsync("ArrowRight"); // provider radios: BareOS → AWS
         await Expect(wizard.Field("provider-aws")).ToBeCheckedAsync();
         await Expect(wizard.Field("machine-physical")).ToBeDisabledAsync();
-        await wizard.Field("l2-network").FocusAsync();
-        await Page.Keyboard.TypeAsync("vpc-0a1b2c3d");
-        await wizard.Field("next").FocusAsync();
+        await TabToAsync("l2-network");
+        await Page.Keyboard.TypeAsync($"vpc-{Guid.NewGuid():N}"[..12]);
+        await TabToAsync("next");
         await Page.Keyboard.PressAsync("Enter");
         await Expect(Page.GetByTestId("step-network")).ToBeVisibleAsync();
+
+        await TabToAsync("next");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.GetByTestId("step-policies")).ToBeVisibleAsync();
+        await TabToAsync("add-policy-default-deny-ingress");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.GetByTestId("policy-0")).ToBeVisibleAsync();
+        await TabToAsync("next");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.GetByTestId("step-review")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("review-policies")).ToContainTextAsync("default-deny-ingress");
+
+        await TabToAsync("submit");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
+
+        // the cluster page: its log is reachable (a scrollable region), and Run again works from the keyboard
+        await TabToAsync("job-log");
+        await TabToAsync("job-run-again");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.GetByTestId("audit")).ToContainTextAsync("RunAgain", new() { Timeout = Waits.Expect });
+        await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
+    }
+
+    [Fact]
+    public async Task The_capacity_line_and_draft_saved_are_announced_politely()
+    {
+        await wizard.OpenNewAsync();
+        await wizard.FillClusterStepAsync(WizardDriver.UniqueName("live"), $"rack-{Guid.NewGuid():N}"[..13]);
+        await Expect(wizard.Field("draft-status")).ToHaveAttributeAsync("role", "status");
+        await Expect(wizard.Field("draft-status")).ToHaveAttributeAsync("aria-live", "polite");
+        await wizard.NextAsync("network");
+        var capacity = wizard.Field("capacity");
+        await Expect(capacity).ToHaveAttributeAsync("aria-live", "polite");
+        await Expect(capacity).ToHaveAttributeAsync("aria-atomic", "true");
+        await wizard.FillAsync("block-size", "28");
+        await Expect(capacity).ToContainTextAsync("16 IPs per node"); // the region's own text changes, so it is what a reader hears
     }
 
     [Fact]
