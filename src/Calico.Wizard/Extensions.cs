@@ -38,6 +38,7 @@ public static class Extensions
         services.AddKubernetesTargets(builder.Configuration.GetSection("Provisioning"));
         services.AddHealth();
         builder.AddSignIn();
+        builder.AddProxyHeaders();
         builder.AddRequestGuards();
     }
 
