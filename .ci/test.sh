@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium fonts-liberation)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+# deploy/kubernetes is rendered by the tests with `kubectl kustomize` (offline; Debian's kubectl is 1.20)
+[ -n "${KUBECTL:-}" ] || command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -1,4 +1,5 @@
 using Calico.Wizard.Core.Rules;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -50,5 +51,23 @@ public static class StoreServices
         services.AddSingleton<ClusterQueries>();
         services.AddSingleton<AppliedObjectStore>();
         return services;
+    }
+
+    /// <summary>The name every replica protects data under, whatever folder it runs from.</summary>
+    public const string DataProtectionApplicationName = "calico-wizard";
+
+    /// <summary>
+    /// Keeps ASP.NET Core's Data Protection key ring in the store (its DataProtectionKeys table), under one application
+    /// name: what one replica protects (antiforgery tokens, the sign-in cookie, a paused circuit's state) another
+    /// replica, or the same one after a restart, can read. Without it each process keeps its own keys (in memory on a
+    /// read-only file system) and a request or a resume that lands elsewhere fails.
+    /// The keys are stored as Data Protection writes them, unencrypted: whoever can read the database can read them.
+    /// </summary>
+    public static IDataProtectionBuilder AddStoreKeyRing(this IServiceCollection services, StoreOptions store)
+    {
+        var builder = services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        return store.Provider == StoreProvider.PostgreSQL
+            ? builder.PersistKeysToDbContext<PostgresWizardDbContext>()
+            : builder.PersistKeysToDbContext<WizardDbContext>();
     }
 }

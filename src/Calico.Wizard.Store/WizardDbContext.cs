@@ -1,10 +1,14 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Calico.Wizard.Store;
 
-/// <summary>The store. SQLite (embedded default) uses this class and its migrations; PostgreSQL uses <see cref="PostgresWizardDbContext"/>.</summary>
-public class WizardDbContext : DbContext
+/// <summary>
+/// The store. SQLite (embedded default) uses this class and its migrations; PostgreSQL uses <see cref="PostgresWizardDbContext"/>.
+/// It also holds ASP.NET Core's Data Protection key ring (<see cref="DataProtectionKeys"/>), so replicas share it.
+/// </summary>
+public class WizardDbContext : DbContext, IDataProtectionKeyContext
 {
     public WizardDbContext(DbContextOptions<WizardDbContext> options) : base(options) { }
 
@@ -16,6 +20,8 @@ public class WizardDbContext : DbContext
     public DbSet<JobLogLine> JobLog => Set<JobLogLine>();
     public DbSet<AppliedObject> AppliedObjects => Set<AppliedObject>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    /// <summary>The keys behind antiforgery tokens, the sign-in cookie and Blazor's persisted circuit state: one ring for every replica.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {

@@ -34,10 +34,13 @@ public static class Extensions
         services.AddOptions<ProvisioningOptions>().BindConfiguration("Provisioning");
         services.AddOptions<EmbeddingOptions>().BindConfiguration("Embedding");
         services.AddOptions<WizardOptions>().BindConfiguration("Wizard");
-        services.AddStore(Store(builder)).AddProvisioning();
+        var store = Store(builder);
+        services.AddStore(store).AddProvisioning();
+        services.AddStoreKeyRing(store);
         services.AddKubernetesTargets(builder.Configuration.GetSection("Provisioning"));
         services.AddHealth();
         builder.AddSignIn();
+        builder.AddProxyHeaders();
         builder.AddRequestGuards();
     }
 

@@ -13,6 +13,7 @@ builder.AddCalicoWizard();
 var app = builder.Build();
 await app.Services.MigrateStoreAsync();
 
+app.UseProxyHeaders(); // behind an ingress that ends TLS: the scheme and peer the browser used, before any guard reads them
 app.UseRequestGuards();
 // The API answers every error as ProblemDetails with its real status; pages get the app's error and not-found pages.
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>

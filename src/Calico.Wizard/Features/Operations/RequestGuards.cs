@@ -96,9 +96,11 @@ public static class RequestGuards
         if (site.Length > 0 && site is not ("same-origin" or "none")) return true;
         var origin = request.Headers.Origin.ToString();
         if (origin.Length == 0) return false;
+        // A browser leaves a default port out of Origin and Host alike (https://host, Host: host): compare ports as numbers.
         return !Uri.TryCreate(origin, UriKind.Absolute, out var o)
             || !string.Equals(o.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
-            || !string.Equals(new HostString(o.Host, o.Port).Value, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+            || !string.Equals(new HostString(o.Host, o.Port).Value,
+                new HostString(request.Host.Host, request.Host.Port ?? (request.IsHttps ? 443 : 80)).Value, StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool HostMatches(string allowed, HostString host) =>
