@@ -6,6 +6,7 @@ using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Store;
 using Microsoft.Extensions.Options;
 using Calico.Wizard.Features.Api;
+using Calico.Wizard.Features.Localization;
 using Calico.Wizard.Features.Operations;
 using MudBlazor.Services;
 
@@ -52,7 +53,8 @@ public static class Extensions
         .AddSingleton<RangePlanner>()
         .AddSingleton<DraftAutosave>()
         .AddHostedService(sp => sp.GetRequiredService<DraftAutosave>())
-        .AddScoped<WizardState>();
+        .AddScoped<WizardState>()
+        .AddUiLanguages();
 
     /// <summary>
     /// "Storage:Provider": Sqlite (the embedded default: the file "Storage:SqlitePath", relative to the content root,

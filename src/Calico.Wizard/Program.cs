@@ -1,6 +1,7 @@
 using Calico.Wizard;
 using Calico.Wizard.Components;
 using Calico.Wizard.Features.Api;
+using Calico.Wizard.Features.Localization;
 using Calico.Wizard.Features.Operations;
 using Calico.Wizard.Store;
 
@@ -15,6 +16,7 @@ await app.Services.MigrateStoreAsync();
 
 app.UseProxyHeaders(); // behind an ingress that ends TLS: the scheme and peer the browser used, before any guard reads them
 app.UseRequestGuards();
+app.UseUiLanguages();
 // The API answers every error as ProblemDetails with its real status; pages get the app's error and not-found pages.
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
 {

@@ -118,7 +118,6 @@ public static class WizardEndpoints
           .WithName("CreateCluster").WithSummary("Create a cluster from a draft")
           .WithDescription("Checks every rule the wizard checks, with the same messages, then queues provisioning. Posting the same id again answers the same cluster. " +
                            "A range that says \"suggest\" is replaced by a free one; the answer's suggested list says what each became and why.")
-          .Accepts<ClusterDraft>("application/json")
           .Produces<SubmittedResource>(StatusCodes.Status201Created)
           .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
           .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

@@ -120,6 +120,26 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_prefill_locale_turns_the_embedded_wizard_german_and_keeps_what_it_filled()
+    {
+        var name = WizardDriver.UniqueName("locale");
+        await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}"));
+        await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
+        await Expect(Wizard.Locator("h1")).ToHaveTextAsync("Create a cluster");
+
+        await page.EvaluateAsync("spec => window.send({ type: 'prefill', spec })", new { locale = "de", name });
+        await Expect(Wizard.Locator("h1")).ToHaveTextAsync("Cluster anlegen", new() { Timeout = Waits.Expect });
+        await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
+        await Expect(Wizard.GetByTestId("cluster-name")).ToHaveValueAsync(name); // saved before the frame reloaded
+        await Expect(Wizard.Locator("label[for=cluster-name]")).ToHaveTextAsync("Clustername");
+
+        // a locale the wizard does not speak is refused with a message to the portal, nothing else changes
+        await page.EvaluateAsync("spec => window.send({ type: 'prefill', spec })", new { locale = "xx" });
+        await page.WaitForFunctionAsync("() => window.events.some(e => e.type === 'error' && /locale 'xx' is not offered/.test(e.message))");
+        await Expect(Wizard.Locator("h1")).ToHaveTextAsync("Cluster anlegen");
+    }
+
+    [Fact]
     public async Task Portal_not_on_the_allow_list_is_refused_the_frame()
     {
         var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -35,7 +35,7 @@ public static class ApiDocs
             if (context.JsonTypeInfo.Type == typeof(ClusterDraft)) DescribeDraft(schema);
             return Task.CompletedTask;
         });
-        o.AddOperationTransformer((operation, context, _) =>
+        o.AddOperationTransformer(async (operation, context, ct) =>
         {
             if (context.Description.HttpMethod is "POST")
             {
@@ -43,9 +43,20 @@ public static class ApiDocs
                 operation.Responses ??= [];
                 operation.Responses.TryAdd("403", Problem("Cross-origin request refused (a browser page of another site), or the operator role is missing when sign-in is on."));
             }
-            if (operation.OperationId == "CreateCluster" && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
-                body.Example = JsonNode.Parse(ExampleDraft);
-            return Task.CompletedTask;
+            if (operation.OperationId == "CreateCluster" && context.Document is { } document)
+            {
+                // The handler reads the body itself (to answer a wrong type, size or key with its own ProblemDetails), so
+                // the body is described here: Accepts<T>() would also make routing refuse other content types with a bare 415.
+                document.AddComponent(nameof(ClusterDraft), await context.GetOrCreateSchemaAsync(typeof(ClusterDraft), null, ct));
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = new OpenApiSchemaReference(nameof(ClusterDraft), document), Example = JsonNode.Parse(ExampleDraft) },
+                    },
+                };
+            }
         });
     });
 

@@ -6,6 +6,7 @@ namespace Calico.Wizard.Features.Clusters;
 /// <summary>How a job's state reads and looks wherever clusters are listed or shown.</summary>
 public static class JobStates
 {
+    /// <summary>The state's English name, also its key in the UI's resources (show it through <c>T[…]</c>).</summary>
     public static string Text(JobState? state) => state switch
     {
         null => "—",

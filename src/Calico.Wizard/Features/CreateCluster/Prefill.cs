@@ -6,7 +6,7 @@ namespace Calico.Wizard.Features.CreateCluster;
 /// <summary>Spec values from a query string (?provider=AWS&amp;containersCidr=…): user input like any other.</summary>
 public static class Prefill
 {
-    public static readonly string[] PassThrough = ["origin", "theme"];
+    public static readonly string[] PassThrough = ["origin", "theme", "culture"];
 
     /// <summary>The query key naming the cluster a new draft duplicates (/new?from={clusterId}); not a spec key.</summary>
     public const string DuplicateKey = "from";

@@ -20,6 +20,9 @@ public sealed class EmbedChannel(IJSRuntime js, IReadOnlyCollection<string> allo
     public bool Dark { get; private set; }
 
     public event Func<DraftFile.Spec, Task>? PrefillReceived;
+
+    /// <summary>A prefill's <c>locale</c> (a supported language): raised after its fields are applied.</summary>
+    public event Func<System.Globalization.CultureInfo, Task>? LocaleReceived;
     public event Action? ThemeChanged;
 
     /// <summary>Chooses the parent origin: ?origin= when it is allowed, the only allowed origin, or the app's own.</summary>
@@ -86,9 +89,22 @@ public sealed class EmbedChannel(IJSRuntime js, IReadOnlyCollection<string> allo
         var type = doc.RootElement.TryGetProperty("type", out var t) ? t.GetString() : null;
         if (type == "prefill" && doc.RootElement.TryGetProperty("spec", out var specJson) && specJson.ValueKind == JsonValueKind.Object)
         {
-            var (spec, error) = DraftFile.Read(specJson.GetRawText()); // JSON is YAML: one reader, one set of keys
-            if (spec is null) { await PostAsync("error", new { message = error }); return; }
-            if (PrefillReceived is { } handler) await handler(spec);
+            // "locale" is the portal's language, not a spec key: taken out before the spec reader (which refuses unknown keys)
+            var locale = specJson.TryGetProperty("locale", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
+            var fields = System.Text.Json.Nodes.JsonNode.Parse(specJson.GetRawText())!.AsObject();
+            fields.Remove("locale");
+            if (locale is not null && Localization.Languages.Find(locale) is null)
+            {
+                await PostAsync("error", new { message = $"locale '{(locale.Length > 16 ? locale[..16] : locale)}' is not offered: use one of {string.Join(", ", Localization.Languages.Supported.Select(c => c.Name))}." });
+                return;
+            }
+            if (fields.Count > 0)
+            {
+                var (spec, error) = DraftFile.Read(fields.ToJsonString()); // JSON is YAML: one reader, one set of keys
+                if (spec is null) { await PostAsync("error", new { message = error }); return; }
+                if (PrefillReceived is { } handler) await handler(spec);
+            }
+            if (Localization.Languages.Find(locale) is { } language && LocaleReceived is { } onLocale) await onLocale(language);
         }
         else if (type == "theme" && doc.RootElement.TryGetProperty("theme", out var theme))
         {

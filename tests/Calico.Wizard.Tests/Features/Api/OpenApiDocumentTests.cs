@@ -99,6 +99,7 @@ public sealed partial class OpenApiDocumentTests(ApiHost host) : IClassFixture<A
         var schemas = host.Document.GetProperty("components").GetProperty("schemas");
         var states = schemas.GetProperty("JobState").GetProperty("enum").EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()).ToArray();
         Assert.Equal(Enum.GetNames<Store.JobState>(), states);
-        Assert.Contains("DualStack", schemas.GetProperty("NetworkStack").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+        var stack = schemas.GetProperty(nameof(ClusterDraft)).GetProperty("properties").GetProperty("networkStack").GetProperty("enum");
+        Assert.Equal(["IPv4", "IPv6", "DualStack"], stack.EnumerateArray().Select(v => v.GetString()!).ToArray());
     }
 }
