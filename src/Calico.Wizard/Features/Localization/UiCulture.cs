@@ -122,7 +122,8 @@ public static class LocalizationSetup
     public static IServiceCollection AddUiLanguages(this IServiceCollection services) => services
         .AddScoped<UiCulture>()
         .AddScoped<IStringLocalizer<UiText>, UiTextLocalizer>()
-        .AddScoped<CircuitHandler, UiCultureCircuitHandler>();
+        .AddScoped<CircuitHandler, UiCultureCircuitHandler>()
+        .AddScoped<MudBlazor.MudLocalizer, UiMudLocalizer>();
 
     public const string CookieName = ".CalicoWizard.Culture";
 
@@ -169,4 +170,24 @@ public static class LocalizationSetup
 public static class UiKeys
 {
     public static string K(string english) => english;
+}
+
+/// <summary>
+/// MudBlazor's own texts (the pager's "Rows per page", Clear, Close…) in the circuit's language: German from
+/// <c>UiText.de.resx</c> under "Mud:" + MudBlazor's key; English (and any key without a translation) stays MudBlazor's.
+/// </summary>
+public sealed class UiMudLocalizer(UiCulture culture) : MudBlazor.MudLocalizer
+{
+    public const string Prefix = "Mud:";
+
+    public override LocalizedString this[string key] =>
+        culture.Culture.TwoLetterISOLanguageName != Languages.English.TwoLetterISOLanguageName
+        && UiText.Resources.GetString(Prefix + key, culture.Culture) is { } text && text != Prefix + key
+            ? new LocalizedString(key, text)
+            : base[key];
+
+    public override LocalizedString this[string key, params object[] arguments] =>
+        this[key] is { ResourceNotFound: false } found && found.Value != base[key].Value
+            ? new LocalizedString(key, string.Format(culture.Culture, found.Value, arguments))
+            : base[key, arguments];
 }
