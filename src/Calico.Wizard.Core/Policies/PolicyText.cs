@@ -35,7 +35,7 @@ public static class PolicyText
             var (line, column) = (e.Start.Line, e.Start.Column);
             // YamlDotNet marks a tab in the indentation at the start of the enclosing node (often line 1): name the tab's line.
             if (reason.Contains(" tab ", StringComparison.Ordinal) && FirstTabIndentedLine(yaml, from: line) is { } tabLine)
-                (line, column, reason) = (tabLine, 1, Text.Format(Messages.YamlIndentWithSpaces, reason));
+                (line, column, reason) = (tabLine, 1, Text.Format(Messages.YamlIndentWithSpaces, YamlReasons.Say(reason)));
             else reason = YamlReasons.Say(reason);
             return new(null, Text.Format(Messages.YamlError, line, column, reason));
         }
