@@ -1,7 +1,7 @@
 using System.Net;
 using System.Numerics;
 using Calico.Wizard.Core.Drafts;
-using static System.FormattableString;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Addresses;
 
@@ -17,7 +17,7 @@ public sealed record MapSegment(double X, double Width, MapKind Kind, string Lab
 /// <param name="Zoom">A close-up of the bar above it, around the highlighted ranges.</param>
 public sealed record MapBar(NetworkStack Family, IPNetwork Domain, string Space, string FirstAddress, string LastAddress, IReadOnlyList<MapSegment> Segments, int Ranges, bool Zoom = false);
 
-/// <summary>One row of the table beside the picture.</summary>
+/// <summary>One row of the table beside the picture (<see cref="Holder"/> and <see cref="What"/> in the UI language it was built in).</summary>
 public sealed record MapRow(string Cidr, string Holder, string What, MapKind Kind);
 
 public sealed record AddressMapView(string Network, IReadOnlyList<MapBar> Bars, IReadOnlyList<MapRow> Rows, int TotalRows)
@@ -41,7 +41,7 @@ public static class AddressMap
     {
         // A registered range is drawn as "mine" when it is the cluster shown (same holder and range), a clash when a draft range overlaps it.
         var registered = usage.Ranges.Where(r => !mine.Any(m => m.Holder == r.Holder && m.Cidr.Equals(r.Cidr))).ToArray();
-        var nodeRanges = nodes.Select(n => new UsedRange(n, "node network", "node network")).ToArray();
+        var nodeRanges = nodes.Select(n => new UsedRange(n, UsedRange.NodeNetwork, UsedRange.NodeNetwork)).ToArray();
         var all = new List<(UsedRange Range, MapKind Kind)>();
         foreach (var m in mine)
         {
@@ -75,12 +75,12 @@ public static class AddressMap
         {
             var outside = all.Where(a => a.Range.Family == family && !placed.Contains(a.Range)).ToList();
             if (outside.Count == 0) continue;
-            bars.Add(Bar("outside the address spaces", Domain(new IPNetwork(AddressInterval.Address(0, family), 0), outside.Select(a => a.Range.Cidr)), outside));
+            bars.Add(Bar(Messages.MapOutsideSpaces, Domain(new IPNetwork(AddressInterval.Address(0, family), 0), outside.Select(a => a.Range.Cidr)), outside));
         }
 
         var rows = all.OrderBy(a => a.Kind switch { MapKind.Clash => 0, MapKind.Mine => 1, MapKind.Node => 2, _ => 3 })
             .ThenBy(a => a.Range.Family).ThenBy(a => a.Range.Interval.First)
-            .Select(a => new MapRow(a.Range.Cidr.ToString(), a.Range.Holder, a.Range.What, a.Kind));
+            .Select(a => new MapRow(a.Range.Cidr.ToString(), UsedRange.Words(a.Range.Holder), UsedRange.Words(a.Range.What), a.Kind));
         return new AddressMapView(network, bars, rows.Take(MaxRows).ToArray(), all.Count);
     }
 
@@ -145,11 +145,11 @@ public static class AddressMap
                 if (count > 1)
                 {
                     var lastAddress = AddressInterval.Address(ordered[i].Range.Interval.Last, family);
-                    segments.Add(new(x, Math.Max(MinWidth, end - x), kind, Invariant($"{count:N0} ranges of other clusters, {first.Cidr.BaseAddress} – {lastAddress}"), count));
+                    segments.Add(new(x, Math.Max(MinWidth, end - x), kind, Text.Format(Messages.MapGroupedRanges, count, first.Cidr.BaseAddress, lastAddress), count));
                     continue;
                 }
             }
-            segments.Add(new(x, Math.Max(MinWidth, end - x), kind, $"{range.Holder} {range.What} {range.Cidr}", 1));
+            segments.Add(new(x, Math.Max(MinWidth, end - x), kind, $"{UsedRange.Words(range.Holder)} {UsedRange.Words(range.What)} {range.Cidr}", 1));
         }
         return new MapBar(family, domain, space, domain.BaseAddress.ToString(), AddressInterval.Address(d.Last, family).ToString(), segments, ranges.Count);
     }

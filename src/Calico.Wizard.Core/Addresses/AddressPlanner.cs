@@ -1,7 +1,7 @@
 using System.Net;
 using System.Numerics;
 using Calico.Wizard.Core.Drafts;
-using static System.FormattableString;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Addresses;
 
@@ -50,14 +50,14 @@ public static class AddressPlanner
         if (kind == RangeKind.Services)
         {
             var prefix = options.ServicesPrefix(family);
-            return new(kind, family, prefix, Invariant($"{BigInteger.Pow(2, bits - prefix):N0} Service IPs, the services minimum"));
+            return new(kind, family, prefix, Text.Format(Messages.PlanServices, BigInteger.Pow(2, bits - prefix)));
         }
         var perNodeBits = bits - (blockSize ?? (family == NetworkStack.IPv6 ? PlanningOptions.FlannelSubnetIPv6 : PlanningOptions.FlannelSubnetIPv4));
         var need = new BigInteger(plannedNodes) * BigInteger.Pow(2, perNodeBits) * Math.Max(1, options.Headroom);
         var hostBits = (int)(need - 1).GetBitLength(); // the bits that count need addresses: exact, no logarithm
-        var unit = blockSize is null ? "IPs (Flannel's subnet per node)" : "IPs per node";
-        var headroom = options.Headroom > 1 ? Invariant($" ×{options.Headroom} headroom") : "";
-        return new(kind, family, Math.Max(0, bits - hostBits), Invariant($"{plannedNodes:N0} nodes × {BigInteger.Pow(2, perNodeBits):N0} {unit}{headroom}"));
+        var headroom = options.Headroom > 1 ? Text.Format(Messages.PlanHeadroom, options.Headroom) : "";
+        return new(kind, family, Math.Max(0, bits - hostBits),
+            Text.Format(blockSize is null ? Messages.PlanContainersFlannel : Messages.PlanContainers, plannedNodes, BigInteger.Pow(2, perNodeBits), headroom));
     }
 
     /// <summary>The first free aligned /<paramref name="prefix"/> in the spaces, in their order, clear of the usage and <paramref name="avoid"/>.</summary>
@@ -77,15 +77,15 @@ public static class AddressPlanner
     public static Suggestion Suggest(RangePlan plan, IReadOnlyList<IPNetwork> spaces, string network, NetworkUsage usage, IEnumerable<IPNetwork> avoid)
     {
         var inFamily = spaces.Where(s => AddressInterval.FamilyOf(s) == plan.Family).ToArray();
-        var what = plan.Kind == RangeKind.Containers ? "containers" : "services";
         if (inFamily.Length == 0)
-            return new(null, $"No {plan.Family} address space is configured for this provider: add one to its AddressSpaces (e.g. {(plan.Family == NetworkStack.IPv6 ? "fd00::/8" : "10.0.0.0/8")}).");
+            return new(null, Text.Format(Messages.SuggestNoAddressSpace, plan.Family, plan.Family == NetworkStack.IPv6 ? "fd00::/8" : "10.0.0.0/8"));
         if (FirstFree(inFamily, plan.Prefix, plan.Family, usage, avoid) is { } free)
         {
             var space = inFamily.First(s => s.Contains(free.BaseAddress));
-            return new(free, $"{free}: {plan.Why}; free on {network} (in {space}).");
+            return new(free, Text.Format(Messages.SuggestFree, free, plan.Why, network, space));
         }
-        return new(null, $"No free /{plan.Prefix} for {what} ({plan.Why}) on {network} in {string.Join(", ", inFamily)}: every aligned /{plan.Prefix} there overlaps a cluster's ranges, the node network or this draft's other range. Plan fewer nodes or a larger block size, free a range, or add an address space.");
+        return new(null, Text.Format(plan.Kind == RangeKind.Containers ? Messages.SuggestNothingFreeContainers : Messages.SuggestNothingFreeServices,
+            plan.Prefix, plan.Why, network, string.Join(", ", inFamily)));
     }
 
     /// <summary>

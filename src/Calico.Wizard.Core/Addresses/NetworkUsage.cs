@@ -2,16 +2,36 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Addresses;
 
 /// <summary>A range held on an L2 network: a cluster's containers or services range, a node network, a draft's range.</summary>
-/// <param name="Holder">Who holds it: a cluster's name, "node network", "this draft".</param>
-/// <param name="What">What it is for: "containers", "services", "IPv6 containers", "node network".</param>
+/// <param name="Holder">Who holds it: a cluster's name, <see cref="NodeNetwork"/>, <see cref="ThisDraft"/>.</param>
+/// <param name="What">What it is for: <see cref="Containers"/>, <see cref="Services"/>, <see cref="ContainersIPv6"/>, <see cref="NodeNetwork"/>.</param>
+/// <remarks>
+/// Holder and What are data, not display text: the store caches a network's ranges for every request and circuit, so
+/// they hold these language-neutral words, and <see cref="Words"/> says them in the current UI language where shown.
+/// </remarks>
 public sealed record UsedRange(IPNetwork Cidr, string Holder, string What)
 {
+    public const string Containers = "containers", Services = "services", ContainersIPv6 = "IPv6 containers", ServicesIPv6 = "IPv6 services",
+        NodeNetwork = "node network", ThisDraft = "this draft";
+
     public AddressInterval Interval => AddressInterval.Of(Cidr);
     public NetworkStack Family => AddressInterval.FamilyOf(Cidr);
+
+    /// <summary>One of the words above in the current UI language; anything else (a cluster's name) as it is.</summary>
+    public static string Words(string word) => word switch
+    {
+        Containers => Messages.RangeContainers,
+        Services => Messages.RangeServices,
+        ContainersIPv6 => Messages.RangeContainersIPv6,
+        ServicesIPv6 => Messages.RangeServicesIPv6,
+        NodeNetwork => Messages.RangeNodeNetwork,
+        ThisDraft => Messages.RangeThisDraft,
+        _ => word,
+    };
 }
 
 /// <summary>A CIDR as the numbers of its first and last address, within its own family (IPv4 as 32 bits).</summary>

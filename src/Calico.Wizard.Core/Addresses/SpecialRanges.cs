@@ -1,4 +1,5 @@
 using System.Net;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Addresses;
 
@@ -8,17 +9,18 @@ namespace Calico.Wizard.Core.Addresses;
 /// </summary>
 public static class SpecialRanges
 {
-    private static readonly (IPNetwork Range, string What)[] Blocks =
+    // What each block is, read in the current UI culture when a message is written (never kept as text).
+    private static readonly (IPNetwork Range, Func<string> What)[] Blocks =
     [
-        (IPNetwork.Parse("0.0.0.0/8"), "\"this network\" (0.0.0.0/8), which hosts never route"),
-        (IPNetwork.Parse("127.0.0.0/8"), "loopback (127.0.0.0/8): packets to it never leave the node"),
-        (IPNetwork.Parse("169.254.0.0/16"), "link-local (169.254.0.0/16), used by clouds' metadata services and never routed"),
-        (IPNetwork.Parse("224.0.0.0/4"), "multicast (224.0.0.0/4), not unicast addresses"),
-        (IPNetwork.Parse("240.0.0.0/4"), "reserved (240.0.0.0/4, with the broadcast address), which hosts refuse"),
-        (IPNetwork.Parse("::/128"), "the unspecified address (::)"),
-        (IPNetwork.Parse("::1/128"), "loopback (::1): packets to it never leave the node"),
-        (IPNetwork.Parse("fe80::/10"), "link-local (fe80::/10), never routed"),
-        (IPNetwork.Parse("ff00::/8"), "multicast (ff00::/8), not unicast addresses"),
+        (IPNetwork.Parse("0.0.0.0/8"), () => Messages.SpecialThisNetwork),
+        (IPNetwork.Parse("127.0.0.0/8"), () => Messages.SpecialLoopbackIPv4),
+        (IPNetwork.Parse("169.254.0.0/16"), () => Messages.SpecialLinkLocalIPv4),
+        (IPNetwork.Parse("224.0.0.0/4"), () => Messages.SpecialMulticastIPv4),
+        (IPNetwork.Parse("240.0.0.0/4"), () => Messages.SpecialReservedIPv4),
+        (IPNetwork.Parse("::/128"), () => Messages.SpecialUnspecifiedIPv6),
+        (IPNetwork.Parse("::1/128"), () => Messages.SpecialLoopbackIPv6),
+        (IPNetwork.Parse("fe80::/10"), () => Messages.SpecialLinkLocalIPv6),
+        (IPNetwork.Parse("ff00::/8"), () => Messages.SpecialMulticastIPv6),
     ];
 
     /// <returns>Why <paramref name="network"/> cannot hold pods or services, or null.</returns>
@@ -26,7 +28,8 @@ public static class SpecialRanges
     {
         foreach (var (range, what) in Blocks)
             if (range.BaseAddress.AddressFamily == network.BaseAddress.AddressFamily && StrictCidr.Overlap(range, network))
-                return $"{network} {(range.Contains(network.BaseAddress) && range.PrefixLength <= network.PrefixLength ? "is" : "includes")} {what}: choose a private range such as {example}.";
+                return Text.Format(range.Contains(network.BaseAddress) && range.PrefixLength <= network.PrefixLength ? Messages.SpecialRangeIs : Messages.SpecialRangeIncludes,
+                    network, what(), example);
         return null;
     }
 }

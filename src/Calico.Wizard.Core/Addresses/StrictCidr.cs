@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Addresses;
 
@@ -21,38 +22,38 @@ public static partial class StrictCidr
     public static Parsed<IPNetwork> Parse(string? text, NetworkStack stack)
     {
         var s = (text ?? "").Trim();
-        if (s.Length == 0) return Parsed<IPNetwork>.Fail($"Enter a CIDR such as {Example(stack)}.");
+        if (s.Length == 0) return Parsed<IPNetwork>.Fail(Text.Format(Messages.CidrEmpty, Example(stack)));
         if (string.Equals(s, "suggest", StringComparison.OrdinalIgnoreCase))
-            return Parsed<IPNetwork>.Fail($"'suggest' is replaced by a free range when a spec is submitted: press Suggest beside the field, or type a CIDR such as {Example(stack)}.");
-        if (s.Any(char.IsWhiteSpace)) return Parsed<IPNetwork>.Fail($"Remove the spaces: a CIDR is address/prefix, e.g. {Example(stack)}.");
+            return Parsed<IPNetwork>.Fail(Text.Format(Messages.CidrSuggestWord, Example(stack)));
+        if (s.Any(char.IsWhiteSpace)) return Parsed<IPNetwork>.Fail(Text.Format(Messages.CidrSpaces, Example(stack)));
         var slash = s.IndexOf('/');
         if (slash < 0)
         {
             // Only suggest "typed/prefix" when what was typed is an address; otherwise say what is wrong with it.
             var bare = ParseAddress(s, stack);
             return Parsed<IPNetwork>.Fail(bare.Ok
-                ? $"Add the prefix length: address/prefix, e.g. {s}/{(s.Contains(':') ? 64 : 16)}."
-                : $"{bare.Error} A CIDR is address/prefix, e.g. {Example(stack)}.");
+                ? Text.Format(Messages.CidrAddPrefix, s, s.Contains(':') ? 64 : 16)
+                : Text.Format(Messages.CidrNotAddress, bare.Error, Example(stack)));
         }
         var addressText = s[..slash];
         var prefixText = s[(slash + 1)..];
-        if (addressText.Length == 0) return Parsed<IPNetwork>.Fail($"The address is missing before '/': e.g. {Example(stack)}.");
-        if (prefixText.Length == 0) return Parsed<IPNetwork>.Fail($"The prefix length is missing after '/': e.g. {addressText}/{(addressText.Contains(':') ? 64 : 16)}.");
+        if (addressText.Length == 0) return Parsed<IPNetwork>.Fail(Text.Format(Messages.CidrAddressMissing, Example(stack)));
+        if (prefixText.Length == 0) return Parsed<IPNetwork>.Fail(Text.Format(Messages.CidrPrefixMissing, addressText, addressText.Contains(':') ? 64 : 16));
 
         var address = ParseAddress(addressText, stack);
         if (!address.Ok) return Parsed<IPNetwork>.Fail(address.Error!);
 
         var maxPrefix = address.Value!.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
         if (!PrefixText().IsMatch(prefixText))
-            return Parsed<IPNetwork>.Fail($"The prefix length must be a whole number from 0 to {maxPrefix} without leading zeros.");
+            return Parsed<IPNetwork>.Fail(Text.Format(Messages.CidrPrefixNotNumber, maxPrefix));
         var prefix = int.Parse(prefixText);
         if (prefix > maxPrefix)
-            return Parsed<IPNetwork>.Fail($"The prefix length /{prefix} is out of range: an {Family(address.Value)} prefix is 0–{maxPrefix}.");
+            return Parsed<IPNetwork>.Fail(Text.Format(Messages.CidrPrefixOutOfRange, prefix, Family(address.Value), maxPrefix));
 
         // IPNetwork.Parse masks host bits away without a word; comparing with what was typed finds them.
         var network = IPNetwork.Parse($"{address.Value}/{prefix}");
         if (!network.BaseAddress.Equals(address.Value))
-            return Parsed<IPNetwork>.Fail($"Host bits are set: did you mean {network}?");
+            return Parsed<IPNetwork>.Fail(Text.Format(Messages.CidrHostBitsSet, network));
         return Parsed<IPNetwork>.Success(network);
     }
 
@@ -69,30 +70,30 @@ public static partial class StrictCidr
         IPAddress? address;
         if (text.Contains(':'))
         {
-            if (text.Contains('%')) return Parsed<IPAddress>.Fail("Zones (%eth0) are not allowed in a CIDR: remove the %… part.");
-            if (text.Contains('[') || text.Contains(']')) return Parsed<IPAddress>.Fail("Remove the brackets: write the IPv6 address alone (e.g. 2001:db8::).");
+            if (text.Contains('%')) return Parsed<IPAddress>.Fail(Messages.AddressZone);
+            if (text.Contains('[') || text.Contains(']')) return Parsed<IPAddress>.Fail(Messages.AddressBrackets);
             if (!IPAddress.TryParse(text, out address) || address.AddressFamily != AddressFamily.InterNetworkV6)
-                return Parsed<IPAddress>.Fail($"'{text}' is not a valid IPv6 address (e.g. 2001:db8::).");
+                return Parsed<IPAddress>.Fail(Text.Format(Messages.AddressNotIPv6, text));
             if (address.IsIPv4MappedToIPv6)
-                return Parsed<IPAddress>.Fail("IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are not allowed: use the IPv4 form on an IPv4 stack.");
+                return Parsed<IPAddress>.Fail(Messages.AddressIPv4Mapped);
         }
         else
         {
             if (!DottedQuad().IsMatch(text))
-                return Parsed<IPAddress>.Fail($"'{text}' is not an IPv4 address: write all four parts, a.b.c.d (e.g. 10.20.0.0).");
+                return Parsed<IPAddress>.Fail(Text.Format(Messages.AddressNotDottedQuad, text));
             var parts = text.Split('.');
             if (parts.Any(p => p.Length > 1 && p[0] == '0'))
-                return Parsed<IPAddress>.Fail($"Remove the leading zeros in '{text}': they are read as octal by some tools.");
+                return Parsed<IPAddress>.Fail(Text.Format(Messages.AddressLeadingZeros, text));
             if (parts.FirstOrDefault(p => p.Length > 3 || int.Parse(p) > 255) is { } big)
-                return Parsed<IPAddress>.Fail($"{big} is out of range: each part of an IPv4 address is 0–255.");
+                return Parsed<IPAddress>.Fail(Text.Format(Messages.AddressPartOutOfRange, big));
             address = IPAddress.Parse(text);
         }
 
         var wanted = stack == NetworkStack.IPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
         if (address.AddressFamily != wanted)
             return Parsed<IPAddress>.Fail(stack == NetworkStack.DualStack
-                ? $"This is an {Family(address)} address but this field takes IPv4: on dual-stack the IPv6 ranges have their own fields."
-                : $"This is an {Family(address)} address but the network stack is {stack}: use an {stack} address (e.g. {Example(stack)}) or change the network stack.");
+                ? Text.Format(Messages.AddressNotIPv4OnDualStack, Family(address))
+                : Text.Format(Messages.AddressWrongFamily, Family(address), stack, Example(stack)));
         return Parsed<IPAddress>.Success(address);
     }
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using static System.FormattableString;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Input;
 using Calico.Wizard.Core.Providers;
+using Calico.Wizard.Core.Resources;
 using Calico.Wizard.Core.Rules;
 
 namespace Calico.Wizard.Core.Drafts;
@@ -11,8 +11,12 @@ namespace Calico.Wizard.Core.Drafts;
 /// One field of the draft: the label the wizard shows (PMK's), the step that asks for it, its key in the spec file
 /// and the API, and how Review shows it (null: not a row of its own).
 /// </summary>
-public sealed record DraftField(string Property, string Label, WizardStep Step, Func<ClusterDraft, string?>? Show = null, int MaxLength = DraftField.Short)
+/// <param name="LabelName">The name of the label's resource in <see cref="Messages"/>: the map is static, so it holds the name, not the text.</param>
+public sealed record DraftField(string Property, string LabelName, WizardStep Step, Func<ClusterDraft, string?>? Show = null, int MaxLength = DraftField.Short)
 {
+    /// <summary>The label in the current UI language ("Cluster name", "Clustername"), read on each use.</summary>
+    public string Label => Text.Get(LabelName);
+
     /// <summary>A number, a choice's name: what a text field that is not free text may hold.</summary>
     public const int Short = 64;
 
@@ -28,47 +32,47 @@ public static class DraftFields
 {
     public static readonly IReadOnlyList<DraftField> All =
     [
-        new(nameof(ClusterDraft.Name), "Cluster name", WizardStep.Cluster, d => d.Name, MaxLength: 253),
-        new(nameof(ClusterDraft.Provider), "Provider", WizardStep.Cluster, d => d.Provider),
-        new(nameof(ClusterDraft.MachineKind), "Machines", WizardStep.Cluster, d => d.MachineKind.ToString()),
-        new(nameof(ClusterDraft.L2Network), "L2 network", WizardStep.Cluster, d => d.L2Network.Trim(), MaxLength: ProviderMatrix.MaxNetworkLength),
-        new(nameof(ClusterDraft.PlannedNodes), "Planned nodes", WizardStep.Cluster, d => d.PlannedNodes.Trim()),
-        new(nameof(ClusterDraft.Target), "Deploy to", WizardStep.Cluster, d => d.Target, MaxLength: 253),
-        new(nameof(ClusterDraft.NetworkStack), "Network stack", WizardStep.Network, d => d.NetworkStack.ToString()),
-        new(nameof(ClusterDraft.ContainersCidr), "Containers CIDR", WizardStep.Network, d => Canonical(d.ContainersCidr, d.NetworkStack)),
-        new(nameof(ClusterDraft.ServicesCidr), "Services CIDR", WizardStep.Network, d => Canonical(d.ServicesCidr, d.NetworkStack)),
-        new(nameof(ClusterDraft.ContainersCidrV6), "IPv6 Containers CIDR", WizardStep.Network, d => d.IsDualStack ? Canonical(d.ContainersCidrV6, NetworkStack.IPv6) : null),
-        new(nameof(ClusterDraft.ServicesCidrV6), "IPv6 Services CIDR", WizardStep.Network, d => d.IsDualStack ? Canonical(d.ServicesCidrV6, NetworkStack.IPv6) : null),
-        new(nameof(ClusterDraft.Backend), "Network backend", WizardStep.Network, d => d.Backend.ToString()),
-        new(nameof(ClusterDraft.NodeNetworks), "Node network", WizardStep.Network,
+        new(nameof(ClusterDraft.Name), nameof(Messages.FieldName), WizardStep.Cluster, d => d.Name, MaxLength: 253),
+        new(nameof(ClusterDraft.Provider), nameof(Messages.FieldProvider), WizardStep.Cluster, d => d.Provider),
+        new(nameof(ClusterDraft.MachineKind), nameof(Messages.FieldMachineKind), WizardStep.Cluster, d => d.MachineKind.ToString()),
+        new(nameof(ClusterDraft.L2Network), nameof(Messages.FieldL2Network), WizardStep.Cluster, d => d.L2Network.Trim(), MaxLength: ProviderMatrix.MaxNetworkLength),
+        new(nameof(ClusterDraft.PlannedNodes), nameof(Messages.FieldPlannedNodes), WizardStep.Cluster, d => d.PlannedNodes.Trim()),
+        new(nameof(ClusterDraft.Target), nameof(Messages.FieldTarget), WizardStep.Cluster, d => d.Target, MaxLength: 253),
+        new(nameof(ClusterDraft.NetworkStack), nameof(Messages.FieldNetworkStack), WizardStep.Network, d => d.NetworkStack.ToString()),
+        new(nameof(ClusterDraft.ContainersCidr), nameof(Messages.FieldContainersCidr), WizardStep.Network, d => Canonical(d.ContainersCidr, d.NetworkStack)),
+        new(nameof(ClusterDraft.ServicesCidr), nameof(Messages.FieldServicesCidr), WizardStep.Network, d => Canonical(d.ServicesCidr, d.NetworkStack)),
+        new(nameof(ClusterDraft.ContainersCidrV6), nameof(Messages.FieldContainersCidrV6), WizardStep.Network, d => d.IsDualStack ? Canonical(d.ContainersCidrV6, NetworkStack.IPv6) : null),
+        new(nameof(ClusterDraft.ServicesCidrV6), nameof(Messages.FieldServicesCidrV6), WizardStep.Network, d => d.IsDualStack ? Canonical(d.ServicesCidrV6, NetworkStack.IPv6) : null),
+        new(nameof(ClusterDraft.Backend), nameof(Messages.FieldBackend), WizardStep.Network, d => d.Backend.ToString()),
+        new(nameof(ClusterDraft.NodeNetworks), nameof(Messages.FieldNodeNetworks), WizardStep.Network,
             d => NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack) is { Error: null, Networks.Count: > 0 } n ? string.Join(", ", n.Networks) : d.NodeNetworks.Trim() is { Length: > 0 } raw ? raw : null,
             MaxLength: Input.InputLimits.MaxNodeNetworks * 44),
-        new(nameof(ClusterDraft.IpInIpMode), "IP in IP Encapsulation Mode", WizardStep.Network, Calico(d => d.IpInIpMode.ToString())),
-        new(nameof(ClusterDraft.Overlay), "Encapsulation protocol", WizardStep.Network, Calico(d => d.Overlay == Overlay.Vxlan ? $"VXLAN ({d.Encapsulation})" : null)),
-        new(nameof(ClusterDraft.Bgp), "BGP", WizardStep.Network, Calico(d => d.Bgp ? null : "Disabled")),
-        new(nameof(ClusterDraft.NatOutgoing), "NAT Outgoing", WizardStep.Network, Calico(d => d.NatOutgoing ? "Enabled" : "Disabled")),
-        new(nameof(ClusterDraft.BlockSize), "Block Size", WizardStep.Network,
+        new(nameof(ClusterDraft.IpInIpMode), nameof(Messages.FieldIpInIpMode), WizardStep.Network, Calico(d => d.IpInIpMode.ToString())),
+        new(nameof(ClusterDraft.Overlay), nameof(Messages.FieldOverlay), WizardStep.Network, Calico(d => d.Overlay == Overlay.Vxlan ? $"VXLAN ({d.Encapsulation})" : null)),
+        new(nameof(ClusterDraft.Bgp), nameof(Messages.FieldBgp), WizardStep.Network, Calico(d => d.Bgp ? null : Messages.ShowDisabled)),
+        new(nameof(ClusterDraft.NatOutgoing), nameof(Messages.FieldNatOutgoing), WizardStep.Network, Calico(d => d.NatOutgoing ? Messages.ShowEnabled : Messages.ShowDisabled)),
+        new(nameof(ClusterDraft.BlockSize), nameof(Messages.FieldBlockSize), WizardStep.Network,
             Calico(d => $"/{d.BlockSize.Trim()}" + (ClusterRules.CapacityOf(d) is { } c ? $" ({c.Describe()})" : ""))),
-        new(nameof(ClusterDraft.BlockSizeV6), "IPv6 Block Size", WizardStep.Network,
+        new(nameof(ClusterDraft.BlockSizeV6), nameof(Messages.FieldBlockSizeV6), WizardStep.Network,
             Calico(d => d.IsDualStack ? $"/{d.BlockSizeV6.Trim()}" + (ClusterRules.CapacityOfV6(d) is { } c ? $" ({c.Describe()})" : "") : null)),
-        new(nameof(ClusterDraft.Mtu), "MTU Size", WizardStep.Network, Calico(d => d.MtuAuto ? "Auto (detected by Calico)" : d.Mtu.Trim())),
-        new(nameof(ClusterDraft.MtuAuto), "MTU auto-detection", WizardStep.Network),
-        new(nameof(ClusterDraft.UnderlayMtu), "Node network MTU", WizardStep.Network),
-        new(nameof(ClusterDraft.InterfaceDetection), "Interface Detection Method", WizardStep.Network, Calico(d => InterfaceDetectionRule.Describe(d.InterfaceDetection, d.InterfaceDetectionValue))),
-        new(nameof(ClusterDraft.InterfaceDetectionValue), "Interface Detection Method", WizardStep.Network,
+        new(nameof(ClusterDraft.Mtu), nameof(Messages.FieldMtu), WizardStep.Network, Calico(d => d.MtuAuto ? Messages.ShowMtuAuto : d.Mtu.Trim())),
+        new(nameof(ClusterDraft.MtuAuto), nameof(Messages.FieldMtuAuto), WizardStep.Network),
+        new(nameof(ClusterDraft.UnderlayMtu), nameof(Messages.FieldUnderlayMtu), WizardStep.Network),
+        new(nameof(ClusterDraft.InterfaceDetection), nameof(Messages.FieldInterfaceDetection), WizardStep.Network, Calico(d => InterfaceDetectionRule.Describe(d.InterfaceDetection, d.InterfaceDetectionValue))),
+        new(nameof(ClusterDraft.InterfaceDetectionValue), nameof(Messages.FieldInterfaceDetection), WizardStep.Network,
             MaxLength: InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1)),
-        new(nameof(ClusterDraft.InterfaceDetectionV6), "IPv6 Interface Detection Method", WizardStep.Network,
+        new(nameof(ClusterDraft.InterfaceDetectionV6), nameof(Messages.FieldInterfaceDetectionV6), WizardStep.Network,
             Calico(d => d.IsDualStack ? InterfaceDetectionRule.Describe(d.InterfaceDetectionV6, d.InterfaceDetectionValueV6) : null)),
-        new(nameof(ClusterDraft.InterfaceDetectionValueV6), "IPv6 Interface Detection Method", WizardStep.Network,
+        new(nameof(ClusterDraft.InterfaceDetectionValueV6), nameof(Messages.FieldInterfaceDetectionV6), WizardStep.Network,
             MaxLength: InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1)),
-        new(nameof(ClusterDraft.Dataplane), "Dataplane", WizardStep.Network, Calico(d => d.Dataplane switch
+        new(nameof(ClusterDraft.Dataplane), nameof(Messages.FieldDataplane), WizardStep.Network, Calico(d => d.Dataplane switch
         {
-            Dataplane.Bpf => "eBPF (kube-proxy replaced)",
-            Dataplane.Nftables => "nftables",
+            Dataplane.Bpf => Messages.ShowEbpf,
+            Dataplane.Nftables => "nftables", // the dataplane's own name
             _ => null,
         })),
-        new(nameof(ClusterDraft.AdvancedOpen), "Advanced", WizardStep.Network),
-        new(nameof(ClusterDraft.NetworkPolicies), "Network policies", WizardStep.Policies),
+        new(nameof(ClusterDraft.AdvancedOpen), nameof(Messages.FieldAdvancedOpen), WizardStep.Network),
+        new(nameof(ClusterDraft.NetworkPolicies), nameof(Messages.FieldNetworkPolicies), WizardStep.Policies),
     ];
 
     private static readonly Dictionary<string, DraftField> ByProperty = All.ToDictionary(f => f.Property);
@@ -102,18 +106,18 @@ public static class DraftFields
     {
         foreach (var (field, property) in TextFields)
             if (property.GetValue(draft) is string { Length: var length } && length > field.MaxLength)
-                yield return (field.Property, Invariant($"At most {field.MaxLength:N0} characters (this has {length:N0}): shorten it."));
+                yield return (field.Property, Text.Format(Messages.FieldTooLong, field.MaxLength, length));
         var policies = draft.NetworkPolicies;
         if (policies is null)
-            yield return (nameof(ClusterDraft.NetworkPolicies), "Must be a list of policies (empty for none).");
+            yield return (nameof(ClusterDraft.NetworkPolicies), Messages.PoliciesNotAList);
         else if (policies.Count > InputLimits.MaxPolicies)
-            yield return (nameof(ClusterDraft.NetworkPolicies), Invariant($"At most {InputLimits.MaxPolicies} network policies per cluster (this has {policies.Count:N0}): apply the rest after the cluster is up."));
+            yield return (nameof(ClusterDraft.NetworkPolicies), Text.Format(Messages.PoliciesTooMany, InputLimits.MaxPolicies, policies.Count));
         else
             for (var i = 0; i < policies.Count; i++)
                 if (policies[i] is null)
-                    yield return ($"{nameof(ClusterDraft.NetworkPolicies)}[{i}]", "The policy is empty: write a NetworkPolicy or remove it.");
+                    yield return ($"{nameof(ClusterDraft.NetworkPolicies)}[{i}]", Messages.PolicyNull);
                 else if (policies[i].Length > InputLimits.MaxPolicyBytes)
-                    yield return ($"{nameof(ClusterDraft.NetworkPolicies)}[{i}]", Invariant($"The policy is larger than {InputLimits.MaxPolicyBytes / 1024} KB: split it or shorten it."));
+                    yield return ($"{nameof(ClusterDraft.NetworkPolicies)}[{i}]", Text.Format(Messages.PolicyTooLarge, InputLimits.MaxPolicyBytes / 1024));
     }
 
     /// <summary>

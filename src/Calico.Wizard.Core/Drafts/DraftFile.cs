@@ -1,3 +1,4 @@
+using Calico.Wizard.Core.Resources;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -71,14 +72,14 @@ public static class DraftFile
     /// <returns>The spec, or the reason it cannot be read (with its line).</returns>
     public static (Spec? Spec, string? Error) Read(string text)
     {
-        if (Input.BoundedYaml.Check(text, Input.InputLimits.MaxSpecFileBytes, "spec") is { } refused) return (null, refused);
+        if (Input.BoundedYaml.Check(text, Input.InputLimits.MaxSpecFileBytes, Messages.DocumentSpec) is { } refused) return (null, refused);
         try
         {
             return (Reader.Deserialize<Spec>(text) ?? new Spec(), null);
         }
         catch (YamlException e)
         {
-            return (null, $"The spec file cannot be read (line {e.Start.Line}): {(e.InnerException ?? e).Message}");
+            return (null, Text.Format(Messages.SpecUnreadable, e.Start.Line, Input.YamlReasons.Say((e.InnerException ?? e).Message)));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Calico.Wizard.Core.Resources;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -12,11 +13,12 @@ namespace Calico.Wizard.Core.Input;
 /// </summary>
 public static class BoundedYaml
 {
+    /// <param name="what">The document as a message names it, in the current UI language (<see cref="Messages.DocumentSpec"/>, <see cref="Messages.DocumentPolicy"/>).</param>
     /// <returns>Why the document is refused, or null when the real parser may read it (its syntax errors are its own to report).</returns>
     public static string? Check(string text, int maxBytes, string what)
     {
         if (text.Length > maxBytes || Encoding.UTF8.GetByteCount(text) > maxBytes)
-            return $"The {what} is larger than {maxBytes / 1024:N0} KB: shorten it.";
+            return Text.Format(Messages.DocumentTooLarge, what, maxBytes / 1024);
         var parser = new Parser(new StringReader(text));
         var depth = 0;
         try
@@ -26,12 +28,12 @@ public static class BoundedYaml
                 switch (parser.Current)
                 {
                     case AnchorAlias alias:
-                        return $"YAML aliases are not accepted (*{alias.Value} on line {alias.Start.Line}): write the value out in full.";
+                        return Text.Format(Messages.YamlAlias, alias.Value, alias.Start.Line);
                     case NodeEvent { Anchor.IsEmpty: false } node:
-                        return $"YAML anchors are not accepted (&{node.Anchor} on line {node.Start.Line}): write the value out where it is used.";
+                        return Text.Format(Messages.YamlAnchor, node.Anchor, node.Start.Line);
                 }
                 if (parser.Current is MappingStart or SequenceStart && ++depth > InputLimits.MaxDepth)
-                    return $"The {what} is nested more than {InputLimits.MaxDepth} levels deep (line {parser.Current.Start.Line}): no manifest needs that.";
+                    return Text.Format(Messages.DocumentTooDeep, what, InputLimits.MaxDepth, parser.Current.Start.Line);
                 if (parser.Current is MappingEnd or SequenceEnd) depth--;
             }
         }

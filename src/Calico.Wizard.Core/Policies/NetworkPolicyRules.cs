@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Resources;
 using Calico.Wizard.Core.Rules;
 using k8s.Models;
 
@@ -34,33 +35,33 @@ public static partial class NetworkPolicyRules
         void Add(string path, string? message) { if (message is not null) errors.Add(new(path, message)); }
 
         var name = policy.Metadata?.Name ?? "";
-        Add("metadata.name", name.Length == 0 ? "Enter a name (lowercase letters, digits, '-' and '.')."
-            : name.Length > 253 || !Dns1123Subdomain().IsMatch(name) ? $"'{name}' is not a valid name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit." : null);
-        Add("metadata.namespace", HostName.CheckDns1123Label(policy.Metadata?.NamespaceProperty ?? "", "namespace"));
+        Add("metadata.name", name.Length == 0 ? Messages.PolicyNameEmpty
+            : name.Length > 253 || !Dns1123Subdomain().IsMatch(name) ? Text.Format(Messages.PolicyNameInvalid, name) : null);
+        Add("metadata.namespace", HostName.CheckDns1123Label(policy.Metadata?.NamespaceProperty ?? "", LabelKind.Namespace));
         if (policy.Metadata is { } metadata) CheckMetadata(metadata, Add);
 
         var spec = policy.Spec;
-        if (spec is null) { Add("spec", "A NetworkPolicy needs a spec with a podSelector."); return errors; }
-        if (spec.PodSelector is null) Add("spec.podSelector", "Required: use {} to select every pod in the namespace.");
+        if (spec is null) { Add("spec", Messages.PolicyNoSpec); return errors; }
+        if (spec.PodSelector is null) Add("spec.podSelector", Messages.PolicyPodSelectorRequired);
         else CheckSelector("spec.podSelector", spec.PodSelector, Add);
 
         var types = spec.PolicyTypes ?? [];
         for (var i = 0; i < types.Count; i++)
-            if (types[i] is not ("Ingress" or "Egress")) Add($"spec.policyTypes[{i}]", $"'{types[i]}' is not a policy type: use Ingress or Egress.");
+            if (types[i] is not ("Ingress" or "Egress")) Add($"spec.policyTypes[{i}]", Text.Format(Messages.PolicyTypeInvalid, types[i]));
         if (types.Count > 0 && !types.Contains("Egress") && spec.Egress is { Count: > 0 })
-            Add("spec.egress", "Egress rules are ignored unless policyTypes includes Egress: add it, or remove the rules.");
+            Add("spec.egress", Messages.PolicyEgressIgnored);
         if (types.Count > 0 && !types.Contains("Ingress") && spec.Ingress is { Count: > 0 })
-            Add("spec.ingress", "Ingress rules are ignored unless policyTypes includes Ingress: add it, or remove the rules.");
+            Add("spec.ingress", Messages.PolicyIngressIgnored);
 
         for (var r = 0; r < (spec.Ingress?.Count ?? 0); r++)
         {
-            if (spec.Ingress![r] is not { } rule) { Add($"spec.ingress[{r}]", EmptyEntry("rule", "from and ports, or {} to allow all ingress")); continue; }
+            if (spec.Ingress![r] is not { } rule) { Add($"spec.ingress[{r}]", Messages.EmptyIngressRule); continue; }
             CheckPeers($"spec.ingress[{r}].from", rule.FromProperty, Add);
             CheckPorts($"spec.ingress[{r}].ports", rule.Ports, Add);
         }
         for (var r = 0; r < (spec.Egress?.Count ?? 0); r++)
         {
-            if (spec.Egress![r] is not { } rule) { Add($"spec.egress[{r}]", EmptyEntry("rule", "to and ports, or {} to allow all egress")); continue; }
+            if (spec.Egress![r] is not { } rule) { Add($"spec.egress[{r}]", Messages.EmptyEgressRule); continue; }
             CheckPeers($"spec.egress[{r}].to", rule.To, Add);
             CheckPorts($"spec.egress[{r}].ports", rule.Ports, Add);
         }
@@ -75,13 +76,13 @@ public static partial class NetworkPolicyRules
         if (spec is null) return hints;
         var ns = policy.Metadata?.NamespaceProperty ?? "default";
         var selectsAll = spec.PodSelector is null || IsEmpty(spec.PodSelector);
-        var who = selectsAll ? $"every pod in namespace {ns}" : $"the pods matching {Describe(spec.PodSelector!)} in namespace {ns}";
-        if (selectsAll) hints.Add(new("spec.podSelector", $"Selects {who}."));
+        var selector = selectsAll ? null : Describe(spec.PodSelector!);
+        if (selectsAll) hints.Add(new("spec.podSelector", Text.Format(Messages.HintSelectsAll, ns)));
         var types = spec.PolicyTypes is { Count: > 0 } t ? t : (IList<string>)["Ingress"];
         if (types.Contains("Ingress") && spec.Ingress is not { Count: > 0 })
-            hints.Add(new("spec.ingress", $"Denies all ingress to {who}."));
+            hints.Add(new("spec.ingress", selectsAll ? Text.Format(Messages.HintDeniesIngressAll, ns) : Text.Format(Messages.HintDeniesIngress, selector, ns)));
         if (types.Contains("Egress") && spec.Egress is not { Count: > 0 })
-            hints.Add(new("spec.egress", $"Denies all egress from {who}, DNS included."));
+            hints.Add(new("spec.egress", selectsAll ? Text.Format(Messages.HintDeniesEgressAll, ns) : Text.Format(Messages.HintDeniesEgress, selector, ns)));
         return hints;
     }
 
@@ -98,7 +99,7 @@ public static partial class NetworkPolicyRules
         {
             for (var p = 0; p < (peers?.Count ?? 0); p++)
                 if (peers![p]?.IpBlock?.Cidr is { } cidr && stack != NetworkStack.DualStack && FamilyOf(cidr) != stack)
-                    warnings.Add(new($"{path}[{p}].ipBlock.cidr", $"{cidr} is {FamilyOf(cidr)} but the cluster is {stack} only: this block matches no traffic here (it is kept, as Kubernetes accepts it)."));
+                    warnings.Add(new($"{path}[{p}].ipBlock.cidr", Text.Format(Messages.PolicyFamilyWarning, cidr, FamilyOf(cidr), stack)));
         }
         for (var r = 0; r < (policy.Spec?.Ingress?.Count ?? 0); r++) Scan($"spec.ingress[{r}].from", policy.Spec!.Ingress![r]?.FromProperty);
         for (var r = 0; r < (policy.Spec?.Egress?.Count ?? 0); r++) Scan($"spec.egress[{r}].to", policy.Spec!.Egress![r]?.To);
@@ -110,11 +111,11 @@ public static partial class NetworkPolicyRules
         for (var p = 0; p < (peers?.Count ?? 0); p++)
         {
             var at = $"{path}[{p}]";
-            if (peers![p] is not { } peer) { add(at, EmptyEntry("peer", "an ipBlock, a namespaceSelector or a podSelector")); continue; }
+            if (peers![p] is not { } peer) { add(at, Messages.EmptyPeer); continue; }
             if (peer.IpBlock is { } block)
             {
                 if (peer.NamespaceSelector is not null || peer.PodSelector is not null)
-                    add(at, "An ipBlock cannot be combined with a namespaceSelector or podSelector in the same peer: make them separate peers.");
+                    add(at, Messages.IpBlockCombined);
                 var family = FamilyOf(block.Cidr);
                 var cidr = StrictCidr.Parse(block.Cidr, family);
                 if (!cidr.Ok) { add($"{at}.ipBlock.cidr", cidr.Error); continue; }
@@ -123,12 +124,12 @@ public static partial class NetworkPolicyRules
                     var except = StrictCidr.Parse(block.Except![e], FamilyOf(block.Except![e]));
                     if (!except.Ok) add($"{at}.ipBlock.except[{e}]", except.Error);
                     else if (!IsStrictSubset(except.Value, cidr.Value))
-                        add($"{at}.ipBlock.except[{e}]", $"{except.Value} is not inside the cidr {cidr.Value}: an except must be a smaller range within it.");
+                        add($"{at}.ipBlock.except[{e}]", Text.Format(Messages.ExceptNotInside, except.Value, cidr.Value));
                 }
             }
             else if (peer.NamespaceSelector is null && peer.PodSelector is null)
             {
-                add(at, "A peer needs an ipBlock, a namespaceSelector or a podSelector.");
+                add(at, Messages.PeerNeedsSelector);
             }
             if (peer.NamespaceSelector is { } nsSel) CheckSelector($"{at}.namespaceSelector", nsSel, add);
             if (peer.PodSelector is { } podSel) CheckSelector($"{at}.podSelector", podSel, add);
@@ -140,22 +141,22 @@ public static partial class NetworkPolicyRules
         for (var i = 0; i < (ports?.Count ?? 0); i++)
         {
             var at = $"{path}[{i}]";
-            if (ports![i] is not { } port) { add(at, EmptyEntry("port", "a protocol and a port, e.g. {protocol: TCP, port: 80}")); continue; }
+            if (ports![i] is not { } port) { add(at, Messages.EmptyPort); continue; }
             if (port.Protocol is { } protocol && !Protocols.Contains(protocol))
-                add($"{at}.protocol", $"'{protocol}' is not a protocol: use TCP, UDP or SCTP.");
+                add($"{at}.protocol", Text.Format(Messages.ProtocolInvalid, protocol));
             var value = port.Port?.Value;
             int? number = null;
-            if (value is null) { if (port.EndPort is not null) add($"{at}.endPort", "endPort needs a port."); continue; }
+            if (value is null) { if (port.EndPort is not null) add($"{at}.endPort", Messages.EndPortNeedsPort); continue; }
             if (value.Length > 0 && value.All(char.IsAsciiDigit) && int.TryParse(value, out var n))
             {
                 number = n;
-                if (n is < 1 or > 65535) add($"{at}.port", $"{n} is out of range: ports are 1–65535.");
+                if (n is < 1 or > 65535) add($"{at}.port", Text.Format(Messages.PortOutOfRange, n));
             }
             else add($"{at}.port", CheckPortName(value));
             if (port.EndPort is { } end)
             {
-                if (number is null) add($"{at}.endPort", "endPort needs a numeric port, not a named one.");
-                else if (end < number || end > 65535) add($"{at}.endPort", $"endPort {end} must be between the port {number} and 65535.");
+                if (number is null) add($"{at}.endPort", Messages.EndPortNeedsNumber);
+                else if (end < number || end > 65535) add($"{at}.endPort", Text.Format(Messages.EndPortRange, end, number));
             }
         }
     }
@@ -163,7 +164,7 @@ public static partial class NetworkPolicyRules
     /// <summary>IANA service names, as Kubernetes accepts them for named ports.</summary>
     public static string? CheckPortName(string name) =>
         name.Length is 0 or > 15 || !ServiceName().IsMatch(name) || name.Contains("--") || !name.Any(char.IsAsciiLetter)
-            ? $"'{name}' is neither a port number (1–65535) nor a valid port name (at most 15 lowercase letters, digits and single '-', with a letter)."
+            ? Text.Format(Messages.PortNameInvalid, name)
             : null;
 
     private static void CheckSelector(string path, V1LabelSelector selector, Action<string, string?> add)
@@ -176,15 +177,15 @@ public static partial class NetworkPolicyRules
         for (var i = 0; i < (selector.MatchExpressions?.Count ?? 0); i++)
         {
             var at = $"{path}.matchExpressions[{i}]";
-            if (selector.MatchExpressions![i] is not { } e) { add(at, EmptyEntry("expression", "a key and an operator")); continue; }
+            if (selector.MatchExpressions![i] is not { } e) { add(at, Messages.EmptyExpression); continue; }
             add(at, CheckLabelKey(e.Key ?? ""));
             var values = e.Values ?? [];
             switch (e.OperatorProperty)
             {
-                case "In" or "NotIn" when values.Count == 0: add(at, $"{e.OperatorProperty} needs at least one value."); break;
-                case "Exists" or "DoesNotExist" when values.Count > 0: add(at, $"{e.OperatorProperty} takes no values."); break;
+                case "In" or "NotIn" when values.Count == 0: add(at, Text.Format(Messages.OperatorNeedsValues, e.OperatorProperty)); break;
+                case "Exists" or "DoesNotExist" when values.Count > 0: add(at, Text.Format(Messages.OperatorTakesNoValues, e.OperatorProperty)); break;
                 case "In" or "NotIn" or "Exists" or "DoesNotExist": break;
-                default: add(at, $"'{e.OperatorProperty}' is not an operator: use In, NotIn, Exists or DoesNotExist."); break;
+                default: add(at, Text.Format(Messages.OperatorInvalid, e.OperatorProperty)); break;
             }
             foreach (var v in values) add(at, CheckLabelValue(e.Key ?? "", v));
         }
@@ -202,7 +203,7 @@ public static partial class NetworkPolicyRules
             ("generateName", m.GenerateName is not null), ("selfLink", m.SelfLink is not null),
         ];
         foreach (var (field, set) in serverOwned)
-            if (set) add($"metadata.{field}", "Written by the API server (or its controllers), not by a manifest: remove it.");
+            if (set) add($"metadata.{field}", Messages.ServerOwnedField);
         foreach (var (key, value) in m.Labels ?? new Dictionary<string, string>())
         {
             add("metadata.labels", CheckLabelKey(key));
@@ -215,7 +216,7 @@ public static partial class NetworkPolicyRules
             annotationBytes += System.Text.Encoding.UTF8.GetByteCount(key) + System.Text.Encoding.UTF8.GetByteCount(value ?? "");
         }
         if (annotationBytes > Input.InputLimits.MaxAnnotationBytes)
-            add("metadata.annotations", $"Annotations total {annotationBytes / 1024:N0} KB; Kubernetes allows at most {Input.InputLimits.MaxAnnotationBytes / 1024} KB: shorten them.");
+            add("metadata.annotations", Text.Format(Messages.AnnotationsTooLarge, annotationBytes / 1024, Input.InputLimits.MaxAnnotationBytes / 1024));
     }
 
     public static string? CheckLabelKey(string key)
@@ -223,22 +224,19 @@ public static partial class NetworkPolicyRules
         var slash = key.IndexOf('/');
         var (prefix, name) = slash >= 0 ? (key[..slash], key[(slash + 1)..]) : ("", key);
         if (slash >= 0 && (prefix.Length == 0 || prefix.Length > 253 || !Dns1123Subdomain().IsMatch(prefix)))
-            return $"Label key '{Quote(key)}': the prefix before '/' must be a DNS subdomain such as example.com.";
+            return Text.Format(Messages.LabelKeyPrefix, Quote(key));
         if (name.Length is 0 or > 63 || !QualifiedName().IsMatch(name))
-            return $"Label key '{Quote(key)}' is not valid: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (an optional DNS prefix and '/').";
+            return Text.Format(Messages.LabelKeyInvalid, Quote(key));
         return null;
     }
 
     public static string? CheckLabelValue(string key, string? value) =>
         string.IsNullOrEmpty(value) || (value.Length <= 63 && QualifiedName().IsMatch(value))
             ? null
-            : $"Label value '{Quote(value)}' (of {Quote(key)}) is not valid: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.";
+            : Text.Format(Messages.LabelValueInvalid, Quote(value), Quote(key));
 
     /// <summary>What a message quotes of a value: never more than a line of it.</summary>
     private static string Quote(string text) => text.Length <= 64 ? text : text[..63] + "…";
-
-    /// <summary>A lone "-" in YAML is a null list entry: say so instead of failing on it.</summary>
-    private static string EmptyEntry(string what, string give) => $"This {what} is empty (a lone '-'): give it {give}, or remove the '-'.";
 
     private static bool IsStrictSubset(IPNetwork inner, IPNetwork outer) =>
         inner.BaseAddress.AddressFamily == outer.BaseAddress.AddressFamily

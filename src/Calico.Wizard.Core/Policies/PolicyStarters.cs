@@ -71,10 +71,11 @@ public static class PolicyStarters
 
         """;
 
-    public static readonly IReadOnlyList<(string Id, string Title, string Yaml)> All =
+    /// <summary>The starters with their titles in the current UI language (read on each call, so no title outlives its culture).</summary>
+    public static IReadOnlyList<(string Id, string Title, string Yaml)> All =>
     [
-        ("seed-example", "The PMK example (test-network-policy)", SeedExample),
-        ("default-deny-ingress", "Default deny ingress", DefaultDenyIngress),
-        ("allow-same-namespace", "Allow from the same namespace", AllowSameNamespace),
+        ("seed-example", Resources.Messages.StarterSeedExample, SeedExample),
+        ("default-deny-ingress", Resources.Messages.StarterDefaultDenyIngress, DefaultDenyIngress),
+        ("allow-same-namespace", Resources.Messages.StarterAllowSameNamespace, AllowSameNamespace),
     ];
 }

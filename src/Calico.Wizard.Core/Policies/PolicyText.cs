@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Calico.Wizard.Core.Input;
+using Calico.Wizard.Core.Resources;
 using YamlDotNet.Core;
 
 namespace Calico.Wizard.Core.Policies;
@@ -15,15 +16,16 @@ public static class PolicyText
 
     public static ParsedPolicy Parse(string? yaml)
     {
-        if (string.IsNullOrWhiteSpace(yaml)) return new(null, "The policy is empty: write a NetworkPolicy or start from an example.");
-        if (BoundedYaml.Check(yaml, InputLimits.MaxPolicyBytes, "policy") is { } refused) return new(null, refused);
+        if (string.IsNullOrWhiteSpace(yaml)) return new(null, Messages.PolicyEmptyStart);
+        if (BoundedYaml.Check(yaml, InputLimits.MaxPolicyBytes, Messages.DocumentPolicy) is { } refused) return new(null, refused);
         try
         {
             var head = KubernetesYaml.Deserialize<KubernetesObject>(yaml, strict: false);
             if (head?.ApiVersion != ApiVersion || head.Kind != Kind)
-                return new(null, $"Only {ApiVersion} {Kind} is accepted here; this is {(head is null ? "nothing" : $"{head.ApiVersion ?? "(no apiVersion)"} {head.Kind ?? "(no kind)"}")}.");
+                return new(null, Text.Format(Messages.PolicyWrongKind, ApiVersion, Kind,
+                    head is null ? Messages.PolicyNothing : $"{head.ApiVersion ?? Messages.PolicyNoApiVersion} {head.Kind ?? Messages.PolicyNoKind}"));
             var policy = KubernetesYaml.Deserialize<V1NetworkPolicy>(yaml, strict: true);
-            return policy is null ? new(null, "The policy is empty.") : new(policy, null);
+            return policy is null ? new(null, Messages.PolicyEmpty) : new(policy, null);
         }
         catch (YamlException e)
         {
@@ -33,14 +35,15 @@ public static class PolicyText
             var (line, column) = (e.Start.Line, e.Start.Column);
             // YamlDotNet marks a tab in the indentation at the start of the enclosing node (often line 1): name the tab's line.
             if (reason.Contains(" tab ", StringComparison.Ordinal) && FirstTabIndentedLine(yaml, from: line) is { } tabLine)
-                (line, column, reason) = (tabLine, 1, reason + " Indent with spaces only.");
-            return new(null, $"YAML error on line {line}, column {column}: {reason}");
+                (line, column, reason) = (tabLine, 1, Text.Format(Messages.YamlIndentWithSpaces, YamlReasons.Say(reason)));
+            else reason = YamlReasons.Say(reason);
+            return new(null, Text.Format(Messages.YamlError, line, column, reason));
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner throws this (not a YamlException) when the text ends inside a flow { … } or [ … ].
             var at = ScanFailure(yaml);
-            return new(null, $"YAML error on line {at.Line}, column {at.Column}: a {{ or [ opened before this point is not closed: close it with }} or ].");
+            return new(null, Text.Format(Messages.YamlError, at.Line, at.Column, Messages.YamlUnclosedFlow));
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Numerics;
 using Calico.Wizard.Core.Drafts;
-using static System.FormattableString;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -27,5 +27,6 @@ public readonly record struct BlockCapacity(BigInteger IpsPerNode, BigInteger Ma
         return null;
     }
 
-    public string Describe() => Invariant($"{IpsPerNode:N0} IPs per node · up to {MaxNodes:N0} nodes");
+    /// <summary>"64 IPs per node · up to 1,024 nodes", in the current culture's language and digits (written on each call, never kept).</summary>
+    public string Describe() => Text.Format(Messages.CapacityDescribe, IpsPerNode, MaxNodes);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -31,7 +32,7 @@ public static partial class Duplicates
             if (!original.Ok) continue;
             var what = RangePlanner.WhatOf(draft, kind, family);
             var suggestion = await planner.SuggestAsync(new SuggestRequest(draft.Provider, draft.L2Network, kind, family, source.PlannedNodes, null,
-                RangePlanner.AvoidFor(draft, field), original.Value!.PrefixLength, $"the size of {source.Name}'s {what} range"), cancellationToken);
+                RangePlanner.AvoidFor(draft, field), original.Value!.PrefixLength, Text.Format(Messages.DuplicateRangeSize, source.Name, UsedRange.Words(what))), cancellationToken);
             if (suggestion.Cidr is { } cidr) DraftFields.Set(draft, field, cidr.ToString());
             suggested.Add((field, suggestion));
         }

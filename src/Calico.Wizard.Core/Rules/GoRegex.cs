@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -26,25 +27,25 @@ public static partial class GoRegex
 
     public static (Regex? Regex, string? Error) Compile(string pattern)
     {
-        if (pattern.Length == 0) return (null, "Enter a regular expression (Go RE2 syntax), e.g. eth.*");
-        if (pattern.Length > MaxLength) return (null, $"A pattern is at most {MaxLength} characters.");
+        if (pattern.Length == 0) return (null, Messages.GoRegexEmpty);
+        if (pattern.Length > MaxLength) return (null, Text.Format(Messages.GoRegexTooLong, MaxLength));
         var unescaped = StripEscapedPairs(pattern);
         if (Possessive().IsMatch(unescaped))
-            return (null, "Possessive quantifiers (++, *+, ?+) are not supported by Go RE2: use eth+ instead of eth++.");
+            return (null, Messages.GoRegexPossessive);
         if (unescaped.Contains("(?#"))
-            return (null, "Comments (?#…) are not supported by Go RE2: remove them.");
+            return (null, Messages.GoRegexComment);
         if (unescaped.Contains("(?'"))
-            return (null, "Named groups (?'name'…) are not supported by Go RE2: write (?P<name>…) or a plain group (…).");
+            return (null, Messages.GoRegexQuotedGroup);
         if (DotNetOnlyEscape().Match(pattern) is { Success: true } esc && !IsEscapedBackslash(pattern, esc.Index))
-            return (null, $"The escape {esc.Value} is not supported by Go RE2 (use \\z for end of text, \\x{{…}} for a code point).");
+            return (null, Text.Format(Messages.GoRegexEscape, esc.Value));
         foreach (Match m in Repeat().Matches(unescaped))
         {
             if (int.TryParse(m.Groups[1].Value, out var lo) && lo > MaxRepeat
                 || int.TryParse(m.Groups[3].Value, out var hi) && hi > MaxRepeat)
-                return (null, $"Repeat counts above {MaxRepeat} are not supported by Go RE2: {m.Value}.");
+                return (null, Text.Format(Messages.GoRegexRepeat, MaxRepeat, m.Value));
         }
         if (FlagGroup().Matches(unescaped).FirstOrDefault(f => f.Groups[1].Value.Any(c => c is not ('i' or 'm' or 's' or 'U' or '-'))) is { } flags)
-            return (null, $"Go RE2 supports only the flags i, m, s and U: {flags.Value} is not valid.");
+            return (null, Text.Format(Messages.GoRegexFlags, flags.Value));
 
         // Go spells named groups (?P<name>…) (and, since 1.22, (?<name>…)); .NET knows only the latter.
         // U (ungreedy) has no .NET twin; it changes what is captured, never whether a name matches.
@@ -69,20 +70,20 @@ public static partial class GoRegex
             var detail = e.Message;
             var cut = detail.IndexOf(". ", StringComparison.Ordinal);
             if (cut > 0 && cut + 2 < detail.Length) detail = detail[(cut + 2)..];
-            return (null, $"Invalid regular expression: {detail.TrimEnd('.')}.");
+            return (null, Text.Format(Messages.GoRegexInvalid, detail.TrimEnd('.'))); // the detail is .NET's own (English) words
         }
     }
 
     private static string Describe(string notSupported) =>
         notSupported.Contains("lookahead") || notSupported.Contains("lookbehind")
-            ? "Look-around ((?=…), (?!…), (?<=…), (?<!…)) is not supported by Go RE2: describe the names to match instead, or use skip-interface to exclude."
+            ? Messages.GoRegexLookAround
         : notSupported.Contains("backreference")
-            ? "Back-references (\\1) are not supported by Go RE2."
+            ? Messages.GoRegexBackReference
         : notSupported.Contains("atomic")
-            ? "Atomic groups (?>…) are not supported by Go RE2: use a plain group (…)."
+            ? Messages.GoRegexAtomic
         : notSupported.Contains("conditional")
-            ? "Conditionals (?(…)…) are not supported by Go RE2."
-            : "This construct is not supported by Go RE2.";
+            ? Messages.GoRegexConditional
+            : Messages.GoRegexUnsupported;
 
     // Blank out escaped characters and character-class contents so "\\+\\+", "[?+]" or "\\(?#" are not mistaken for operators.
     private static string StripEscapedPairs(string pattern)

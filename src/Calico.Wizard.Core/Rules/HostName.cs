@@ -1,6 +1,10 @@
 using System.Text.RegularExpressions;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Rules;
+
+/// <summary>What a DNS-1123 label names, so its messages can say so in each language.</summary>
+public enum LabelKind { ClusterName, Namespace }
 
 /// <summary>Names as Kubernetes and RFC 1123 require them.</summary>
 public static partial class HostName
@@ -20,28 +24,41 @@ public static partial class HostName
     /// <summary>An RFC 1123 host name (for can-reach): labels of 1–63 letters, digits, '-', 253 characters at most.</summary>
     public static string? CheckHostName(string name)
     {
-        if (name.Length > 253) return $"A host name is at most 253 characters; this one has {name.Length}.";
+        if (name.Length > 253) return Text.Format(Messages.HostNameTooLong, name.Length);
         var labels = name.TrimEnd('.').Split('.');
-        if (labels.Any(l => l.Length == 0)) return $"'{name}' has an empty label (two dots in a row, or a leading dot).";
+        if (labels.Any(l => l.Length == 0)) return Text.Format(Messages.HostNameEmptyLabel, name);
         if (labels.FirstOrDefault(l => !Label().IsMatch(l)) is { } bad)
             return bad.Length > 63
-                ? $"The label '{bad[..20]}…' is longer than 63 characters."
-                : $"'{bad}' is not a valid host name label: use letters, digits and '-', not starting or ending with '-'.";
+                ? Text.Format(Messages.HostNameLabelTooLong, bad[..20])
+                : Text.Format(Messages.HostNameBadLabel, bad);
         // RFC 1123 2.1: a top-level label is never all digits, so "300.1.1.1" is a broken address, not a name.
-        if (labels[^1].All(char.IsAsciiDigit)) return $"'{name}' is neither a valid IP address nor a host name.";
+        if (labels[^1].All(char.IsAsciiDigit)) return Text.Format(Messages.HostNameNeither, name);
         return null;
     }
 
     /// <summary>A DNS-1123 label, as a Kubernetes object or cluster name: lowercase, digits, '-', 63 at most.</summary>
-    public static string? CheckDns1123Label(string name, string what)
+    public static string? CheckDns1123Label(string name, LabelKind what) => name.Length switch
     {
-        if (name.Length == 0) return $"Enter a {what}: lowercase letters, digits and '-', e.g. edge-01.";
-        if (name.Length > 63) return $"A {what} is at most 63 characters; this one has {name.Length}.";
+        0 => what == LabelKind.Namespace ? Messages.NamespaceEmpty : Messages.ClusterNameEmpty,
+        > 63 => Text.Format(what == LabelKind.Namespace ? Messages.NamespaceTooLong : Messages.ClusterNameTooLong, name.Length),
+        _ => CheckLabelText(name),
+    };
+
+    /// <summary>The same for a label the caller names itself: <paramref name="what"/> in the current UI language ("" when only validity is asked).</summary>
+    public static string? CheckDns1123Label(string name, string what) => name.Length switch
+    {
+        0 => Text.Format(Messages.LabelEmpty, what),
+        > 63 => Text.Format(Messages.LabelTooLong, what, name.Length),
+        _ => CheckLabelText(name),
+    };
+
+    private static string? CheckLabelText(string name)
+    {
         if (Dns1123Label().IsMatch(name)) return null;
         var suggestion = NotLabelChars().Replace(name.ToLowerInvariant(), "-").Trim('-');
         if (suggestion.Length > 63) suggestion = suggestion[..63].TrimEnd('-');
         return suggestion.Length > 0 && Dns1123Label().IsMatch(suggestion)
-            ? $"Use lowercase letters, digits and '-', starting and ending with a letter or digit: did you mean {suggestion}?"
-            : $"Use lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. edge-01).";
+            ? Text.Format(Messages.LabelDidYouMean, suggestion)
+            : Messages.LabelInvalid;
     }
 }

@@ -6,15 +6,15 @@ namespace Calico.Wizard.Core.Rules;
 public sealed record RegisteredCluster(Guid DraftId, string Name, string L2Network, IPNetwork ContainersCidr, IPNetwork ServicesCidr,
     IPNetwork? ContainersCidrV6 = null, IPNetwork? ServicesCidrV6 = null)
 {
-    /// <summary>Every range the cluster holds, named as a message names it: one pair, or two on dual-stack.</summary>
+    /// <summary>Every range the cluster holds, named by a <see cref="Addresses.UsedRange"/> word (a message says it with <see cref="Addresses.UsedRange.Words"/>): one pair, or two on dual-stack.</summary>
     public IEnumerable<(string Name, IPNetwork Cidr)> Ranges
     {
         get
         {
-            yield return ("containers", ContainersCidr);
-            yield return ("services", ServicesCidr);
-            if (ContainersCidrV6 is { } c) yield return ("IPv6 containers", c);
-            if (ServicesCidrV6 is { } s) yield return ("IPv6 services", s);
+            yield return (Addresses.UsedRange.Containers, ContainersCidr);
+            yield return (Addresses.UsedRange.Services, ServicesCidr);
+            if (ContainersCidrV6 is { } c) yield return (Addresses.UsedRange.ContainersIPv6, c);
+            if (ServicesCidrV6 is { } s) yield return (Addresses.UsedRange.ServicesIPv6, s);
         }
     }
 

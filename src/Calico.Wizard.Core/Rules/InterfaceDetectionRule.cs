@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -24,7 +25,7 @@ public static partial class InterfaceDetectionRule
         InterfaceDetection.SkipInterface => CheckSkipList((value ?? "").Trim()),
         InterfaceDetection.Kubernetes => null,
         InterfaceDetection.Cidrs => CheckCidrList((value ?? "").Trim(), stack),
-        _ => "Choose an interface detection method.",
+        _ => Messages.ChooseDetectionMethod,
     };
 
     /// <summary>
@@ -51,15 +52,15 @@ public static partial class InterfaceDetectionRule
 
     private static string? CheckCidrList(string value, NetworkStack stack)
     {
-        if (value.Length == 0) return $"Enter one or more CIDRs the nodes' addresses are in, comma-separated, e.g. {(stack == NetworkStack.IPv6 ? "fd00:192:168::/64" : "192.168.0.0/24")}.";
+        if (value.Length == 0) return Text.Format(Messages.DetectionCidrsEmpty, stack == NetworkStack.IPv6 ? "fd00:192:168::/64" : "192.168.0.0/24");
         var items = value.Split(',');
         if (items.Length > Input.InputLimits.MaxSkipPatterns)
-            return $"At most {Input.InputLimits.MaxSkipPatterns} CIDRs (this list has {items.Length}): use a wider range that holds them.";
+            return Text.Format(Messages.DetectionCidrsTooMany, Input.InputLimits.MaxSkipPatterns, items.Length);
         for (var i = 0; i < items.Length; i++)
         {
-            if (items[i].Trim().Length == 0) return $"Item {i + 1} of the list is empty: remove the extra comma.";
+            if (items[i].Trim().Length == 0) return Text.Format(Messages.ListItemEmpty, i + 1);
             if (StrictCidr.Parse(items[i].Trim(), stack).Error is { } error)
-                return items.Length == 1 ? error : $"Item {i + 1} ('{items[i].Trim()}'): {error}";
+                return items.Length == 1 ? error : Text.Format(Messages.ListItemError, i + 1, items[i].Trim(), error);
         }
         return null;
     }
@@ -71,7 +72,7 @@ public static partial class InterfaceDetectionRule
     public static string? CheckAgainstPodRanges(ClusterDraft draft, InterfaceDetection method, string? text, NetworkStack family)
     {
         var v6Fields = draft.IsDualStack && family == NetworkStack.IPv6;
-        var ranges = new[] { ("Containers", v6Fields ? draft.ContainersCidrV6 : draft.ContainersCidr), ("Services", v6Fields ? draft.ServicesCidrV6 : draft.ServicesCidr) }
+        var ranges = new[] { (Name: RangeKind.Containers, v6Fields ? draft.ContainersCidrV6 : draft.ContainersCidr), (Name: RangeKind.Services, v6Fields ? draft.ServicesCidrV6 : draft.ServicesCidr) }
             .Select(r => (Name: r.Item1, Cidr: StrictCidr.Parse(r.Item2, family))).Where(r => r.Cidr.Ok).ToList();
         var value = (text ?? "").Trim();
         if (method == InterfaceDetection.Cidrs)
@@ -79,15 +80,16 @@ public static partial class InterfaceDetectionRule
             foreach (var item in CidrsOf(value))
             {
                 if (StrictCidr.Parse(item, family) is not { Ok: true } cidr) continue;
-                if (ranges.FirstOrDefault(r => StrictCidr.Overlap(r.Cidr.Value, cidr.Value)) is { Name: not null } clash)
-                    return $"{cidr.Value} overlaps the {clash.Name} CIDR {clash.Cidr.Value}: detection CIDRs hold the nodes' own addresses, never pod or service addresses.";
+                if (ranges.FirstOrDefault(r => r.Cidr.Ok && StrictCidr.Overlap(r.Cidr.Value, cidr.Value)) is { Cidr.Ok: true } clash)
+                    return Text.Format(clash.Name == RangeKind.Containers ? Messages.DetectionCidrInContainers : Messages.DetectionCidrInServices, cidr.Value, clash.Cidr.Value);
                 if (NodeNetworkRule.OutsideNodeNetwork(draft, cidr.Value) is { } outside) return outside;
             }
         }
         else if (method == InterfaceDetection.CanReach && System.Net.IPAddress.TryParse(value, out var address)
-            && ranges.FirstOrDefault(r => r.Cidr.Value.Contains(address)) is { Name: not null } inside)
+            && ranges.FirstOrDefault(r => r.Cidr.Ok && r.Cidr.Value.Contains(address)) is { Cidr.Ok: true } inside)
         {
-            return $"{address} is in the {inside.Name} CIDR {inside.Cidr.Value}: can-reach needs an address outside the cluster (e.g. a gateway or {(family == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8")}), or it picks a pod interface.";
+            return Text.Format(inside.Name == RangeKind.Containers ? Messages.CanReachInContainers : Messages.CanReachInServices,
+                address, inside.Cidr.Value, family == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8");
         }
         return null;
     }
@@ -95,11 +97,11 @@ public static partial class InterfaceDetectionRule
     private static string? CheckCanReach(string value, NetworkStack stack)
     {
         var example = stack == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8";
-        if (value.Length == 0) return $"Enter an IP address or host name the node can reach, e.g. {example} or www.google.com.";
+        if (value.Length == 0) return Text.Format(Messages.CanReachEmpty, example);
         if (value.Contains("://") || value.Contains('/'))
-            return "Enter only an address or host name: no scheme (http://), path or prefix.";
+            return Messages.CanReachNotAddress;
         if (HostAndPort().Match(value) is { Success: true } hp)
-            return $"Remove the port ':{hp.Groups["port"].Value}': can-reach takes an address or host name only.";
+            return Text.Format(Messages.CanReachPort, hp.Groups["port"].Value);
         if (value.Contains(':') || DigitsAndDots().IsMatch(value))
             return StrictCidr.ParseAddress(value, stack).Error; // calico-node dials "[<dest>]:80": brackets of its own would break it
         return HostName.CheckHostName(value);
@@ -107,16 +109,16 @@ public static partial class InterfaceDetectionRule
 
     private static string? CheckSkipList(string value)
     {
-        if (value.Length == 0) return "Enter one or more regular expressions separated by commas, e.g. enp6s0f0,eth.*";
+        if (value.Length == 0) return Messages.SkipInterfaceEmpty;
         var items = value.Split(',');
         if (items.Length > Input.InputLimits.MaxSkipPatterns)
-            return $"At most {Input.InputLimits.MaxSkipPatterns} patterns (this list has {items.Length}): combine them, e.g. eth.*|ens.* in one.";
+            return Text.Format(Messages.SkipInterfaceTooMany, Input.InputLimits.MaxSkipPatterns, items.Length);
         for (var i = 0; i < items.Length; i++)
         {
             if (items[i].Trim().Length == 0)
-                return $"Item {i + 1} of the list is empty: remove the extra comma.";
+                return Text.Format(Messages.ListItemEmpty, i + 1);
             if (GoRegex.Compile(items[i].Trim()).Error is { } error)
-                return items.Length == 1 ? error : $"Item {i + 1} ('{items[i].Trim()}'): {error}";
+                return items.Length == 1 ? error : Text.Format(Messages.ListItemError, i + 1, items[i].Trim(), error);
         }
         return null;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -14,27 +15,27 @@ public static class NodeNetworkRule
         if (text.Length == 0) return ([], null);
         var items = text.Split(',');
         if (items.Length > Input.InputLimits.MaxNodeNetworks)
-            return ([], $"At most {Input.InputLimits.MaxNodeNetworks} subnets (this list has {items.Length}): list the ranges that hold them instead.");
+            return ([], Text.Format(Messages.NodeNetworksTooMany, Input.InputLimits.MaxNodeNetworks, items.Length));
         var networks = new List<IPNetwork>();
         for (var i = 0; i < items.Length; i++)
         {
             var item = items[i].Trim();
-            if (item.Length == 0) return ([], $"Item {i + 1} of the list is empty: remove the extra comma.");
+            if (item.Length == 0) return ([], Text.Format(Messages.ListItemEmpty, i + 1));
             var parsed = StrictCidr.Parse(item, stack == NetworkStack.DualStack ? StrictCidr.FamilyOf(item) : stack); // dual-stack nodes have both
-            if (!parsed.Ok) return ([], items.Length == 1 ? parsed.Error : $"Item {i + 1} ('{item}'): {parsed.Error}");
+            if (!parsed.Ok) return ([], items.Length == 1 ? parsed.Error : Text.Format(Messages.ListItemError, i + 1, item, parsed.Error));
             networks.Add(parsed.Value);
         }
         return (networks, null);
     }
 
-    /// <summary>The node subnet <paramref name="range"/> overlaps, named for the operator, or null when it is clear of all.</summary>
-    public static string? Clash(ClusterDraft draft, IPNetwork range, string what)
+    /// <summary>The node subnet <paramref name="range"/> (the pods' or the services') overlaps, named for the operator, or null when it is clear of all.</summary>
+    public static string? Clash(ClusterDraft draft, IPNetwork range, Addresses.RangeKind what)
     {
         var (networks, error) = Parse(draft.NodeNetworks, draft.NetworkStack);
         if (error is not null) return null; // the node network's own field says what is wrong with it
         foreach (var node in networks)
             if (StrictCidr.Overlap(node, range))
-                return $"Overlaps the node network {node}: {what} need addresses the nodes do not use; choose a range outside it.";
+                return Text.Format(what == Addresses.RangeKind.Containers ? Messages.NodeNetworkClashPods : Messages.NodeNetworkClashServices, node);
         return null;
     }
 
@@ -44,6 +45,6 @@ public static class NodeNetworkRule
         var (networks, error) = Parse(draft.NodeNetworks, draft.NetworkStack);
         var family = networks.Where(n => n.BaseAddress.AddressFamily == detection.BaseAddress.AddressFamily).ToList();
         if (error is not null || family.Count == 0 || family.Any(n => StrictCidr.Overlap(n, detection))) return null;
-        return $"{detection} is outside the node network ({string.Join(", ", family)}): no node would find its address there; use a subnet of the node network.";
+        return Text.Format(Messages.DetectionOutsideNodeNetwork, detection, string.Join(", ", family));
     }
 }

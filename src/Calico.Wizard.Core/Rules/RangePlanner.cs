@@ -2,6 +2,7 @@ using System.Net;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
+using Calico.Wizard.Core.Resources;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -26,10 +27,10 @@ public sealed class RangePlanner(ProviderMatrix matrix, IClusterRegistry registr
     public async Task<Suggestion> SuggestAsync(SuggestRequest request, CancellationToken cancellationToken = default)
     {
         if (matrix.Find(request.Provider) is not { } provider)
-            return new(null, $"Choose a provider first: {string.Join(", ", matrix.Providers.Select(p => p.Name))}.");
+            return new(null, Text.Format(Messages.SuggestChooseProvider, string.Join(", ", matrix.Providers.Select(p => p.Name))));
         var network = (request.Network ?? "").Trim();
         if (network.Length == 0 || !matrix.IsNetworkName(provider, network))
-            return new(null, $"Enter the {provider.NetworkLabel} first (e.g. {provider.NetworkExample}): free ranges are found per network.");
+            return new(null, Text.Format(Messages.SuggestEnterNetwork, provider.NetworkLabel, provider.NetworkExample));
         var plan = AddressPlanner.Plan(request.Kind, request.Family, request.PlannedNodes, request.BlockSize, options);
         if (request.Prefix is { } fixedPrefix) plan = plan with { Prefix = fixedPrefix, Why = request.PrefixWhy ?? plan.Why };
         var usage = await registry.UsageAsync(provider.Name, network, cancellationToken);
@@ -42,20 +43,20 @@ public sealed class RangePlanner(ProviderMatrix matrix, IClusterRegistry registr
             if (taken.Count == 0) return suggestion;
             avoid.AddRange(taken.SelectMany(c => c.Ranges.Select(r => r.Cidr))); // registered since the usage was read
         }
-        return new(null, "Clusters are being registered on this network faster than a free range can be confirmed: press Suggest again.");
+        return new(null, Messages.SuggestTooBusy);
     }
 
     /// <summary>A free range for one of the draft's range fields, sized by its plan and clear of its other ranges and node network.</summary>
     public async Task<Suggestion> SuggestAsync(ClusterDraft draft, RangeKind kind, NetworkStack family, CancellationToken cancellationToken = default)
     {
-        var nodes = WholeNumber.Parse(draft.PlannedNodes, 1, ClusterDraftValidator.MaxNodes, " nodes");
-        if (!nodes.Ok) return new(null, $"Enter the planned nodes on the Cluster step first: the containers range is sized for them ({nodes.Error})");
+        var nodes = WholeNumber.Parse(draft.PlannedNodes, 1, ClusterDraftValidator.MaxNodes, Messages.UnitNodes);
+        if (!nodes.Ok) return new(null, Text.Format(Messages.SuggestEnterNodes, nodes.Error));
         int? block = null;
         if (draft.Backend == NetworkBackend.Calico && kind == RangeKind.Containers)
         {
             var (min, max) = BlockCapacity.Range(family);
             var parsed = WholeNumber.Parse(BlockSizeOf(draft, family), min, max, "");
-            if (!parsed.Ok) return new(null, $"Enter a valid block size ({min}–{max}) first: the containers range is sized by it.");
+            if (!parsed.Ok) return new(null, Text.Format(Messages.SuggestEnterBlockSize, min, max));
             block = parsed.Value;
         }
         var field = FieldOf(draft, kind, family);
@@ -92,9 +93,17 @@ public sealed class RangePlanner(ProviderMatrix matrix, IClusterRegistry registr
         yield return (nameof(ClusterDraft.ServicesCidrV6), RangeKind.Services, NetworkStack.IPv6);
     }
 
-    /// <summary>How a range of the draft is named where it is shown: "containers", "services", "IPv6 containers" on dual-stack.</summary>
-    public static string WhatOf(ClusterDraft draft, RangeKind kind, NetworkStack family) =>
-        $"{(draft.IsDualStack && family == NetworkStack.IPv6 ? "IPv6 " : "")}{(kind == RangeKind.Containers ? "containers" : "services")}";
+    /// <summary>
+    /// What a range of the draft is: "containers", "services", "IPv6 containers" on dual-stack — a <see cref="UsedRange"/> word
+    /// (data the address map keeps), said in the UI language by <see cref="UsedRange.Words"/>.
+    /// </summary>
+    public static string WhatOf(ClusterDraft draft, RangeKind kind, NetworkStack family) => (draft.IsDualStack && family == NetworkStack.IPv6, kind) switch
+    {
+        (true, RangeKind.Containers) => UsedRange.ContainersIPv6,
+        (true, _) => UsedRange.ServicesIPv6,
+        (false, RangeKind.Containers) => UsedRange.Containers,
+        _ => UsedRange.Services,
+    };
 
     public static string FieldOf(ClusterDraft draft, RangeKind kind, NetworkStack family) =>
         RangeFields(draft).FirstOrDefault(f => f.Kind == kind && f.Family == family).Field

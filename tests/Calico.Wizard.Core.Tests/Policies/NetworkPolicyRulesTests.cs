@@ -10,7 +10,7 @@ namespace Calico.Wizard.Core.Tests.Policies;
 /// </summary>
 public sealed class NetworkPolicyRulesTests
 {
-    private sealed record Bad(string Yaml, NetworkStack Stack, string Path, string Fragment);
+    internal sealed record Bad(string Yaml, NetworkStack Stack, string Path, string Fragment);
 
     private static string Ingress(params string[] ruleLines) =>
         Policy(["podSelector: {}", "policyTypes: [Ingress]", "ingress:", .. ruleLines]);
@@ -23,7 +23,7 @@ public sealed class NetworkPolicyRulesTests
 
     private static readonly string SixtyFour = new('a', 64);
 
-    private static readonly Dictionary<string, Bad> BadCases = new()
+    internal static readonly Dictionary<string, Bad> BadCases = new() // also run in German (Localization)
     {
         // ipBlock
         ["except outside its cidr"] = new(Peer("ipBlock: {cidr: 172.17.0.0/16, except: [10.0.0.0/24]}"), NetworkStack.IPv4,

@@ -7,7 +7,7 @@ public sealed class PolicyTextTests
 {
     private const string Head = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n";
 
-    private static readonly Dictionary<string, (string? Yaml, string[] Fragments)> BadTexts = new()
+    internal static readonly Dictionary<string, (string? Yaml, string[] Fragments)> BadTexts = new() // also run in German (Localization)
     {
         ["empty"] = ("", ["The policy is empty", "start from an example"]),
         ["only spaces and newlines"] = ("  \n\n \n", ["The policy is empty"]),

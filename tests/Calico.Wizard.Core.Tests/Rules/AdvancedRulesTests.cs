@@ -16,7 +16,7 @@ public sealed class AdvancedRulesTests
 {
     public sealed record Refusal(Action<ClusterDraft> Change, string Field, string Fragment, bool IPv6 = false);
 
-    private static readonly Dictionary<string, Refusal> Refusals = new()
+    internal static readonly Dictionary<string, Refusal> Refusals = new() // also run in German (Localization)
     {
         ["IP-in-IP on IPv6"] = new(d => d.IpInIpMode = IpInIpMode.Always, nameof(ClusterDraft.IpInIpMode), "choose Never, or VXLAN under Advanced", IPv6: true),
         // the Tigera operator's validation.go, BIRD routing mode

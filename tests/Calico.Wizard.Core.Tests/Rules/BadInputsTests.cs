@@ -161,16 +161,21 @@ public sealed class BadInputsTests
 
     // ── MTU Size ──────────────────────────────────────────────────────────────────────────────────────────
 
+    public static TheoryData<NetworkStack, string, string> MtuRejects() => new()
+    {
+        { NetworkStack.IPv4, "0", "576 to 9000" },
+        { NetworkStack.IPv4, "-1", "whole number" },
+        { NetworkStack.IPv4, "575", "576 to 9000" },
+        { NetworkStack.IPv4, "9001", "576 to 9000" },
+        { NetworkStack.IPv4, "65536", "576 to 9000" },
+        { NetworkStack.IPv4, "1e3", "whole number" },
+        { NetworkStack.IPv4, "1440abc", "whole number" },
+        { NetworkStack.IPv4, "", "whole number" },
+        { NetworkStack.IPv6, "1279", "1280" },
+    };
+
     [Theory]
-    [InlineData(NetworkStack.IPv4, "0", "576 to 9000")]
-    [InlineData(NetworkStack.IPv4, "-1", "whole number")]
-    [InlineData(NetworkStack.IPv4, "575", "576 to 9000")]
-    [InlineData(NetworkStack.IPv4, "9001", "576 to 9000")]
-    [InlineData(NetworkStack.IPv4, "65536", "576 to 9000")]
-    [InlineData(NetworkStack.IPv4, "1e3", "whole number")]
-    [InlineData(NetworkStack.IPv4, "1440abc", "whole number")]
-    [InlineData(NetworkStack.IPv4, "", "whole number")]
-    [InlineData(NetworkStack.IPv6, "1279", "1280")]
+    [MemberData(nameof(MtuRejects))]
     public async Task Rejects_mtu(NetworkStack stack, string value, string fragment) =>
         await AssertRejected(TestDrafts.On(stack, d => d.Mtu = value), nameof(ClusterDraft.Mtu), fragment);
 

@@ -17,7 +17,7 @@ public sealed class DualStackTests
 
     public sealed record Refusal(Action<ClusterDraft> Change, string Field, string Fragment);
 
-    private static readonly Dictionary<string, Refusal> Refusals = new()
+    internal static readonly Dictionary<string, Refusal> Refusals = new() // also run in German (Localization)
     {
         ["an IPv4 range in the IPv6 Containers CIDR"] = new(d => d.ContainersCidrV6 = "10.30.0.0/16", nameof(ClusterDraft.ContainersCidrV6), "network stack is IPv6"),
         ["an IPv6 range in the (IPv4) Containers CIDR"] = new(d => d.ContainersCidr = "fd00:10:30::/64", nameof(ClusterDraft.ContainersCidr), "this field takes IPv4: on dual-stack the IPv6 ranges have their own fields"),
