@@ -206,7 +206,7 @@ public static class WizardEndpoints
             NetworkStack? family = familyText.Length == 0 || familyText.Equals("IPv4", StringComparison.OrdinalIgnoreCase) ? NetworkStack.IPv4
                 : familyText.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? NetworkStack.IPv6 : null;
             if (family is not { } f) return BadQuery("family", "family must be IPv4 (the default) or IPv6.");
-            var nodes = WholeNumber.Parse(query["nodes"].ToString() is { Length: > 0 } n ? n : "1", 1, ClusterDraftValidator.MaxNodes, " nodes");
+            var nodes = WholeNumber.Parse(query["nodes"].ToString() is { Length: > 0 } n ? n : "1", 1, ClusterDraftValidator.MaxNodes, Core.Resources.Messages.UnitNodes);
             if (!nodes.Ok) return BadQuery("nodes", $"nodes: {nodes.Error}");
             var (min, max) = BlockCapacity.Range(f);
             var block = WholeNumber.Parse(query["blockSize"].ToString() is { Length: > 0 } b ? b : Defaults.For(f).BlockSize, min, max, "");

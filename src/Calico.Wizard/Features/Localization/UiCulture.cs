@@ -186,8 +186,14 @@ public sealed class UiMudLocalizer(UiCulture culture) : MudBlazor.MudLocalizer
             ? new LocalizedString(key, text)
             : base[key];
 
-    public override LocalizedString this[string key, params object[] arguments] =>
-        this[key] is { ResourceNotFound: false } found && found.Value != base[key].Value
-            ? new LocalizedString(key, string.Format(culture.Culture, found.Value, arguments))
-            : base[key, arguments];
+    public override LocalizedString this[string key, params object[] arguments]
+    {
+        get
+        {
+            if (this[key] is not { ResourceNotFound: false } found || found.Value == base[key].Value) return base[key, arguments];
+            // a translation that does not fit MudBlazor's arguments must not take the page down: its English then
+            try { return new LocalizedString(key, string.Format(culture.Culture, found.Value, arguments)); }
+            catch (FormatException) { return base[key, arguments]; }
+        }
+    }
 }
