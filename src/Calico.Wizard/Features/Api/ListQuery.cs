@@ -1,5 +1,6 @@
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Features.Clusters;
 using Calico.Wizard.Store;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -45,19 +46,19 @@ public sealed record ListQuery(ClusterFilter Filter, ClusterOrder Order, int Ski
         JobState? state = null;
         if (Text("state") is { Length: > 0 } stateText)
         {
+            // the list's state names, and the words its chips show for two of them
             state = stateText.ToLowerInvariant() switch
             {
                 "queued" => JobState.Pending,
                 "ready" => JobState.Succeeded,
-                _ => Enum.GetValues<JobState>().Select(s => (JobState?)s).FirstOrDefault(s => s.ToString()!.Equals(stateText, StringComparison.OrdinalIgnoreCase)),
+                _ => ListView.StateNamed(stateText),
             };
             if (state is null) return Bad("state", $"state must be one of {string.Join(", ", Enum.GetNames<JobState>())} (or Queued, Ready).");
         }
 
         var sortText = Text("sort");
-        var sort = sortText.Length == 0 ? ClusterSort.Created
-            : Enum.GetValues<ClusterSort>().Select(s => (ClusterSort?)s).FirstOrDefault(s => s.ToString()!.Equals(sortText, StringComparison.OrdinalIgnoreCase));
-        if (sort is not { } by) return Bad("sort", "sort must be created, name, provider, network or state.");
+        var sort = sortText.Length == 0 ? ClusterSort.Created : ListView.SortNamed(sortText);
+        if (sort is not { } by) return Bad("sort", $"sort must be {string.Join(", ", ListView.SortKeys.SkipLast(1))} or {ListView.SortKeys.Last()}.");
         var orderText = Text("order").ToLowerInvariant();
         if (orderText is not ("" or "asc" or "desc")) return Bad("order", "order must be asc or desc.");
 

@@ -43,8 +43,7 @@ public sealed record ListView
         Name = Clean(name, 63)?.ToLowerInvariant(),
         Provider = Clean(provider, 64) is { } p ? matrix.Providers.FirstOrDefault(o => string.Equals(o.Name, p, StringComparison.OrdinalIgnoreCase))?.Name : null,
         Network = Clean(network, ProviderMatrix.MaxNetworkLength),
-        // letters only: Enum.TryParse would also take "7" or "Failed,Running"
-        State = Clean(state, 16) is { } s && s.All(char.IsAsciiLetter) && Enum.TryParse<JobState>(s, ignoreCase: true, out var st) ? st : null,
+        State = StateNamed(state),
         PageIndex = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPage ? n - 1 : 0,
         Size = int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var z) && PageSizes.Contains(z) ? z : PageSizes[0],
         Order = ParseSort(sort),
@@ -54,9 +53,20 @@ public sealed record ListView
     {
         if (Clean(sort, 32)?.ToLowerInvariant() is not { } text) return ClusterOrder.Newest;
         var descending = text.EndsWith("-desc", StringComparison.Ordinal);
-        var key = descending ? text[..^"-desc".Length] : text;
-        return Sorts.Any(s => s.Key == key) ? new ClusterOrder(Sorts.First(s => s.Key == key).Sort, descending) : ClusterOrder.Newest;
+        return SortNamed(descending ? text[..^"-desc".Length] : text) is { } by ? new ClusterOrder(by, descending) : ClusterOrder.Newest;
     }
+
+    /// <summary>A job state by its name, any case (the list's links and the API share the words); null for anything else.</summary>
+    public static JobState? StateNamed(string? name) =>
+        // letters only: Enum.TryParse would also take "7" or "Failed,Running"
+        Clean(name, 16) is { } s && s.All(char.IsAsciiLetter) && Enum.TryParse<JobState>(s, ignoreCase: true, out var state) ? state : null;
+
+    /// <summary>A sort by its query-string key (created, name, provider, network, state), any case; null for anything else.</summary>
+    public static ClusterSort? SortNamed(string? key) =>
+        Clean(key, 32)?.ToLowerInvariant() is { } k && Sorts.Any(s => s.Key == k) ? Sorts.First(s => s.Key == k).Sort : null;
+
+    /// <summary>The sort keys, in the order the list offers them.</summary>
+    public static IEnumerable<string> SortKeys => Sorts.Select(s => s.Key);
 
     /// <summary>The query string's parameters; a default (first page, newest first, 25 a page, no filter) is left out.</summary>
     public IReadOnlyDictionary<string, object?> ToQuery() => new Dictionary<string, object?>
