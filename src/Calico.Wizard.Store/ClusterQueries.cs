@@ -23,6 +23,9 @@ public sealed record StepView(int Index, string Name, StepState State, string? M
 
 public sealed record LogView(DateTime At, string Message);
 
+/// <summary>A cluster's newest job as an action sees it: its id and state, both null before the first job.</summary>
+public sealed record NewestJob(Guid? Id, JobState? State);
+
 public sealed record AuditView(DateTime At, string Actor, AuditAction Action, string? Detail);
 
 /// <summary>One row of the clusters list: the cluster and its newest job's state (null before it has one).</summary>
@@ -46,6 +49,19 @@ public sealed class ClusterQueries(IDbContextFactory<WizardDbContext> dbFactory)
                 job.Steps.OrderBy(s => s.Index).Select(s => new StepView(s.Index, s.Name, s.State, s.Message)).ToArray(),
                 job.Log.OrderBy(l => l.Id).Select(l => new LogView(l.At, l.Message)).ToArray()),
             audit);
+    }
+
+    /// <summary>
+    /// What an action on a cluster checks before it acts — its newest job's id and state (both null before the first
+    /// job) — without loading the job's steps, log and the audit trail; null when there is no such cluster.
+    /// </summary>
+    public async Task<NewestJob?> NewestJobAsync(Guid clusterId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Clusters.AnyAsync(c => c.Id == clusterId, ct)) return null;
+        var job = await db.Jobs.AsNoTracking().Where(j => j.ClusterId == clusterId).OrderByDescending(j => j.CreatedAt)
+            .Select(j => new NewestJob(j.Id, j.State)).FirstOrDefaultAsync(ct);
+        return job ?? new NewestJob(null, null);
     }
 
     /// <summary>The largest page the list asks for.</summary>

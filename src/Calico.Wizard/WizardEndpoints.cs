@@ -132,28 +132,32 @@ public static class WizardEndpoints
     {
         clusters.MapPost("/{id:guid}/retry", async (Guid id, ClusterQueries queries, JobCommands commands, HttpContext http, CancellationToken ct) =>
         {
-            if (await queries.GetAsync(id, ct) is not { } view) return NoCluster(id);
-            if (view.Job is not { State: JobState.Failed or JobState.Cancelled } job || !await commands.RetryAsync(job.Id, OperatorIdentity.Name(http.User), ct))
-                return await NotNowAsync(id, queries, "Nothing to retry", "Only a failed or cancelled job can be retried", ct);
-            return Accepted(id, job.Id, JobState.Pending);
+            if (await queries.NewestJobAsync(id, ct) is not { } newest) return NoCluster(id);
+            const string title = "Nothing to retry", rule = "Only a failed or cancelled job can be retried";
+            if (newest is not { Id: { } jobId, State: JobState.Failed or JobState.Cancelled }) return NotNow(id, title, rule, newest);
+            return await commands.RetryAsync(jobId, OperatorIdentity.Name(http.User), ct)
+                ? Accepted(id, jobId, JobState.Pending)
+                : NotNow(id, title, rule, await queries.NewestJobAsync(id, ct)); // another request moved it meanwhile
         }).AsJobAction().WithName("RetryCluster").WithSummary("Retry a failed or cancelled job")
           .WithDescription("Runs the cluster's newest job again from its first unfinished step, with the same spec and target. 409 when the newest job is not Failed or Cancelled.");
 
         clusters.MapPost("/{id:guid}/cancel", async (Guid id, ClusterQueries queries, JobCommands commands, HttpContext http, CancellationToken ct) =>
         {
-            if (await queries.GetAsync(id, ct) is not { } view) return NoCluster(id);
-            if (view.Job is not { State: JobState.Pending or JobState.Running } job || !await commands.CancelAsync(job.Id, OperatorIdentity.Name(http.User), ct))
-                return await NotNowAsync(id, queries, "Nothing to cancel", "Only a queued or running job can be cancelled", ct);
-            return Accepted(id, job.Id, (await queries.GetAsync(id, ct))?.Job?.State ?? JobState.Cancelled);
+            if (await queries.NewestJobAsync(id, ct) is not { } newest) return NoCluster(id);
+            const string title = "Nothing to cancel", rule = "Only a queued or running job can be cancelled";
+            if (newest is not { Id: { } jobId, State: JobState.Pending or JobState.Running }) return NotNow(id, title, rule, newest);
+            var cancelled = await commands.CancelAsync(jobId, OperatorIdentity.Name(http.User), ct);
+            var after = await queries.NewestJobAsync(id, ct); // a queued job is Cancelled now; a running one stops at its next step
+            return cancelled ? Accepted(id, jobId, after?.State ?? JobState.Cancelled) : NotNow(id, title, rule, after);
         }).AsJobAction().WithName("CancelCluster").WithSummary("Cancel a queued or running job")
           .WithDescription("A queued job is cancelled at once; a running one stops at its next step boundary, on whichever replica runs it (state Running until then: poll the cluster). 409 when the newest job has finished.");
 
         clusters.MapPost("/{id:guid}/run-again", async (Guid id, ClusterQueries queries, JobCommands commands, HttpContext http, CancellationToken ct) =>
         {
-            if (await queries.GetAsync(id, ct) is null) return NoCluster(id);
+            if (await queries.NewestJobAsync(id, ct) is null) return NoCluster(id);
             return await commands.RunAgainAsync(id, OperatorIdentity.Name(http.User), ct) is { } jobId
                 ? Accepted(id, jobId, JobState.Pending)
-                : await NotNowAsync(id, queries, "Not now", "A cluster runs again only when its newest job has finished", ct);
+                : NotNow(id, "Not now", "A cluster runs again only when its newest job has finished", await queries.NewestJobAsync(id, ct));
         }).AsJobAction().WithName("RunClusterAgain").WithSummary("Apply a cluster's spec again as a new job")
           .WithDescription("The same manifests on the same target: objects that did not change are reported unchanged. 409 while the newest job is queued or running.");
     }
@@ -167,12 +171,9 @@ public static class WizardEndpoints
     private static IResult Accepted(Guid clusterId, Guid jobId, JobState state) =>
         TypedResults.Accepted($"/api/clusters/{clusterId}", new JobActionResource(clusterId, jobId, state));
 
-    private static async Task<IResult> NotNowAsync(Guid id, ClusterQueries queries, string title, string rule, CancellationToken ct)
-    {
-        var state = (await queries.GetAsync(id, ct))?.Job?.State;
-        return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: title,
-            detail: $"{rule}; the newest job is {(state is { } s ? s.ToString() : "not there yet")}. GET /api/clusters/{id} shows it.");
-    }
+    private static IResult NotNow(Guid id, string title, string rule, NewestJob? newest) =>
+        Results.Problem(statusCode: StatusCodes.Status409Conflict, title: title,
+            detail: $"{rule}; the newest job is {(newest?.State is { } s ? s.ToString() : "not there yet")}. GET /api/clusters/{id} shows it.");
 
     private static IResult NoCluster(Guid id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such cluster", detail: $"There is no cluster {id}: GET /api/clusters lists them.");
