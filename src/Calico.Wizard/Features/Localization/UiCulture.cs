@@ -45,14 +45,13 @@ public sealed class UiCulture
 {
     private CultureInfo? culture;
 
-    public CultureInfo Culture => culture ?? Languages.Find(CultureInfo.CurrentUICulture.Name) ?? Languages.English;
+    public CultureInfo Culture => culture ?? Ambient;
 
-    /// <summary>Decides once: the page's <c>?culture=</c> first, else the request's (cookie, then Accept-Language).</summary>
-    public void Start(string uri)
-    {
-        if (culture is not null) return;
-        culture = FromQuery(uri) ?? Languages.Find(CultureInfo.CurrentUICulture.Name) ?? Languages.English;
-    }
+    /// <summary>The request's language, as the localization middleware chose it (cookie, then Accept-Language).</summary>
+    private static CultureInfo Ambient => Languages.Find(CultureInfo.CurrentUICulture.Name) ?? Languages.English;
+
+    /// <summary>Decides once: the page's <c>?culture=</c> first, else the request's.</summary>
+    public void Start(string uri) => culture ??= FromQuery(uri) ?? Ambient;
 
     public static CultureInfo? FromQuery(string uri) =>
         Uri.TryCreate(uri, UriKind.Absolute, out var u) && QueryHelpers.ParseQuery(u.Query).TryGetValue("culture", out var c) ? Languages.Find(c.ToString()) : null;
