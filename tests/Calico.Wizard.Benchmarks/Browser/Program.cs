@@ -32,6 +32,7 @@ namespace Calico.Wizard.Benchmarks.Browser;
 ///   --out FILE              results as JSON [artifacts/perf/browser-results.json]
 ///   --app-env K=V           an environment variable for the app (experiments, e.g. DOTNET_gcServer=0)
 ///   --hold S                memory phase: keep the tabs open S more seconds (≤ 600) to inspect the app
+///   --memory-step cluster|network  memory phase: the step the tabs stay on [cluster]
 ///   --only keytrace         diagnostic: circuit messages around 20 real keystrokes, timed from keydown
 ///   --only pause            idle tabs paused: managed heap per paused tab, key → rule message on a paused tab
 ///   --only capacity         the server on core 0, this process and Chromium on core 1 (taskset); for each of
@@ -196,7 +197,8 @@ public static class Program
 
     private static async Task<object> KeystrokeAsync(IBrowser browser, App app, Options o)
     {
-        await using var context = await browser.NewContextAsync();
+        // the probe and the waits are evaluated scripts: the wizard's CSP (script-src 'self') would refuse them
+        await using var context = await browser.NewContextAsync(new() { BypassCSP = true });
         var page = await context.NewPageAsync();
         await OpenNetworkStepAsync(page, app, "perf-keys", "rack-keys");
         await page.EvaluateAsync(KeystrokeProbe);
@@ -298,8 +300,8 @@ public static class Program
             try
             {
                 var page = await contexts[i % contexts.Count].NewPageAsync();
-                await page.GotoAsync(app.Url.ToString());
-                await WaitInteractiveAsync(page);
+                if (o.MemoryStep == "network") await OpenNetworkStepAsync(page, app, $"perf-mem-{i:D3}", "rack-mem");
+                else { await page.GotoAsync(app.Url.ToString()); await WaitInteractiveAsync(page); }
                 lock (pages) pages.Add(page);
             }
             finally { gate.Release(); }
@@ -311,7 +313,7 @@ public static class Program
         var perCircuit = (after - before) / (double)o.Tabs;
         var perCircuitNoGc = (afterNoGc - beforeNoGc) / (double)o.Tabs;
         Console.WriteLine();
-        Console.WriteLine($"== memory per idle wizard circuit ({pages.Count} tabs open, app GC {o.Gc})");
+        Console.WriteLine($"== memory per idle wizard circuit ({pages.Count} tabs open on the {o.MemoryStep} step, app GC {o.Gc})");
         Console.WriteLine($"   after induced full GC: RSS {Mb(before)} → {Mb(after)}: {Kb((long)perCircuit)} per circuit");
         Console.WriteLine($"   managed heap after induced full GC: {Mb(heapBefore)} → {Mb(heapAfter)}: {Kb((long)heapPerCircuit)} per circuit");
         Console.WriteLine($"   settled, no induced GC: RSS {Mb(beforeNoGc)} → {Mb(afterNoGc)}: {Kb((long)perCircuitNoGc)} per circuit");
@@ -861,6 +863,8 @@ public sealed class Options
     public string Gc { get; private set; } = "server";
     public string? Out { get; private set; }
     public int HoldSeconds { get; private set; }
+    /// <summary>The step the memory phase's tabs stay on: cluster (the first page) or network (the side-by-side's).</summary>
+    public string MemoryStep { get; private set; } = "cluster";
     public int SideKeys { get; private set; } = 390;
     public int SideTabs { get; private set; } = 30;
     public int SideRuns { get; private set; } = 2;
@@ -911,6 +915,7 @@ public sealed class Options
                 case "--gc": o.Gc = Next() is "workstation" ? "workstation" : "server"; break;
                 case "--out": o.Out = Next(); break;
                 case "--hold": o.HoldSeconds = Int(); break;
+                case "--memory-step": o.MemoryStep = Next() is "network" ? "network" : "cluster"; break;
                 case "--app-env":
                     var kv = Next().Split('=', 2);
                     o.AppEnv[kv[0]] = kv[1];
