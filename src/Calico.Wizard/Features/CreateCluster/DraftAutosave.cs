@@ -11,6 +11,12 @@ public sealed class WizardOptions
     /// </summary>
     public TimeSpan AutosaveDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The address map on the Network step is drawn again this long after the last change (each change starts the
+    /// wait again): the field's message answers each key at once, the map once per pause in typing. Zero: every change.
+    /// </summary>
+    public TimeSpan MapDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>A tab hidden or untouched this long pauses its circuit (the server frees it); zero: never.</summary>
     public TimeSpan PauseAfter { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -46,6 +46,9 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     /// <summary>Raised after each change has been checked, so every step re-renders with current messages.</summary>
     public event Action? Changed;
 
+    /// <summary>Raised after the draft was written: only "Draft saved" shows it, so the steps are not drawn again.</summary>
+    public event Action? Saved;
+
     /// <summary>Opens a draft: the stored one, or a new one (with <paramref name="prefill"/> laid over PMK's defaults) that is stored on its first change.</summary>
     /// <returns>The cluster id when this draft was already submitted.</returns>
     /// <param name="duplicateOf">A cluster whose settings a new draft starts from (a new name and free ranges suggested).</param>
@@ -257,7 +260,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
             SavedAt = DateTime.UtcNow;
         }
         finally { saving.Release(); }
-        Changed?.Invoke();
+        Saved?.Invoke();
     }
 
     private bool IsEmpty(string property) => property switch
