@@ -67,7 +67,7 @@ public sealed class AddressPlanningTests(BrowserFixture fixture) : WizardBrowser
         if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
             await map.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "docs", "images", "address-map.png") });
 
-        // typing a clash back in is shown at once, in the error colour
+        // typing a clash back in is shown in the error colour once the typing stops (Wizard:MapDelay, 250 ms)
         await Wizard.FillAsync("services-cidr", "10.20.0.0/20");
         await Expect(map).ToHaveAttributeAsync("data-clash", "true");
         await Expect(whole.Locator("[data-testid='address-map-segment'][data-kind='Clash']")).ToHaveCountAsync(2);

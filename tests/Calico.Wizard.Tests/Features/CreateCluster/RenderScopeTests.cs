@@ -30,6 +30,8 @@ public sealed class RenderScopeTests : WizardTestContext
         // bUnit counts a component's renders with its children's: the page's own Next button stands for the page.
         var next = cut.FindComponents<MudBlazor.MudButton>().Single(b => b.Find("button").GetAttribute("data-testid") == "next");
         var (nextRenders, stepRenders) = (next.RenderCount, step.RenderCount);
+        var blockSize = cut.FindComponents<WizardTextField>().Single(f => f.Instance.Property == nameof(ClusterDraft.BlockSize));
+        var blockSizeRenders = blockSize.RenderCount;
 
         await cut.TypeAsync("containers-cidr", "10.20.0.0/169");
         cut.WaitForAssertion(() => Assert.Contains("out of range", cut.TextOf("containers-cidr-error")));
@@ -42,6 +44,7 @@ public sealed class RenderScopeTests : WizardTestContext
 
         Assert.True(step.RenderCount >= stepRenders + 2, $"the step rendered {step.RenderCount - stepRenders} time(s) for two changes");
         Assert.Equal(nextRenders, next.RenderCount); // title, step list, buttons: unchanged, so not drawn again
+        Assert.Equal(blockSizeRenders, blockSize.RenderCount); // its capacity line changed beside it, the field did not
     }
 
     [Fact]
