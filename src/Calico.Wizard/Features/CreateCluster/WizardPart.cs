@@ -11,16 +11,14 @@ public abstract class WizardPart : ComponentBase, IDisposable
 {
     [CascadingParameter] public WizardState State { get; set; } = default!;
 
-    protected override void OnInitialized() => State.Changed += StateChanged;
-
-    private void StateChanged() => OnStateChanged();
+    protected override void OnInitialized() => State.Changed += OnStateChanged;
 
     /// <summary>After a checked change: by default, render again (on the circuit's dispatcher).</summary>
     protected virtual void OnStateChanged() => _ = InvokeAsync(StateHasChanged);
 
     public void Dispose()
     {
-        State.Changed -= StateChanged;
+        State.Changed -= OnStateChanged;
         Dispose(true);
         GC.SuppressFinalize(this);
     }
