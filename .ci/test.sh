@@ -59,7 +59,7 @@ for r in results:
 for r in results:
     if r.get("outcome") == "Failed":
         first = (r.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines() or [""])[0]
-        print(f"FAILED: {r.get('testName')}: {first[:300]}")
+        print(f"FAILED: {r.get('testName')}: {first[:2000]}")
 PY
 rm -rf "$results"
 

@@ -44,7 +44,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         // the browser's language chooses the wizard's (German texts are longer: layout and contrast are audited in both)
         await using var context = await fixture.Browser.NewContextAsync(new() { ColorScheme = scheme, Locale = locale, ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
-        var wizard = new WizardDriver(page, fixture.App.BaseUrl);
+        var wizard = new WizardDriver(page, fixture.App.BaseUrl, fixture.App);
         var found = new List<string>();
         var name = WizardDriver.UniqueName("axe");
         var network = $"vpc-{Guid.NewGuid():N}"[..12];

@@ -33,7 +33,7 @@ public sealed class HeadlessTests(BrowserFixture fixture)
     public async Task Spec_downloaded_from_review_is_provisioned_by_one_command()
     {
         await using var context = await fixture.Browser.NewContextAsync(new() { AcceptDownloads = true });
-        var wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl);
+        var wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl, fixture.App);
         var name = WizardDriver.UniqueName("replay");
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(name, "rack-replay");

@@ -15,7 +15,7 @@ public sealed class LocalizationTests(BrowserFixture fixture)
     {
         var context = await fixture.Browser.NewContextAsync(new() { Locale = locale ?? "en-US" });
         var page = await context.NewPageAsync();
-        return (context, page, new WizardDriver(page, fixture.App.BaseUrl));
+        return (context, page, new WizardDriver(page, fixture.App.BaseUrl, fixture.App));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class NetworkPolicyTests(BrowserFixture fixture) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
-        wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl);
+        wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl, fixture.App);
     }
 
     public async Task DisposeAsync() => await context.DisposeAsync();

@@ -24,7 +24,7 @@ public sealed class PauseTests(BrowserFixture fixture, ITestOutputHelper output)
         await using var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 520 } });
         var page = await context.NewPageAsync();
         page.Console += (_, m) => output.WriteLine($"[console] {m.Text}");
-        var wizard = new WizardDriver(page, app.BaseUrl);
+        var wizard = new WizardDriver(page, app.BaseUrl, app);
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(WizardDriver.UniqueName("pause"), "rack-pause");
         await wizard.NextAsync("network");
@@ -90,7 +90,7 @@ public sealed class PauseTests(BrowserFixture fixture, ITestOutputHelper output)
         await using var app = await WizardApp.StartAsync(null, "--Wizard:PauseAfter=00:00:08", "--Provisioning:DryRunStepDelay=00:00:05");
         await using var context = await fixture.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        var wizard = new WizardDriver(page, app.BaseUrl);
+        var wizard = new WizardDriver(page, app.BaseUrl, app);
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync(WizardDriver.UniqueName("live"), "rack-live");
         await wizard.NextAsync("network");

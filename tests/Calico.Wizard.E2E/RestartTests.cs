@@ -13,7 +13,7 @@ public sealed class RestartTests(BrowserFixture fixture)
         await using var app = await WizardApp.StartAsync();
         await using var context = await fixture.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        var wizard = new WizardDriver(page, app.BaseUrl);
+        var wizard = new WizardDriver(page, app.BaseUrl, app);
         await wizard.OpenNewAsync();
         await wizard.FillClusterStepAsync("restart-01", "rack-restart");
         await wizard.NextAsync("network");

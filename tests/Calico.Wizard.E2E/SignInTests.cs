@@ -47,7 +47,7 @@ public sealed class SignInTests(BrowserFixture browser, SignInFixture fixture) :
     {
         fixture.Idp.NextUser = (user, roles);
         var context = await browser.Browser.NewContextAsync();
-        var wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl);
+        var wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl, fixture.App);
         await wizard.OpenNewAsync(); // → the provider → form_post back → the wizard
         await Expect(wizard.Page.GetByTestId("signed-in-as")).ToHaveTextAsync(user);
         return (context, wizard);

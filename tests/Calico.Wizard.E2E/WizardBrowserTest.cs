@@ -18,7 +18,7 @@ public abstract class WizardBrowserTest(BrowserFixture fixture) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 }, AcceptDownloads = AcceptDownloads });
-        Wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl);
+        Wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl, fixture.App);
     }
 
     public async Task DisposeAsync() => await context.DisposeAsync();

@@ -5,8 +5,29 @@ using static Microsoft.Playwright.Assertions;
 namespace Calico.Wizard.E2E;
 
 /// <summary>Drives the wizard through its data-testid contract (docs/automation.md), as a headless script would.</summary>
-public sealed class WizardDriver(IPage page, Uri baseUrl)
+/// <param name="app">The app behind <paramref name="baseUrl"/>, when the test has it: a failed step then quotes what
+/// the server logged (warnings and errors) since this driver was made.</param>
+public sealed class WizardDriver
 {
+    private readonly IPage page;
+    private readonly Uri baseUrl;
+    private readonly WizardApp? app;
+    private readonly int logStart;
+    private readonly List<string> console = [];
+
+    public WizardDriver(IPage page, Uri baseUrl, WizardApp? app = null)
+    {
+        (this.page, this.baseUrl, this.app) = (page, baseUrl, app);
+        logStart = app?.Output.Length ?? 0;
+        page.Console += (_, m) => { if (m.Type is "error" or "warning") Remember($"console {m.Type}: {m.Text}"); };
+        page.PageError += (_, e) => Remember($"page error: {e}");
+    }
+
+    private void Remember(string line)
+    {
+        lock (console) { if (console.Count < 20) console.Add(line); }
+    }
+
     public IPage Page => page;
 
     public ILocator Field(string testId) => page.GetByTestId(testId);
@@ -51,7 +72,42 @@ public sealed class WizardDriver(IPage page, Uri baseUrl)
     public async Task NextAsync(string expectStep)
     {
         await Field("next").ClickAsync();
-        await Expect(page.GetByTestId($"step-{expectStep}")).ToBeVisibleAsync();
+        try { await Expect(page.GetByTestId($"step-{expectStep}")).ToBeVisibleAsync(); }
+        catch (PlaywrightException e) { throw new PlaywrightException($"Next did not open the {expectStep} step. {await DescribeAsync()}", e); }
+    }
+
+    /// <summary>
+    /// What the page and the server showed, on one line, for a failed step's message (the CI log names a failure by
+    /// its message's first line): the step, the circuit, a refusal, every field message, the console, the server log.
+    /// </summary>
+    public async Task<string> DescribeAsync()
+    {
+        string shown;
+        try
+        {
+            shown = await page.EvaluateAsync<string>("""
+                () => {
+                  const q = s => document.querySelector(s);
+                  const text = e => e?.textContent?.replace(/\s+/g, ' ').trim();
+                  const modal = q('#components-reconnect-modal');
+                  return JSON.stringify({
+                    path: location.pathname,
+                    step: q('[data-step]')?.dataset.step,
+                    interactive: q('[data-interactive]')?.dataset.interactive,
+                    circuit: document.documentElement.dataset.circuit,
+                    reconnect: modal ? `${modal.className} open=${modal.open ?? ''}` : null,
+                    blocked: text(q("[data-testid='next-blocked']")),
+                    errors: [...document.querySelectorAll("[data-testid$='-error']")].map(e => `${e.dataset.testid}: ${text(e)}`),
+                  });
+                }
+                """);
+        }
+        catch (PlaywrightException e) { shown = $"(the page could not be read: {e.Message.Split('\n')[0]})"; }
+        string[] seen;
+        lock (console) seen = [.. console];
+        var log = app is null ? "" : app.Output[Math.Min(logStart, app.Output.Length)..];
+        var logged = log.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("info:", StringComparison.Ordinal)).TakeLast(12);
+        return $"Page: {shown} Console: [{string.Join(" | ", seen)}] Server: [{string.Join(" | ", logged)}]";
     }
 
     /// <summary>Creates a cluster with PMK's defaults (plus changes) and waits for the dry run to finish.</summary>

@@ -14,7 +14,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 }, AcceptDownloads = true });
-        wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl);
+        wizard = new WizardDriver(await context.NewPageAsync(), fixture.App.BaseUrl, fixture.App);
     }
 
     public async Task DisposeAsync() => await context.DisposeAsync();
