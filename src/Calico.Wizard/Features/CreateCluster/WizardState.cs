@@ -179,8 +179,10 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     {
         attempted.Add(Step);
         memo.Clear(); // a step is passed on the registry's answers of now, not of the last keystroke that asked
-        await RecheckAsync();
-        if (!Check.StepIsValid(Step)) { Changed?.Invoke(); return false; }
+        // Judged by the check of the draft as it is now, even when a keystroke's newer check replaces it as the one
+        // shown: otherwise Next would be judged by whatever check was current, maybe one from before the last key.
+        var check = await RecheckAsync();
+        if (!check.StepIsValid(Step)) { Changed?.Invoke(); return false; }
         Step = Step + 1;
         await FlushAsync(force: true);
         Changed?.Invoke();
@@ -201,13 +203,15 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     public IEnumerable<string> PolicyHints(int index) =>
         Check.Warnings.Where(e => e.PropertyName == $"{nameof(ClusterDraft.NetworkPolicies)}[{index}]").Select(e => e.ErrorMessage);
 
-    private async Task RecheckAsync()
+    /// <returns>The check of the draft as it was when called (shown unless a newer change's check started meanwhile).</returns>
+    private async Task<DraftCheck> RecheckAsync()
     {
         var mine = Interlocked.Increment(ref version);
         var check = await rules.CheckAsync(Draft.Clone(), memo);
-        if (mine != Volatile.Read(ref version)) return; // a newer keystroke's check wins
+        if (mine != Volatile.Read(ref version)) return check; // a newer keystroke's check is the one to show
         Check = check;
         Changed?.Invoke();
+        return check;
     }
 
     /// <summary>Marks the draft changed and writes it once the autosave window has passed (the newest state then).</summary>
