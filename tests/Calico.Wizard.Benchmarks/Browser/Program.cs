@@ -41,7 +41,11 @@ namespace Calico.Wizard.Benchmarks.Browser;
 ///   --only sidebyside       the wizard against the floor app (Floor/): CPU per keystroke, keystroke p50/p95 and
 ///                           managed heap per idle circuit, each app published Release, two runs each, alternating;
 ///                           --side-keys N [390], --side-tabs N [30], --side-runs N [2], --side-warmup N [600]
-///                           (keys typed first, until the JIT's tiering has settled)
+///                           (keys typed first, until the JIT's tiering has settled). The CPU per key is also
+///                           given without the runtime's tiered-compilation thread (/proc/PID/task: one-time JIT
+///                           work of a young process). Diagnostics over the measured keys: --side-allocs (bytes
+///                           allocated, GCs and the app's own time in each event handler per key, over EventPipe),
+///                           --side-perf (perf record into artifacts/perf/{floor,wizard}.perf.data)
 /// </summary>
 public static class Program
 {
@@ -513,13 +517,15 @@ public static class Program
                     ? await App.StartAsync(floorPublish, o.Gc, o.AppEnv, "Calico.Wizard.Floor.dll")
                     : await App.StartAsync(wizardPublish, o.Gc, o.AppEnv);
                 var run = await SideRunAsync(browser, app, floor, o);
-                Console.WriteLine($"   {(floor ? "floor " : "wizard")} run {r + 1}: {run.CpuMsPerKey:F2} ms CPU/key, p50 {run.Keys.P50:F1} ms, p95 {run.Keys.P95:F1} ms, heap/circuit {run.HeapKbPerCircuit:F0} KB");
+                Console.WriteLine($"   {(floor ? "floor " : "wizard")} run {r + 1}: {run.CpuMsPerKey:F2} ms CPU/key ({run.CpuMsPerKeyWithoutJit:F2} without the JIT thread), p50 {run.Keys.P50:F1} ms, p95 {run.Keys.P95:F1} ms, heap/circuit {run.HeapKbPerCircuit:F0} KB");
                 runs.Add(run);
             }
         double Mean(bool floor, Func<SideRun, double> f) => runs.Where(r => r.Floor == floor).Average(f);
         var rows = new (string Name, Func<SideRun, double> Of, string Unit)[]
         {
             ("server CPU per keystroke", r => r.CpuMsPerKey, "ms"),
+            ("… less the JIT's tier-up thread", r => r.CpuMsPerKeyWithoutJit, "ms"),
+            ("context switches per keystroke", r => r.SwitchesPerKey, ""),
             ("keystroke → message p50", r => r.Keys.P50, "ms"),
             ("keystroke → message p95", r => r.Keys.P95, "ms"),
             ("managed heap per idle circuit", r => r.HeapKbPerCircuit, "KB"),
@@ -657,7 +663,10 @@ public static class Program
         if (taskset.ExitCode != 0) throw new InvalidOperationException($"taskset could not pin {pid} to core {core}: {taskset.StandardError.ReadToEnd()}");
     }
 
-    public sealed record SideRun(bool Floor, double CpuMsPerKey, Stats Keys, double HeapKbPerCircuit);
+    /// <param name="CpuMsPerKeyWithoutJit">the same, less the CPU of the runtime's tiered-compilation thread (the JIT
+    /// promoting hot methods in the background: work a young process does once, not work a key brings)</param>
+    /// <param name="SwitchesPerKey">the app's context switches (all threads, voluntary or not) per measured key</param>
+    public sealed record SideRun(bool Floor, double CpuMsPerKey, double CpuMsPerKeyWithoutJit, double SwitchesPerKey, Stats Keys, double HeapKbPerCircuit);
 
     private static async Task<SideRun> SideRunAsync(IBrowser browser, App app, bool floor, Options o)
     {
@@ -669,13 +678,24 @@ public static class Program
         await page.EvaluateAsync(KeystrokeProbe);
         await page.Locator("#containers-cidr").ClickAsync();
         await page.Keyboard.PressAsync("End");
+        var heapBeforeTyping = await InduceGcAsync(app.Pid);
         var cpuBefore = 0L;
+        AllocationRecorder? allocations = null;
+        ThreadCpu? threads = null;
+        Process? perf = null;
         var expected = 0;
         var lost = 0;
         var warmSamples = 0;
         for (var i = 0; i < o.SideWarmup + o.SideKeys; i++)
         {
-            if (i == o.SideWarmup) { cpuBefore = CpuTicks(app.Pid); warmSamples = expected; }
+            if (i == o.SideWarmup)
+            {
+                if (o.SideAllocs) allocations = await AllocationRecorder.StartAsync(app.Pid);
+                if (o.SidePerf) perf = await StartPerfAsync(app.Pid, floor);
+                cpuBefore = CpuTicks(app.Pid);
+                threads = ThreadCpu.Start(app.Pid);
+                warmSamples = expected;
+            }
             // each key flips the field between valid and invalid, so each one shows or hides the message
             var value = await page.Locator("#containers-cidr").InputValueAsync();
             await page.Keyboard.PressAsync(value.EndsWith("169", StringComparison.Ordinal) ? "Backspace" : "9");
@@ -689,11 +709,18 @@ public static class Program
             }
         }
         var cpuMs = (CpuTicks(app.Pid) - cpuBefore) * 1000.0 / ClockTicksPerSecond;
+        if (perf is not null) await StopPerfAsync(perf);
+        var (byThread, switches) = await threads!.StopAsync();
+        var jitMs = byThread.Where(t => t.Key.StartsWith(".NET Tiered Com", StringComparison.Ordinal)).Sum(t => t.Value) * 1000.0 / ClockTicksPerSecond;
+        Console.WriteLine($"   {(floor ? "floor" : "wizard")}: {switches / (double)o.SideKeys:F1} context switches per key; CPU by thread over the measured keys (ms): " +
+                          string.Join(", ", byThread.OrderByDescending(t => t.Value).Take(8).Select(t => $"{t.Key} {t.Value * 1000 / ClockTicksPerSecond:F0}")));
+        if (allocations is not null) Console.WriteLine($"   {(floor ? "floor" : "wizard")}: {await allocations.StopAsync(o.SideKeys)}");
         var samples = await page.EvaluateAsync<Sample[]>("window.__perf.samples");
         var keys = Stats.Of(samples.Skip(warmSamples).Select(s => s.Ms).ToArray());
         if (lost > 0) Console.WriteLine($"   ({(floor ? "floor" : "wizard")}: {lost} keystroke(s) of {o.SideWarmup + o.SideKeys} showed no change within 10 s)");
 
         var heapBefore = await InduceGcAsync(app.Pid);
+        Console.WriteLine($"   {(floor ? "floor" : "wizard")}: managed heap after {o.SideWarmup + o.SideKeys} keys in one tab {(heapBefore - heapBeforeTyping) / 1024.0:+0;-0} KB against before them");
         var tabs = new List<IPage>();
         for (var t = 0; t < o.SideTabs; t++)
         {
@@ -703,7 +730,27 @@ public static class Program
             tabs.Add(tab);
         }
         var heapAfter = await InduceGcAsync(app.Pid);
-        return new SideRun(floor, cpuMs / o.SideKeys, keys, o.SideTabs == 0 ? 0 : (heapAfter - heapBefore) / 1024.0 / o.SideTabs);
+        return new SideRun(floor, cpuMs / o.SideKeys, (cpuMs - jitMs) / o.SideKeys, switches / (double)o.SideKeys, keys, o.SideTabs == 0 ? 0 : (heapAfter - heapBefore) / 1024.0 / o.SideTabs);
+    }
+
+    /// <summary>
+    /// --side-perf: `perf record -F 999 -g` on the app over exactly the measured keys, into
+    /// artifacts/perf/{floor,wizard}.perf.data (start the app with --app-env DOTNET_PerfMapEnabled=1 for managed names).
+    /// </summary>
+    private static async Task<Process> StartPerfAsync(int pid, bool floor)
+    {
+        var output = Path.Combine(Repository.Root, "artifacts", "perf", floor ? "floor.perf.data" : "wizard.perf.data");
+        var perf = Process.Start(new ProcessStartInfo("perf", ["record", "-F", "999", "-g", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", output])
+        { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await Task.Delay(1000); // perf attached
+        return perf;
+    }
+
+    private static async Task StopPerfAsync(Process perf)
+    {
+        using var kill = Process.Start("kill", ["-INT", perf.Id.ToString(CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        await perf.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Linux's USER_HZ: /proc/PID/stat counts CPU time in these ticks.</summary>
@@ -873,6 +920,10 @@ public sealed class Options
     /// (tiered compilation promoting the hot paths; perf showed libclrjit at ~50 % of the samples after 20 keys).
     /// </summary>
     public int SideWarmup { get; private set; } = 600;
+    /// <summary>Record the bytes allocated and the GCs per measured key in the side-by-side runs.</summary>
+    public bool SideAllocs { get; private set; }
+    /// <summary>perf record the app over the measured keys of each side-by-side run.</summary>
+    public bool SidePerf { get; private set; }
     public int[] CapacitySessions { get; private set; } = [20, 40, 60];
     public Dictionary<string, string> AppEnv { get; } = [];
 
@@ -900,6 +951,8 @@ public sealed class Options
                 case "--side-tabs": o.SideTabs = Int(); break;
                 case "--side-runs": o.SideRuns = Int(); break;
                 case "--side-warmup": o.SideWarmup = Int(); break;
+                case "--side-allocs": o.SideAllocs = true; break;
+                case "--side-perf": o.SidePerf = true; break;
                 case "--capacity-sessions": o.CapacitySessions = [.. Next().Split(',').Select(n => Math.Clamp(int.Parse(n, CultureInfo.InvariantCulture), 1, 500))]; break;
                 case "--no-publish": o.NoPublish = true; break;
                 case "--keystrokes": o.Keystrokes = Int(); break;
@@ -930,5 +983,139 @@ public sealed class Options
         o.Sessions = Math.Clamp(o.Sessions, 1, 500);
         o.PerSession = Math.Clamp(o.PerSession, 1, 1_000);
         return o;
+    }
+}
+
+/// <summary>
+/// What the app allocates while keys are typed (--side-allocs): the runtime's GCAllocationTick events (one each time
+/// ~100 KB more has been allocated on a heap, naming the type whose allocation crossed the mark, so the types are a
+/// sample weighted by bytes) and its GCs by generation, over an EventPipe session with the GC keyword at Verbose; and
+/// in the same session Blazor's aspnetcore.components.handle_event.duration (the time from an event reaching the
+/// circuit until its handler's task completed), summed per event name.
+/// </summary>
+public sealed class AllocationRecorder
+{
+    private readonly EventPipeSession session;
+    private readonly Task processing;
+    private readonly Dictionary<string, long> byType = [];
+    private readonly Dictionary<string, double> handlerSeconds = [];
+    private readonly int[] gcs = new int[3];
+    private long bytes;
+
+    private AllocationRecorder(int pid)
+    {
+        const long GC = 0x1;
+        var metrics = new Dictionary<string, string>
+        {
+            ["SessionId"] = Guid.NewGuid().ToString(), ["Metrics"] = "Microsoft.AspNetCore.Components", ["RefreshInterval"] = "1",
+            ["MaxTimeSeries"] = "5000", ["MaxHistograms"] = "1000",
+        };
+        session = new DiagnosticsClient(pid).StartEventPipeSession(
+            [
+                new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, GC),
+                new EventPipeProvider("System.Diagnostics.Metrics", EventLevel.Informational, 0x2, metrics),
+            ], requestRundown: false);
+        processing = Task.Run(() =>
+        {
+            using var source = new EventPipeEventSource(session.EventStream);
+            source.Dynamic.All += e =>
+            {
+                if (e.EventName != "HistogramValuePublished") return;
+                if ((string)e.PayloadByName("instrumentName") != "aspnetcore.components.handle_event.duration") return;
+                // tags: aspnetcore.components.attribute.name=oninput,aspnetcore.components.type=…,code.function.name=…
+                var tags = ((string)e.PayloadByName("tags")).Split(',');
+                var key = tags.FirstOrDefault(t => t.StartsWith("aspnetcore.components.attribute.name=", StringComparison.Ordinal))?.Split('=')[1] ?? "?";
+                var seconds = e.PayloadNames.Contains("sum") ? Convert.ToDouble(e.PayloadByName("sum"), CultureInfo.InvariantCulture) : double.NaN;
+                lock (byType) handlerSeconds[key] = handlerSeconds.GetValueOrDefault(key) + seconds;
+            };
+            source.Clr.GCAllocationTick += e =>
+            {
+                lock (byType)
+                {
+                    bytes += e.AllocationAmount64;
+                    byType[e.TypeName] = byType.GetValueOrDefault(e.TypeName) + e.AllocationAmount64;
+                }
+            };
+            source.Clr.GCStart += e => { lock (byType) gcs[Math.Clamp(e.Depth, 0, 2)]++; };
+            source.Process();
+        });
+    }
+
+    public static async Task<AllocationRecorder> StartAsync(int pid)
+    {
+        var recorder = new AllocationRecorder(pid);
+        await Task.Delay(500); // the session is up before the first measured key
+        return recorder;
+    }
+
+    public async Task<string> StopAsync(int keys)
+    {
+        await Task.Delay(1500); // the metrics' last window
+        await session.StopAsync(CancellationToken.None);
+        await Task.WhenAny(processing, Task.Delay(TimeSpan.FromSeconds(10)));
+        lock (byType)
+        {
+            var top = byType.OrderByDescending(t => t.Value).Take(12)
+                .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Value / 1024.0 / keys:F1}"));
+            return string.Create(CultureInfo.InvariantCulture,
+                $"allocated {bytes / 1024.0 / keys:F1} KB/key; GCs gen0/1/2 {gcs[0]}/{gcs[1]}/{gcs[2]} over {keys} keys; " +
+                $"event handlers (Blazor's handle_event.duration, ms/key): {string.Join(", ", handlerSeconds.OrderBy(h => h.Key).Select(h => $"{h.Key} {h.Value * 1000 / keys:F3}"))}; " +
+                $"sampled types (KB/key): {string.Join("; ", top)}");
+        }
+    }
+}
+
+/// <summary>
+/// CPU time per thread of a process over an interval: every thread's utime + stime (/proc/PID/task/TID/stat) sampled
+/// every 50 ms, so a thread that ends inside the interval still counts up to its last sample (the tiered-compilation
+/// worker exits when idle and is started again). Keyed by the thread's name (comm, 15 characters).
+/// </summary>
+public sealed class ThreadCpu
+{
+    private readonly Dictionary<int, (string Name, long FirstTicks, long LastTicks, long FirstSwitches, long LastSwitches)> threads = [];
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task sampling;
+
+    private ThreadCpu(int pid)
+    {
+        Sample(pid, first: true);
+        sampling = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
+                Sample(pid, first: false);
+            }
+        });
+    }
+
+    public static ThreadCpu Start(int pid) => new(pid);
+
+    /// <returns>CPU ticks per thread name, and the context switches (voluntary and not) of all threads.</returns>
+    public async Task<(IReadOnlyDictionary<string, long> Ticks, long Switches)> StopAsync()
+    {
+        await stop.CancelAsync();
+        await sampling;
+        return (threads.Values.GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.Sum(t => t.LastTicks - t.FirstTicks)),
+            threads.Values.Sum(t => t.LastSwitches - t.FirstSwitches));
+    }
+
+    private void Sample(int pid, bool first)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            string stat, status;
+            try { (stat, status) = (File.ReadAllText(Path.Combine(task, "stat")), File.ReadAllText(Path.Combine(task, "status"))); }
+            catch (IOException) { continue; } // ended meanwhile
+            var tid = int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture);
+            var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            var switches = status.Split('\n').Where(l => l.Contains("ctxt_switches:", StringComparison.Ordinal))
+                .Sum(l => long.Parse(l.Split(':')[1].Trim(), CultureInfo.InvariantCulture));
+            threads[tid] = threads.TryGetValue(tid, out var known)
+                ? known with { LastTicks = ticks, LastSwitches = switches }
+                : (name, first ? ticks : 0, ticks, first ? switches : 0, switches);
+        }
     }
 }
