@@ -371,12 +371,7 @@ public static class Program
     }
 
     /// <summary>utime + stime of a process (/proc/PID/stat), in seconds.</summary>
-    private static double ProcessCpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // USER_HZ
-    }
+    private static double ProcessCpuSeconds(int pid) => CpuTicks(pid) / ClockTicksPerSecond;
 
     /// <summary>Busy CPU time of the whole machine (/proc/stat: all but idle and iowait), in seconds.</summary>
     private static double MachineBusySeconds()
@@ -754,12 +749,13 @@ public static class Program
     }
 
     /// <summary>Linux's USER_HZ: /proc/PID/stat counts CPU time in these ticks.</summary>
-    private const double ClockTicksPerSecond = 100;
+    public const double ClockTicksPerSecond = 100;
 
-    /// <summary>utime + stime of the process (fields 14 and 15 of /proc/PID/stat, after the parenthesised name).</summary>
-    private static long CpuTicks(int pid)
+    private static long CpuTicks(int pid) => StatTicks(File.ReadAllText($"/proc/{pid}/stat"));
+
+    /// <summary>utime + stime of a process's or thread's stat line (fields 14 and 15, after the parenthesised name).</summary>
+    public static long StatTicks(string stat)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
@@ -1109,8 +1105,7 @@ public sealed class ThreadCpu
             catch (IOException) { continue; } // ended meanwhile
             var tid = int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture);
             var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            var ticks = Program.StatTicks(stat);
             var switches = status.Split('\n').Where(l => l.Contains("ctxt_switches:", StringComparison.Ordinal))
                 .Sum(l => long.Parse(l.Split(':')[1].Trim(), CultureInfo.InvariantCulture));
             threads[tid] = threads.TryGetValue(tid, out var known)
