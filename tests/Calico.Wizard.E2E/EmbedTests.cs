@@ -48,6 +48,14 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
     private async Task<List<JsonElement>> EventsAsync() =>
         (await page.EvaluateAsync<JsonElement>("() => window.events.filter(e => e.type !== 'height')")).EnumerateArray().ToList();
 
+    /// <summary>
+    /// What docs/embedding.md asks of a portal: send only once the frame said "ready" (its message listener is up
+    /// then). The page turns interactive a moment earlier, so a message sent on that alone can arrive before anyone
+    /// listens, and is lost — as it was on a busy CI machine.
+    /// </summary>
+    private Task ReadyAsync(int loads = 1) =>
+        page.WaitForFunctionAsync("n => window.events.filter(e => e.type === 'ready').length >= n", loads, new() { Timeout = Waits.Expect });
+
     private static string Describe(JsonElement e) => e.GetProperty("type").GetString() switch
     {
         "step" => $"step:{e.GetProperty("step").GetString()}",
@@ -63,6 +71,7 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
         await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
         await Expect(Wizard.GetByTestId("provider-aws")).ToBeCheckedAsync(); // query-string prefill
         await Expect(Wizard.GetByTestId("nav-new")).ToHaveCountAsync(0);     // no app chrome
+        await ReadyAsync();
 
         await page.EvaluateAsync("spec => window.send({ type: 'prefill', spec })", new { name, l2Network = "vpc-0a1b2c3d", plannedNodes = "4" });
         await Expect(Wizard.GetByTestId("cluster-name")).ToHaveValueAsync(name);
@@ -126,12 +135,14 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
         await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}"));
         await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
         await Expect(Wizard.Locator("h1")).ToHaveTextAsync("Create a cluster");
+        await ReadyAsync();
 
         await page.EvaluateAsync("spec => window.send({ type: 'prefill', spec })", new { locale = "de", name });
         await Expect(Wizard.Locator("h1")).ToHaveTextAsync("Cluster anlegen", new() { Timeout = Waits.Expect });
         await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
         await Expect(Wizard.GetByTestId("cluster-name")).ToHaveValueAsync(name); // saved before the frame reloaded
         await Expect(Wizard.Locator("label[for=cluster-name]")).ToHaveTextAsync("Clustername");
+        await ReadyAsync(loads: 2); // the German page said "ready" again
 
         // a locale the wizard does not speak is refused with a message to the portal, nothing else changes
         await page.EvaluateAsync("spec => window.send({ type: 'prefill', spec })", new { locale = "xx" });
@@ -157,6 +168,7 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
     {
         await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}", attacker: fixture.Other.Origin));
         await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
+        await ReadyAsync();
         var attacker = page.FrameLocator("#attacker");
         await Expect(attacker.Locator("body")).ToBeAttachedAsync();
         await page.Frames.Single(f => f.Url.Contains("/attacker", StringComparison.Ordinal)).EvaluateAsync("() => window.attack()");
@@ -172,6 +184,7 @@ public sealed class EmbedTests(BrowserFixture browser, EmbedFixture fixture) : I
     {
         await page.GotoAsync(fixture.Allowed.PortalUrl(fixture.App.BaseUrl, $"/embed?origin={Uri.EscapeDataString(fixture.Allowed.OriginText)}&theme=dark"));
         await Expect(Wizard.Locator(BrowserContract.Interactive)).ToBeVisibleAsync();
+        await ReadyAsync();
         var background = () => Wizard.Locator("body").EvaluateAsync<string>("b => getComputedStyle(b).backgroundColor");
         var dark = await background();
         Assert.NotEqual("rgb(255, 255, 255)", dark);
