@@ -799,27 +799,14 @@ public sealed class ServerMetrics : IAsyncDisposable
 
     private ServerMetrics(int pid)
     {
-        var arguments = new Dictionary<string, string>
-        {
-            ["SessionId"] = Guid.NewGuid().ToString(),
-            ["Metrics"] = "Microsoft.AspNetCore.Components",
-            ["RefreshInterval"] = "1",
-            ["MaxTimeSeries"] = "1000",
-            ["MaxHistograms"] = "100",
-        };
-        session = new DiagnosticsClient(pid).StartEventPipeSession(
-            [new EventPipeProvider("System.Diagnostics.Metrics", EventLevel.Informational, 0x2, arguments)], requestRundown: false);
+        session = new DiagnosticsClient(pid).StartEventPipeSession([HandleEventWindow.Provider()], requestRundown: false);
         processing = Task.Run(() =>
         {
             using var source = new EventPipeEventSource(session.EventStream);
             source.Dynamic.All += e =>
             {
-                if (e.EventName != "HistogramValuePublished" || (string)e.PayloadByName("instrumentName") != "aspnetcore.components.handle_event.duration") return;
-                var q = ((string)e.PayloadByName("quantiles")).Split(';', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture) * 1000); // s → ms
-                var count = Convert.ToInt64(e.PayloadByName("count"), CultureInfo.InvariantCulture);
-                if (count == 0) return;
-                lock (windows) windows.Add(((string)e.PayloadByName("tags"), count, q.GetValueOrDefault("0.5"), q.GetValueOrDefault("0.95"), q.GetValueOrDefault("0.99")));
+                if (HandleEventWindow.Read(e) is not { Count: > 0 } w) return;
+                lock (windows) windows.Add((w.Tags, w.Count, w.QuantileMs("0.5"), w.QuantileMs("0.95"), w.QuantileMs("0.99")));
             };
             source.Process();
         });
@@ -852,6 +839,38 @@ public sealed class ServerMetrics : IAsyncDisposable
         session.Dispose();
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>
+/// One window (1 s) of Blazor's aspnetcore.components.handle_event.duration histogram as the System.Diagnostics.Metrics
+/// EventSource publishes it over EventPipe: the time from an event reaching the circuit until its handler's task completed.
+/// </summary>
+public sealed record HandleEventWindow(string Tags, long Count, double SumSeconds, IReadOnlyDictionary<string, double> QuantileSeconds)
+{
+    /// <summary>The Components meter's histograms in 1 s windows.</summary>
+    public static EventPipeProvider Provider() => new("System.Diagnostics.Metrics", EventLevel.Informational, 0x2, new Dictionary<string, string>
+    {
+        ["SessionId"] = Guid.NewGuid().ToString(),
+        ["Metrics"] = "Microsoft.AspNetCore.Components",
+        ["RefreshInterval"] = "1",
+        ["MaxTimeSeries"] = "5000",
+        ["MaxHistograms"] = "1000",
+    });
+
+    /// <summary>The window an event carries, or null for any other event or instrument.</summary>
+    public static HandleEventWindow? Read(TraceEvent e)
+    {
+        if (e.EventName != "HistogramValuePublished" || (string)e.PayloadByName("instrumentName") != "aspnetcore.components.handle_event.duration") return null;
+        var quantiles = ((string)e.PayloadByName("quantiles")).Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
+        var sum = e.PayloadNames.Contains("sum") ? Convert.ToDouble(e.PayloadByName("sum"), CultureInfo.InvariantCulture) : double.NaN;
+        return new HandleEventWindow((string)e.PayloadByName("tags"), Convert.ToInt64(e.PayloadByName("count"), CultureInfo.InvariantCulture), sum, quantiles);
+    }
+
+    /// <summary>The browser event (oninput, onkeydown, …): the tag aspnetcore.components.attribute.name.</summary>
+    public string EventName => Tags.Split(',').FirstOrDefault(t => t.StartsWith("aspnetcore.components.attribute.name=", StringComparison.Ordinal))?.Split('=')[1] ?? "?";
+
+    public double QuantileMs(string quantile) => QuantileSeconds.GetValueOrDefault(quantile) * 1000;
 }
 
 public sealed record Stats(int N, double P50, double P95, double P99, double Max, double Mean)
@@ -1001,28 +1020,15 @@ public sealed class AllocationRecorder
     private AllocationRecorder(int pid)
     {
         const long GC = 0x1;
-        var metrics = new Dictionary<string, string>
-        {
-            ["SessionId"] = Guid.NewGuid().ToString(), ["Metrics"] = "Microsoft.AspNetCore.Components", ["RefreshInterval"] = "1",
-            ["MaxTimeSeries"] = "5000", ["MaxHistograms"] = "1000",
-        };
         session = new DiagnosticsClient(pid).StartEventPipeSession(
-            [
-                new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, GC),
-                new EventPipeProvider("System.Diagnostics.Metrics", EventLevel.Informational, 0x2, metrics),
-            ], requestRundown: false);
+            [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, GC), HandleEventWindow.Provider()], requestRundown: false);
         processing = Task.Run(() =>
         {
             using var source = new EventPipeEventSource(session.EventStream);
             source.Dynamic.All += e =>
             {
-                if (e.EventName != "HistogramValuePublished") return;
-                if ((string)e.PayloadByName("instrumentName") != "aspnetcore.components.handle_event.duration") return;
-                // tags: aspnetcore.components.attribute.name=oninput,aspnetcore.components.type=…,code.function.name=…
-                var tags = ((string)e.PayloadByName("tags")).Split(',');
-                var key = tags.FirstOrDefault(t => t.StartsWith("aspnetcore.components.attribute.name=", StringComparison.Ordinal))?.Split('=')[1] ?? "?";
-                var seconds = e.PayloadNames.Contains("sum") ? Convert.ToDouble(e.PayloadByName("sum"), CultureInfo.InvariantCulture) : double.NaN;
-                lock (byType) handlerSeconds[key] = handlerSeconds.GetValueOrDefault(key) + seconds;
+                if (HandleEventWindow.Read(e) is not { } w) return;
+                lock (byType) handlerSeconds[w.EventName] = handlerSeconds.GetValueOrDefault(w.EventName) + w.SumSeconds;
             };
             source.Clr.GCAllocationTick += e =>
             {
