@@ -45,6 +45,7 @@ public class ColdValidationBenchmarks
     private ClusterDraftValidator validator = default!;
     private RegistryMemo memo = default!;
     private ClusterDraft draft = default!;
+    private ClusterDraft next = default!;
     private int key;
 
     [GlobalSetup]
@@ -55,8 +56,6 @@ public class ColdValidationBenchmarks
         memo = new RegistryMemo(EmptyClusterRegistry.Instance);
         draft = Drafts.Valid("side-keys", "rack-side");
     }
-
-    private ClusterDraft next = default!;
 
     /// <summary>The side-by-side's next key (the Containers CIDR flips between valid and out of range), then cold caches.</summary>
     [IterationSetup]

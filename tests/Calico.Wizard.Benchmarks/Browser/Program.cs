@@ -704,18 +704,19 @@ public static class Program
             }
         }
         var cpuMs = (CpuTicks(app.Pid) - cpuBefore) * 1000.0 / ClockTicksPerSecond;
+        var who = floor ? "floor" : "wizard";
         if (perf is not null) await StopPerfAsync(perf);
         var (byThread, switches) = await threads!.StopAsync();
         var jitMs = byThread.Where(t => t.Key.StartsWith(".NET Tiered Com", StringComparison.Ordinal)).Sum(t => t.Value) * 1000.0 / ClockTicksPerSecond;
-        Console.WriteLine($"   {(floor ? "floor" : "wizard")}: {switches / (double)o.SideKeys:F1} context switches per key; CPU by thread over the measured keys (ms): " +
+        Console.WriteLine($"   {who}: {switches / (double)o.SideKeys:F1} context switches per key; CPU by thread over the measured keys (ms): " +
                           string.Join(", ", byThread.OrderByDescending(t => t.Value).Take(8).Select(t => $"{t.Key} {t.Value * 1000 / ClockTicksPerSecond:F0}")));
-        if (allocations is not null) Console.WriteLine($"   {(floor ? "floor" : "wizard")}: {await allocations.StopAsync(o.SideKeys)}");
+        if (allocations is not null) Console.WriteLine($"   {who}: {await allocations.StopAsync(o.SideKeys)}");
         var samples = await page.EvaluateAsync<Sample[]>("window.__perf.samples");
         var keys = Stats.Of(samples.Skip(warmSamples).Select(s => s.Ms).ToArray());
-        if (lost > 0) Console.WriteLine($"   ({(floor ? "floor" : "wizard")}: {lost} keystroke(s) of {o.SideWarmup + o.SideKeys} showed no change within 10 s)");
+        if (lost > 0) Console.WriteLine($"   ({who}: {lost} keystroke(s) of {o.SideWarmup + o.SideKeys} showed no change within 10 s)");
 
         var heapBefore = await InduceGcAsync(app.Pid);
-        Console.WriteLine($"   {(floor ? "floor" : "wizard")}: managed heap after {o.SideWarmup + o.SideKeys} keys in one tab {(heapBefore - heapBeforeTyping) / 1024.0:+0;-0} KB against before them");
+        Console.WriteLine($"   {who}: managed heap after {o.SideWarmup + o.SideKeys} keys in one tab {(heapBefore - heapBeforeTyping) / 1024.0:+0;-0} KB against before them");
         var tabs = new List<IPage>();
         for (var t = 0; t < o.SideTabs; t++)
         {
