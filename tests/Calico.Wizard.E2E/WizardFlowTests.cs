@@ -103,7 +103,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
 
         var containers = wizard.Field("containers-cidr");
         await containers.FillAsync("");
-        await containers.PressSequentiallyAsync("10.0.0.1/16");
+        await containers.PressSequentiallyAsync("10.0.0.1/16", new() { Delay = WizardDriver.KeyDelay });
         await Expect(wizard.Error("containers-cidr")).ToHaveTextAsync("Host bits are set: did you mean 10.0.0.0/16?");
         await Expect(containers).ToHaveAttributeAsync("aria-invalid", "true");
 
@@ -303,13 +303,13 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         var name = WizardDriver.UniqueName("kb");
         await wizard.OpenNewAsync();
         await TabToAsync("cluster-name");
-        await Page.Keyboard.TypeAsync(name);
+        await Page.Keyboard.TypeAsync(name, new() { Delay = WizardDriver.KeyDelay });
         await TabToAsync("provider-bareos");
         await Page.Keyboard.PressAsync("ArrowRight"); // provider radios: BareOS → AWS
         await Expect(wizard.Field("provider-aws")).ToBeCheckedAsync();
         await Expect(wizard.Field("machine-physical")).ToBeDisabledAsync();
         await TabToAsync("l2-network");
-        await Page.Keyboard.TypeAsync($"vpc-{Guid.NewGuid():N}"[..12]);
+        await Page.Keyboard.TypeAsync($"vpc-{Guid.NewGuid():N}"[..12], new() { Delay = WizardDriver.KeyDelay });
         await TabToAsync("next");
         await Page.Keyboard.PressAsync("Enter");
         await Expect(Page.GetByTestId("step-network")).ToBeVisibleAsync();

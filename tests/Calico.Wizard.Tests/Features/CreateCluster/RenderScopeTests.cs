@@ -80,4 +80,26 @@ public sealed class RenderScopeTests : WizardTestContext
             Assert.Contains(cut.FindAll(By("address-map-segment")), s => s.GetAttribute("aria-label") == "this draft containers 10.30.0.0/16"));
         Assert.Equal(renders + 1, map.RenderCount);
     }
+
+    [Fact]
+    public async Task The_buttons_are_not_drawn_again_when_the_page_is_for_the_name_or_a_save_only_for_the_step()
+    {
+        // A MudButton drawn again hands the browser a new click handler; one clicked while the circuit was busy drawing it
+        // again was dropped in the E2E keyboard test (the click on Next arrived for a handler the server had replaced).
+        autosaveDelay = TimeSpan.Zero; // every change saved at once: "Draft saved" redraws the page each time
+        var cut = await RenderWizardAsync(ValidDraft(), WizardStep.Cluster);
+        var nav = cut.FindComponent<WizardNav>();
+        var (navRenders, pageRenders) = (nav.RenderCount, cut.RenderCount);
+        var saved = cut.ByTestId("draft-status").GetAttribute("data-saved-version");
+
+        await cut.TypeAsync("cluster-name", "edge-02"); // the page's title shows the name
+        cut.WaitForAssertion(() => Assert.NotEqual(saved, cut.ByTestId("draft-status").GetAttribute("data-saved-version")));
+        Assert.True(cut.RenderCount > pageRenders, "the page did not draw the new name and the save at all");
+        Assert.Equal(navRenders, nav.RenderCount);
+
+        await cut.ClickAsync("next");
+        cut.WaitForAssertion(() => Assert.True(cut.Has("step-network")));
+        Assert.True(nav.RenderCount > navRenders, "the buttons were not drawn for the new step");
+        Assert.False(cut.ByTestId("back").IsDisabled()); // Back is live on the second step: what they show did follow
+    }
 }
