@@ -25,12 +25,12 @@ public sealed class ReplicaTests : IAsyncLifetime
         await drop.ExecuteNonQueryAsync();
     }
 
-    /// <param name="lease">How long a claim holds without a heartbeat: short where a test waits for a dead replica's lease
-    /// to expire, the product's default (30 s) otherwise. A 3 s lease was taken over from a live replica on a loaded CI
-    /// machine (its heartbeats, every second, were late), which is what a lease is for but not what "exactly once" tests.</param>
     /// <summary>The lease of the takeover test: B takes A's job once A is dead and this has passed.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
 
+    /// <param name="lease">How long a claim holds without a heartbeat: short where a test waits for a dead replica's lease
+    /// to expire, the product's default (30 s) otherwise. A 3 s lease was taken over from a live replica on a loaded CI
+    /// machine (its heartbeats, every second, were late), which is what a lease is for but not what "exactly once" tests.</param>
     private async Task<WizardApp> StartReplicaAsync(TimeSpan stepDelay, TimeSpan? lease = null)
     {
         var app = await WizardApp.StartAsync(null,
