@@ -7,7 +7,7 @@ namespace Calico.Wizard.E2E;
 /// <summary>Two app processes on one PostgreSQL database: every job runs exactly once, and a killed replica's job is finished by the other.</summary>
 public sealed class ReplicaTests : IAsyncLifetime
 {
-        private readonly string database = $"calico_e2e_{Guid.NewGuid():N}";
+    private readonly string database = $"calico_e2e_{Guid.NewGuid():N}";
     private readonly List<WizardApp> apps = [];
 
     private string ConnectionString => new NpgsqlConnectionStringBuilder(PostgresTests.ConnectionString) { Database = database }.ConnectionString;
@@ -17,12 +17,7 @@ public sealed class ReplicaTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var app in apps) await app.DisposeAsync();
-        if (PostgresTests.ConnectionString is not { Length: > 0 } admin) return;
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        await PostgresTests.DropDatabaseAsync(database);
     }
 
     /// <summary>The lease of the takeover test: B takes A's job once A is dead and this has passed.</summary>

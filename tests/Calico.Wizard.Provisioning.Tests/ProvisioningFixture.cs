@@ -173,11 +173,7 @@ public sealed class ProvisioningFixture : IAsyncDisposable
         foreach (var provider in providers) await provider.DisposeAsync();
         if (Provider == StoreProvider.PostgreSQL)
         {
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            await using var admin = new Npgsql.NpgsqlConnection(PostgresTests.ConnectionString);
-            await admin.OpenAsync();
-            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{PostgresDatabase}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            await PostgresTests.DropDatabaseAsync(PostgresDatabase);
             return;
         }
         using (var connection = new SqliteConnection(ConnectionString)) SqliteConnection.ClearPool(connection);

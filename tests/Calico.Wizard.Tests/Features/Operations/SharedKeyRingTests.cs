@@ -39,14 +39,7 @@ public sealed class SharedKeyRingTests
         {
             await ProveSharedAsync(new Dictionary<string, string?> { ["Storage:Provider"] = "PostgreSQL", ["Storage:PostgreSQL"] = connection });
         }
-        finally
-        {
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            await using var admin = new Npgsql.NpgsqlConnection(PostgresTests.ConnectionString);
-            await admin.OpenAsync();
-            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        finally { await PostgresTests.DropDatabaseAsync(database); }
     }
 
     private static async Task ProveSharedAsync(Dictionary<string, string?> store)
