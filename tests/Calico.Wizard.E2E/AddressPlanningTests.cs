@@ -32,6 +32,36 @@ public sealed class AddressPlanningTests(BrowserFixture fixture) : WizardBrowser
         return network;
     }
 
+    /// <summary>
+    /// The map redraws a moment after typing stops and grows or shrinks as ranges land in other address spaces. Drawn
+    /// above Back/Next it moved them between a press and its release (an E2E click missed Next that way); beside the
+    /// fields on a wide page, and after the buttons on a narrow one (the admin portal's frame), it moves nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(800)]
+    public async Task The_map_growing_after_a_pause_does_not_move_Next(int width)
+    {
+        await Page.SetViewportSizeAsync(width, 1000);
+        await Wizard.OpenNewAsync();
+        await Wizard.FillClusterStepAsync(WizardDriver.UniqueName("still"), WizardDriver.UniqueName("rack-still"));
+        await Wizard.NextAsync("network");
+        var bars = Page.Locator("[data-testid='address-map-bar'][data-zoom='false']");
+        await Expect(bars).ToHaveCountAsync(1); // PMK's defaults, both in 10.0.0.0/8
+        var before = await PlaceOfNextAsync();
+
+        // A valid range in another space: no message comes or goes, only the map gains a bar (172.16.0.0/12).
+        await Wizard.FillAsync("services-cidr", "172.16.0.0/16");
+        await Expect(bars).ToHaveCountAsync(2);
+        await Expect(Wizard.Error("services-cidr")).ToHaveCountAsync(0);
+
+        Assert.Equal(before, await PlaceOfNextAsync());
+    }
+
+    /// <summary>Where Next is on the page (not the viewport: filling a field may scroll).</summary>
+    private Task<double[]> PlaceOfNextAsync() =>
+        Wizard.Field("next").EvaluateAsync<double[]>("e => { const r = e.getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY]; }");
+
     [Fact]
     public async Task On_a_crowded_network_the_operator_presses_Suggest_sees_the_map_and_provisions()
     {

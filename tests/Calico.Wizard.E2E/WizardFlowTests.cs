@@ -106,8 +106,8 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
         await containers.PressSequentiallyAsync("10.0.0.1/16", new() { Delay = WizardDriver.KeyDelay });
         await Expect(wizard.Error("containers-cidr")).ToHaveTextAsync("Host bits are set: did you mean 10.0.0.0/16?");
         await Expect(containers).ToHaveAttributeAsync("aria-invalid", "true");
-        // The address map drops the cleared range once the typing pauses (MapDelay) and grows shorter above Next: a
-        // click while it does can land where Next was (one CI run, one core busy, missed it). Wait for the map first.
+        // The address map drops the range that no longer parses once the typing pauses (MapDelay); it sits beside the
+        // fields, so Next stays where it is meanwhile (AddressPlanningTests.The_map_growing_after_a_pause_does_not_move_Next).
         await Expect(Page.Locator("[data-testid='address-map-segment'][aria-label^='this draft containers']")).ToHaveCountAsync(0);
 
         await wizard.Field("next").ClickAsync();
