@@ -32,9 +32,9 @@ public sealed class WizardDriver
 
     /// <summary>
     /// Milliseconds between keys where a test types key by key: a fast typist's pace. At Playwright's default (no pause,
-    /// ~100 keys a second) a busy circuit fell 250 ms behind the keys, and MudTextField then drew values the browser had
-    /// already typed past, losing characters (1-2 runs in 80 of the keyboard test with one core busy; none at this pace
-    /// in 80). See docs/automation.md, "Typing key by key".
+    /// ~100 keys a second) a busy circuit fell 250 ms behind the keys and drew values the browser had already typed past,
+    /// losing characters (1-2 runs in 80 of the keyboard test with one core busy; none at this pace in 80). A bare Blazor
+    /// page does the same (dotnet/aspnetcore#65994). See docs/automation.md, "Typing key by key".
     /// </summary>
     public const float KeyDelay = 80;
 
