@@ -38,6 +38,8 @@ namespace Calico.Wizard.Benchmarks.Browser;
 ///   --only capacity         the server on core 0, this process and Chromium on core 1 (taskset); for each of
 ///                           --capacity-sessions N,N,.. [20,40,60] sessions typing one key a second (think 900–1100 ms,
 ///                           30 keys each): keystroke p50/p95 and the server's share of its one core
+///   --only apicosts         the review's hostile drafts over HTTP (issue 27): the 422's size and the server CPU of the
+///                           amplification draft, the manifests GET at the caps, whether the poison draft's job ends (ApiCosts.cs)
 ///   --only sidebyside       the wizard against the floor app (Floor/): CPU per keystroke, keystroke p50/p95 and
 ///                           managed heap per idle circuit, each app published Release, two runs each, alternating;
 ///                           --side-keys N [390], --side-tabs N [30], --side-runs N [2], --side-warmup N [600]
@@ -79,6 +81,7 @@ public static class Program
         if (o.Only.Contains("sidebyside")) results["sideBySide"] = await SideBySideAsync(browser, root, publish, o);
         if (o.Only.Contains("pause")) results["pause"] = await PauseAsync(browser, publish, o);
         if (o.Only.Contains("capacity")) results["capacity"] = await CapacityAsync(browser, publish, o);
+        if (o.Only.Contains("apicosts")) results["apiCosts"] = await Phase(publish, o, ApiCosts.RunAsync);
         if (o.Only.Contains("profile")) results["profile"] = await Phase(publish, o, app => ProfileAsync(browser, app, o));
 
         var outFile = o.Out ?? Path.Combine(root, "artifacts", "perf", "browser-results.json");

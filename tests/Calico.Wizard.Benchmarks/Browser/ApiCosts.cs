@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Testing;
+
+namespace Calico.Wizard.Benchmarks.Browser;
+
+/// <summary>
+/// What the review's hostile drafts cost the server (issue 27), over HTTP against the published app: the answer's
+/// size, the wall time and the server process's CPU (utime + stime of /proc/PID/stat) for each request.
+/// <list type="bullet">
+/// <item>the amplification draft (50 policies of invalid value lists) POSTed: the 422's size and cost;</item>
+/// <item>a draft at the caps (50 valid policies of ~50 KB) POSTed, then its manifests GET five times;</item>
+/// <item>the poison draft (8 × 900 flow-style rules) POSTed, then whether its job ends within a minute.</item>
+/// </list>
+/// No browser: <c>--only apicosts</c> runs this phase alone.
+/// </summary>
+public static class ApiCosts
+{
+    public static async Task<object> RunAsync(App app)
+    {
+        using var http = new HttpClient { BaseAddress = app.Url, Timeout = TimeSpan.FromMinutes(5) };
+        var results = new Dictionary<string, object>();
+
+        var amplify = await MeasureAsync(app, () => http.PostAsJsonAsync("api/clusters", Body(HostileDrafts.Amplification())));
+        results["amplification"] = amplify;
+        Console.WriteLine($"amplification POST: {amplify}");
+
+        var caps = HostileDrafts.AtCaps();
+        var submitted = await MeasureAsync(app, () => http.PostAsJsonAsync("api/clusters", Body(caps)));
+        results["capsSubmit"] = submitted;
+        Console.WriteLine($"at-caps POST: {submitted}");
+        var gets = new List<Measured>();
+        for (var i = 0; i < 5; i++) gets.Add(await MeasureAsync(app, () => http.GetAsync($"api/drafts/{caps.Id}/manifests.yaml")));
+        results["capsManifestsGet"] = gets;
+        foreach (var g in gets) Console.WriteLine($"at-caps manifests GET: {g}");
+
+        var poison = HostileDrafts.Poison();
+        var poisonSubmit = await MeasureAsync(app, () => http.PostAsJsonAsync("api/clusters", Body(poison)));
+        results["poisonSubmit"] = poisonSubmit;
+        Console.WriteLine($"poison POST: {poisonSubmit}");
+        if (poisonSubmit.Status == 201)
+        {
+            var cluster = JsonDocument.Parse(poisonSubmit.BodyStart).RootElement.GetProperty("clusterId").GetGuid();
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            var state = "";
+            while (DateTime.UtcNow < deadline)
+            {
+                state = (await http.GetFromJsonAsync<JsonElement>($"api/clusters/{cluster}")).GetProperty("job").GetProperty("state").GetString() ?? "";
+                if (state is "Succeeded" or "Failed" or "Cancelled") break;
+                await Task.Delay(500);
+            }
+            results["poisonJob"] = state;
+            Console.WriteLine($"poison job after at most a minute: {state}");
+        }
+        return results;
+    }
+
+    private static Dictionary<string, object> Body(ClusterDraft d)
+    {
+        var json = JsonSerializer.SerializeToElement(d, new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } });
+        // the API's keys are the spec file's: the draft's own JSON minus what is not a field
+        return json.EnumerateObject().Where(p => p.Name is not "advancedOpen" and not "isDualStack" and not "hasIPv6" and not "encapsulation")
+            .ToDictionary(p => p.Name, p => (object)p.Value);
+    }
+
+    public sealed record Measured(int Status, long Bytes, double WallMs, double ServerCpuMs, string BodyStart)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Status}, {Bytes:N0} bytes, {WallMs:F0} ms wall, {ServerCpuMs:F0} ms server CPU");
+    }
+
+    private static async Task<Measured> MeasureAsync(App app, Func<Task<HttpResponseMessage>> send)
+    {
+        var before = Program.StatTicks(await File.ReadAllTextAsync($"/proc/{app.Pid}/stat"));
+        var watch = Stopwatch.StartNew();
+        using var response = await send();
+        var body = await response.Content.ReadAsByteArrayAsync();
+        watch.Stop();
+        var after = Program.StatTicks(await File.ReadAllTextAsync($"/proc/{app.Pid}/stat"));
+        return new Measured((int)response.StatusCode, body.LongLength, watch.Elapsed.TotalMilliseconds,
+            (after - before) * 1000 / Program.ClockTicksPerSecond, System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 2000)));
+    }
+}
