@@ -56,9 +56,9 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
     /// <summary>
     /// CIDRs are nested or disjoint: a registered range overlaps [first, last] when it starts inside it, or when it
     /// is one of the few ranges that contain it (which start at <c>first</c> masked at some prefix). Both are
-    /// seeks on the (provider, network, first) indexes — no scan of the network's clusters. Each condition is its
-    /// own SELECT (UNION ALL): joined with OR, SQLite (no statistics) seeks only the (provider, network) prefix and
-    /// filters every cluster of the network — linear in a crowded network (docs/performance.md).
+    /// seeks on the ranges' (provider, network, first) index — no scan of the network's clusters — each its own
+    /// SELECT (UNION ALL): joined with OR, SQLite (no statistics) seeks only the (provider, network) prefix and
+    /// filters every range of the network, linear in a crowded network (docs/performance.md).
     /// </summary>
     public async Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default)
     {
@@ -67,19 +67,11 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
         var last = AddressKey.Last(range);
         var containing = AddressKey.ContainingStarts(range);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var onNetwork = db.Clusters.AsNoTracking().Where(c => c.Provider == provider && c.NetworkKey == key);
-        var rows = await onNetwork.Where(c => c.ContainersFirst.CompareTo(first) >= 0 && c.ContainersFirst.CompareTo(last) <= 0).Select(AsRow)
-            .Concat(onNetwork.Where(c => containing.Contains(c.ContainersFirst)).Select(AsRow))
-            .Concat(onNetwork.Where(c => c.ServicesFirst.CompareTo(first) >= 0 && c.ServicesFirst.CompareTo(last) <= 0).Select(AsRow))
-            .Concat(onNetwork.Where(c => containing.Contains(c.ServicesFirst)).Select(AsRow))
-            // a dual-stack cluster's IPv6 ranges, sought the same way on their own indexes
-            .Concat(onNetwork.Where(c => c.ContainersV6First!.CompareTo(first) >= 0 && c.ContainersV6First.CompareTo(last) <= 0).Select(AsRow))
-            .Concat(onNetwork.Where(c => containing.Contains(c.ContainersV6First!)).Select(AsRow))
-            .Concat(onNetwork.Where(c => c.ServicesV6First!.CompareTo(first) >= 0 && c.ServicesV6First.CompareTo(last) <= 0).Select(AsRow))
-            .Concat(onNetwork.Where(c => containing.Contains(c.ServicesV6First!)).Select(AsRow))
-            .ToListAsync(cancellationToken);
-        return rows.DistinctBy(r => r.DraftId)
-            .Select(r => r.ToRegistered())
+        var onNetwork = db.ClusterRanges.AsNoTracking().Where(r => r.Provider == provider && r.NetworkKey == key);
+        var holders = onNetwork.Where(r => r.First.CompareTo(first) >= 0 && r.First.CompareTo(last) <= 0).Select(r => r.ClusterId)
+            .Concat(onNetwork.Where(r => containing.Contains(r.First)).Select(r => r.ClusterId));
+        var rows = await db.Clusters.AsNoTracking().Where(c => holders.Contains(c.Id)).Select(AsRow).ToListAsync(cancellationToken);
+        return rows.Select(r => r.ToRegistered())
             .Where(c => c.Ranges.Any(r => StrictCidr.Overlap(r.Cidr, range)))
             .ToArray();
     }

@@ -16,12 +16,19 @@ public class WizardDbContext : DbContext, IDataProtectionKeyContext
 
     public DbSet<DraftRecord> Drafts => Set<DraftRecord>();
     public DbSet<ClusterRecord> Clusters => Set<ClusterRecord>();
+    public DbSet<ClusterRange> ClusterRanges => Set<ClusterRange>();
     public DbSet<ProvisioningJob> Jobs => Set<ProvisioningJob>();
     public DbSet<JobLogLine> JobLog => Set<JobLogLine>();
     public DbSet<AppliedObject> AppliedObjects => Set<AppliedObject>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     /// <summary>The keys behind antiforgery tokens, the sign-in cookie and Blazor's persisted circuit state: one ring for every replica.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>The unique index that allows one active (Pending or Running) job per cluster.</summary>
+    public const string OneActiveJobIndex = "UX_Jobs_ClusterId_Active";
+
+    /// <summary>The same SQL on SQLite and PostgreSQL: the state is stored as its name.</summary>
+    public const string ActiveJobFilter = "\"State\" IN ('Pending', 'Running')";
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -36,12 +43,7 @@ public class WizardDbContext : DbContext, IDataProtectionKeyContext
             e.HasKey(c => c.Id);
             e.HasIndex(c => c.DraftId).IsUnique(); // one draft ⇒ one cluster, however many clicks
             e.HasIndex(c => c.Name).IsUnique();
-            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ContainersFirst });
-            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ServicesFirst });
-            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ContainersV6First });
-            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.ServicesV6First });
-            foreach (var key in ClusterRecord.OverlapKeys)
-                e.Property(key).HasMaxLength(32).IsUnicode(false);
+            e.HasMany(c => c.Ranges).WithOne().HasForeignKey(r => r.ClusterId).OnDelete(DeleteBehavior.Cascade);
             e.Property(c => c.Name).HasMaxLength(63);
             // The clusters list (ClusterQueries.PageAsync): one index per filter and sort, each ending in CreatedAt so
             // a filtered page comes newest first straight off the index; the name prefix seeks the unique Name index.
@@ -52,10 +54,25 @@ public class WizardDbContext : DbContext, IDataProtectionKeyContext
             e.HasIndex(c => new { c.NetworkKey, c.CreatedAt });
             e.HasIndex(c => new { c.Provider, c.NetworkKey, c.CreatedAt }); // a network's page: both equal, newest first (else SQLite walks all of a provider's clusters by CreatedAt)
         });
+        model.Entity<ClusterRange>(e =>
+        {
+            e.HasKey(r => new { r.ClusterId, r.Kind });
+            e.Property(r => r.Kind).HasMaxLength(64);
+            e.Property(r => r.Provider).HasMaxLength(64);
+            e.Property(r => r.Cidr).HasMaxLength(64).IsUnicode(false);
+            // The overlap queries: ranges starting inside [first, last], and the few that could contain it (StoreClusterRegistry).
+            e.HasIndex(r => new { r.Provider, r.NetworkKey, r.First });
+            e.Property(r => r.First).HasMaxLength(32).IsUnicode(false);
+            e.Property(r => r.Last).HasMaxLength(32).IsUnicode(false);
+            // The no-overlap constraint itself is provider SQL in the migrations (NoOverlap): an exclusion constraint on
+            // PostgreSQL, a trigger on SQLite. EF's model cannot state either.
+        });
         model.Entity<ProvisioningJob>(e =>
         {
             e.HasKey(j => j.Id);
             e.HasIndex(j => j.ClusterId);
+            // At most one queued or running job per cluster, whichever replica or request starts it.
+            e.HasIndex(j => j.ClusterId, OneActiveJobIndex).IsUnique().HasFilter(ActiveJobFilter);
             e.HasIndex(j => new { j.State, j.LeaseExpiresAt });
             e.Property(j => j.LeaseOwner).HasMaxLength(200);
             e.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
@@ -91,13 +108,13 @@ public sealed class PostgresWizardDbContext(DbContextOptions<PostgresWizardDbCon
     protected override void OnModelCreating(ModelBuilder model)
     {
         base.OnModelCreating(model);
+        // The list's name prefix is the range [p, p + U+FFFF): exact only in byte order, as SQLite compares.
+        model.Entity<ClusterRecord>(e => e.Property(c => c.Name).UseCollation("C"));
         // The overlap index compares hex keys as text: byte order, whatever the database's locale.
-        model.Entity<ClusterRecord>(e =>
+        model.Entity<ClusterRange>(e =>
         {
-            foreach (var key in ClusterRecord.OverlapKeys)
-                e.Property(key).UseCollation("C");
-            // The list's name prefix is the range [p, p + U+FFFF): exact only in byte order, as SQLite compares.
-            e.Property(c => c.Name).UseCollation("C");
+            e.Property(r => r.First).UseCollation("C");
+            e.Property(r => r.Last).UseCollation("C");
         });
     }
 }

@@ -105,6 +105,8 @@ public static class WizardEndpoints
             var result = await submission.SubmitAsync(draft, OperatorIdentity.Name(request.HttpContext.User), ct);
             if (result.Forbidden is { } forbidden)
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Another operator's draft", detail: forbidden);
+            if (result.Busy is { } busy)
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Other submissions kept winning", detail: busy);
             if (result.Conflicts is { Count: > 0 } conflicts)
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "This draft id already made another cluster",
                     detail: $"Draft {draft.Id} was submitted before with a different {string.Join(", ", conflicts)}: leave the id out (or send a new one) for a new cluster.");

@@ -32,7 +32,7 @@ public sealed class SqliteStore(string path) : IDbContextFactory<WizardDbContext
 /// </summary>
 public static class ClusterSeed
 {
-    public const int Version = 2; // 2: clusters carry their newest job's State (the list filters on it)
+    public const int Version = 3; // 2: clusters carry their newest job's State (the list filters on it); 3: ranges in ClusterRanges
     public const int PerNetwork = 20;
     public const string CrowdedNetwork = "rack-crowded";
     public const string SpreadNetwork = "rack-00000"; // network 0: BareOS, IPv4, 20 clusters
@@ -107,7 +107,7 @@ public static class ClusterSeed
                 ? (IPNetwork.Parse($"fd00:{n:x}:{s:x}::/64"), IPNetwork.Parse($"fd00:{n:x}:{s + 0x100:x}::/112"))
                 : (IPNetwork.Parse($"10.{20 + 2 * s}.0.0/16"), IPNetwork.Parse($"10.{21 + 2 * s}.0.0/16"));
         }
-        return new ClusterRecord
+        var record = new ClusterRecord
         {
             Id = Guid.NewGuid(),
             DraftId = Guid.NewGuid(),
@@ -117,15 +117,13 @@ public static class ClusterSeed
             NetworkKey = StoreClusterRegistry.NetworkKey(network),
             ContainersCidr = containers.ToString(),
             ServicesCidr = services.ToString(),
-            ContainersFirst = AddressKey.First(containers),
-            ContainersLast = AddressKey.Last(containers),
-            ServicesFirst = AddressKey.First(services),
-            ServicesLast = AddressKey.Last(services),
             Backend = nameof(NetworkBackend.Calico),
             SpecJson = specJson,
             CreatedAt = DateTime.UnixEpoch.AddSeconds(i),
             State = StateOf(i),
         };
+        record.Ranges.AddRange(ClusterRanges.Of(record));
+        return record;
     }
 
     /// <summary>A fleet's states: 2% failed, 2% running, 2% queued, 2% cancelled, the rest ready.</summary>

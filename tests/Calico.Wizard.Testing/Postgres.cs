@@ -56,3 +56,9 @@ public sealed class PostgresFactAttribute : FactAttribute
 {
     public PostgresFactAttribute() => Skip = PostgresTests.SkipReason;
 }
+
+/// <summary>A theory that runs on PostgreSQL, and says why it was skipped when no server is configured.</summary>
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    public PostgresTheoryAttribute() => Skip = PostgresTests.SkipReason;
+}

@@ -63,6 +63,13 @@ public static class PolicyText
         return scanner.CurrentPosition;
     }
 
+    /// <summary>
+    /// A policy as <see cref="ToYaml"/> wrote it (a spec's, a stored manifest's): text this service produced from a
+    /// policy the rules accepted, read without the operator's 64 KB gate, which the writing may pass.
+    /// </summary>
+    public static V1NetworkPolicy ParseWritten(string yaml) =>
+        KubernetesYaml.Deserialize<V1NetworkPolicy>(yaml, strict: true) ?? throw new ArgumentException("an empty policy", nameof(yaml));
+
     public static string ToYaml(V1NetworkPolicy policy)
     {
         policy.ApiVersion = ApiVersion;

@@ -32,9 +32,14 @@ public static class ManifestRenderer
         .. (spec.NetworkPolicies ?? []).Select(Policy),
     ];
 
+    /// <summary>
+    /// A spec's policy: the rules accepted the operator's text (at most 64 KB) and the spec holds it as written again
+    /// by <see cref="Policies.PolicyText.ToYaml"/>, which may be longer (block style, indentation). It is read back
+    /// without the operator's size gate: bounding it again would refuse a policy the rules passed.
+    /// </summary>
     private static RenderedObject Policy(string yaml)
     {
-        var policy = Policies.PolicyText.Parse(yaml).Policy ?? throw new ArgumentException("a spec holds only valid policies", nameof(yaml));
+        var policy = Policies.PolicyText.ParseWritten(yaml);
         return new RenderedObject(Policies.PolicyText.ApiVersion, Policies.PolicyText.Kind, policy.Metadata.NamespaceProperty, policy.Metadata.Name, policy);
     }
 
@@ -52,16 +57,63 @@ public static class ManifestRenderer
 
     public static string ToYaml(ClusterSpec spec) => ToYaml(Render(spec));
 
+    /// <summary>
+    /// The spec's manifests, read back with <see cref="Parse"/> exactly as the job's worker will read them: the YAML,
+    /// or why the worker could not read it (<see cref="Resources.Messages.ManifestUnreadable"/>).
+    /// </summary>
+    public static (string? Yaml, string? Problem) RenderReadable(ClusterSpec spec)
+    {
+        var yaml = ToYaml(spec);
+        try
+        {
+            Parse(yaml);
+            return (yaml, null);
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            return (null, Resources.Text.Format(Resources.Messages.ManifestUnreadable, e.Message.TrimEnd('.')));
+        }
+    }
+
     private static readonly Dictionary<string, Type> KindsWeRender = new() { [$"{Tigera.ApiVersion}/{Tigera.InstallationKind}"] = typeof(TigeraInstallation) };
 
     /// <summary>
     /// The objects of a manifest <see cref="ToYaml(IEnumerable{RenderedObject})"/> wrote (rendered once, at submit, and stored),
-    /// typed again for the applier: what is applied is exactly what was shown.
+    /// typed again for the applier: what is applied is exactly what was shown. Each document is read on its own:
+    /// KubernetesYaml stops a stream at 100,000 parsing events (<see cref="MaxEventsPerRead"/>), which a draft's
+    /// policies together may pass while each alone stays far below it (a policy of 64 KB has fewer than 40,000).
+    /// The submission reads every manifest with this before it stores the job, so a job never holds one its
+    /// worker cannot read.
     /// </summary>
-    public static IReadOnlyList<RenderedObject> Parse(string yaml) =>
-        KubernetesYaml.LoadAllFromString(yaml, KindsWeRender).Select(o => o is IKubernetesObject<V1ObjectMeta> k
-            ? new RenderedObject(k.ApiVersion, k.Kind, k.Metadata.NamespaceProperty, k.Metadata.Name, o)
-            : throw new ArgumentException($"The manifest holds an object without metadata ({o?.GetType().Name}).", nameof(yaml))).ToArray();
+    /// <exception cref="YamlDotNet.Core.YamlException">A document the reader refuses (the message says why).</exception>
+    public static IReadOnlyList<RenderedObject> Parse(string yaml)
+    {
+        try
+        {
+            return Documents(yaml).SelectMany(document => KubernetesYaml.LoadAllFromString(document, KindsWeRender)).Select(o => o is IKubernetesObject<V1ObjectMeta> k
+                ? new RenderedObject(k.ApiVersion, k.Kind, k.Metadata.NamespaceProperty, k.Metadata.Name, o)
+                : throw new YamlDotNet.Core.YamlException("a document holds something other than a Kubernetes object")).ToArray();
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this, not a YamlException, when the text ends inside a flow { … } or [ … ]
+            throw new YamlDotNet.Core.YamlException("a flow collection ({ … } or [ … ]) is never closed", e);
+        }
+    }
+
+    /// <summary>KubernetesYaml's limit on the parsing events of one read (YamlDotNet's protection against huge documents).</summary>
+    public const int MaxEventsPerRead = 100_000;
+
+    /// <summary>The stream's documents as text, cut where YAML's own parser finds each one starting.</summary>
+    private static IEnumerable<string> Documents(string yaml)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(yaml));
+        var starts = new List<int>();
+        while (parser.MoveNext())
+            if (parser.Current is YamlDotNet.Core.Events.DocumentStart start) starts.Add((int)start.Start.Index);
+        for (var i = 0; i < starts.Count; i++)
+            yield return yaml[starts[i]..(i + 1 < starts.Count ? starts[i + 1] : yaml.Length)];
+    }
 
     private static RenderedObject Installation(ClusterSpec spec)
     {

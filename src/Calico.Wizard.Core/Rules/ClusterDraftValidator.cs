@@ -23,6 +23,12 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
     /// <summary>The key under which a check may pass its own registry (a wizard's <see cref="RegistryMemo"/>) in the root context data.</summary>
     public const string RegistryKey = "registry";
 
+    /// <summary>
+    /// The error codes of the two rules that read the registry: what another submission can change between a check
+    /// and the store's write (a submission that lost a race for a suggested range is judged again, not refused).
+    /// </summary>
+    public const string RegistryOverlapCode = "RegistryOverlap", NameTakenCode = "NameTaken";
+
     public ClusterDraftValidator(ProviderMatrix matrix, IClusterRegistry defaultRegistry)
     {
         // Cluster
@@ -32,7 +38,7 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             if (HostName.CheckDns1123Label(name ?? "", LabelKind.ClusterName) is not null) return;
             var existing = await Registry(ctx, defaultRegistry).FindByNameAsync(name!, ct);
             if (existing is not null && existing.DraftId != ctx.InstanceToValidate.Id)
-                ctx.AddFailure(Text.Format(Messages.NameTaken, name));
+                ctx.AddFailure(new ValidationFailure(ctx.PropertyPath, Text.Format(Messages.NameTaken, name)) { ErrorCode = NameTakenCode });
         });
         RuleFor(d => d.Provider).Custom((provider, ctx) =>
         {
@@ -252,7 +258,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             if (other.DraftId == draft.Id) continue;
             if (other.Ranges.FirstOrDefault(r => StrictCidr.Overlap(mine.Value, r.Cidr)) is { Name: not null } clash)
             {
-                ctx.AddFailure(Text.Format(Messages.RegistryOverlap, other.Name, UsedRange.Words(clash.Name), clash.Cidr, other.L2Network));
+                ctx.AddFailure(new ValidationFailure(ctx.PropertyPath, Text.Format(Messages.RegistryOverlap, other.Name, UsedRange.Words(clash.Name), clash.Cidr, other.L2Network))
+                    { ErrorCode = RegistryOverlapCode });
                 return;
             }
         }

@@ -73,7 +73,8 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
                 d.IsDualStack ? d.InterfaceDetectionV6 : InterfaceDetection.FirstFound,
                 d.IsDualStack ? ValueOf(d.InterfaceDetectionV6, d.InterfaceDetectionValueV6) : null)
             : null,
-            d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies.Select(y => Policies.PolicyText.ToYaml(Policies.PolicyText.Parse(y).Policy!)).ToArray(),
+            // as the operator wrote them (the rules read exactly this text); the manifests write them out again
+            d.NetworkPolicies.Count == 0 ? null : [.. d.NetworkPolicies],
             NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack).Networks is { Count: > 0 } nodes ? nodes.Select(n => n.ToString()).ToArray() : null,
             d.IsDualStack ? StrictCidr.Parse(d.ContainersCidrV6, NetworkStack.IPv6).Value : null,
             d.IsDualStack ? StrictCidr.Parse(d.ServicesCidrV6, NetworkStack.IPv6).Value : null);

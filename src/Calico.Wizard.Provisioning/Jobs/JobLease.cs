@@ -24,6 +24,9 @@ public sealed class JobLease : IAsyncDisposable
     private JobLease(IDbContextFactory<WizardDbContext> dbFactory, Replica replica, ProvisioningOptions settings, TimeProvider time, ILogger logger, Guid jobId, CancellationTokenSource job) =>
         (this.dbFactory, this.replica, this.settings, this.time, this.logger, this.jobId, this.job) = (dbFactory, replica, settings, time, logger, jobId, job);
 
+    /// <summary>The replica the lease is written to.</summary>
+    public string Owner => replica.Owner;
+
     /// <summary>True once the lease was lost: another replica owns the job now.</summary>
     public bool Lost { get; private set; }
 
@@ -37,24 +40,45 @@ public sealed class JobLease : IAsyncDisposable
         var until = now + settings.LeaseDuration;
         var owner = replica.Owner;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // The claim and the cluster's copy of the state (the clusters list's "Running") commit together.
-        var won = await ClusterStates.InTransactionAsync(db, async () =>
+        // The claim and the cluster's copy of the state (the clusters list's "Running") commit together. Every claim
+        // counts as an attempt until a step finishes (StepRunner resets it): a job whose worker keeps dying gives up.
+        var outcome = await ClusterStates.InTransactionAsync(db, async () =>
         {
             var claimed = await db.Jobs
                 .Where(j => j.Id == jobId && (j.State == JobState.Pending || (j.State == JobState.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now || j.LeaseOwner == owner))))
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running).SetProperty(j => j.StartedAt, j => j.StartedAt ?? now)
-                    .SetProperty(j => j.LeaseOwner, owner).SetProperty(j => j.LeaseExpiresAt, until), ct);
-            if (claimed == 0) return false;
+                    .SetProperty(j => j.LeaseOwner, owner).SetProperty(j => j.LeaseExpiresAt, until).SetProperty(j => j.Attempts, j => j.Attempts + 1), ct);
+            if (claimed == 0) return Claim.Lost;
+            var job = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => new { j.Attempts, j.CancelRequested }).SingleAsync(ct);
+            if (job.Attempts > settings.MaxAttempts)
+            {
+                var step = await db.Set<JobStep>().AsNoTracking().Where(s => s.JobId == jobId && s.State == StepState.Running)
+                    .OrderBy(s => s.Index).Select(s => s.Name).FirstOrDefaultAsync(ct);
+                var error = $"gave up after {settings.MaxAttempts} attempts: the worker stopped {(step is null ? "before the first step" : $"during '{step}'")} each time " +
+                            "without finishing it (a crash, a restart or a step that takes its process down). Retry runs it again from that step.";
+                await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Failed).SetProperty(j => j.Error, error)
+                    .SetProperty(j => j.FinishedAt, now).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct);
+                await db.Set<JobStep>().Where(s => s.JobId == jobId && s.State == StepState.Running)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, StepState.Failed).SetProperty(x => x.Message, "the worker stopped during this step").SetProperty(x => x.FinishedAt, now), ct);
+                db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = $"Finished: Failed — {error}" });
+                await ClusterStates.CopyNewestJobStateAsync(db, jobId, ct);
+                await db.SaveChangesAsync(ct);
+                logger.LogWarning("Provisioning job {JobId} gave up after {Attempts} attempts", jobId, settings.MaxAttempts);
+                return Claim.GaveUp;
+            }
             await ClusterStates.CopyNewestJobStateAsync(db, jobId, ct);
             db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = $"Claimed by {owner}" });
             await db.SaveChangesAsync(ct);
-            return true;
+            return job.CancelRequested ? Claim.CancelRequested : Claim.Won;
         }, ct);
-        if (!won) return null;
+        if (outcome is Claim.Lost or Claim.GaveUp) return null;
+        if (outcome == Claim.CancelRequested) await job.CancelAsync(); // asked while no replica ran it: the runner ends it before its next step
         var lease = new JobLease(dbFactory, replica, settings, time, logger, jobId, job);
         lease.heartbeat = lease.RenewAsync();
         return lease;
     }
+
+    private enum Claim { Lost, GaveUp, CancelRequested, Won }
 
     private async Task RenewAsync()
     {

@@ -14,6 +14,12 @@ public sealed class ProvisioningOptions
     /// <summary>How often a replica looks in the store for jobs it can claim (new ones here are picked up at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How many times a job is claimed without finishing a step before it fails ("gave up after N attempts"): a
+    /// step that takes its process down (or a worker that dies in it every time) does not go round for ever.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 3;
+
     /// <summary>Slows each dry-run step (demos and failover drills); zero by default.</summary>
     public TimeSpan DryRunStepDelay { get; set; } = TimeSpan.Zero;
 

@@ -27,6 +27,61 @@ public sealed class StepRunner(
 
     public async Task RunAsync(Guid jobId, CancellationTokenSource cts, JobLease lease, CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunStepsAsync(jobId, cts, lease, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || lease.Lost)
+        {
+            throw; // the process is stopping (the lease is released for another replica), or another replica owns the job
+        }
+        catch (Exception e)
+        {
+            // Whatever the steps' own handling did not catch — a manifest that cannot be read, a target that cannot plan,
+            // the store failing mid-step — ends the job here rather than leaving it Running to be claimed for ever.
+            logger.LogError(e, "Provisioning job {JobId} stopped outside a step's handling", jobId);
+            await FailAsync(jobId, lease.Owner, $"The job stopped: {Describe(e)}");
+        }
+    }
+
+    /// <summary>What went wrong, in words an operator can act on (never a type name or a stack trace).</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        YamlDotNet.Core.YamlException y => $"its stored manifests cannot be read ({y.Message.TrimEnd('.')}). Submit the cluster again from its draft.",
+        _ => string.IsNullOrWhiteSpace(e.Message) ? "an unexpected error; the server's log names it" : e.Message,
+    };
+
+    /// <summary>Marks the job Failed if this replica still holds it, on a store connection of its own.</summary>
+    private async Task FailAsync(Guid jobId, string owner, string error)
+    {
+        try
+        {
+            var now = Now;
+            error = Secrets.Scrub(error);
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await ClusterStates.InTransactionAsync(db, async () =>
+            {
+                if (await db.Jobs.Where(j => j.Id == jobId && j.State == JobState.Running && j.LeaseOwner == owner).ExecuteUpdateAsync(s => s
+                        .SetProperty(j => j.State, JobState.Failed).SetProperty(j => j.Error, error).SetProperty(j => j.FinishedAt, now)
+                        .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)) == 0)
+                    return;
+                await db.Set<JobStep>().Where(s => s.JobId == jobId && s.State == StepState.Running)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, StepState.Failed).SetProperty(x => x.Message, error).SetProperty(x => x.FinishedAt, now));
+                db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = $"Finished: Failed — {error}" });
+                await ClusterStates.CopyNewestJobStateAsync(db, jobId);
+                await db.SaveChangesAsync();
+            });
+        }
+        catch (Exception e)
+        {
+            // The store itself is failing: the lease runs out, another claim counts an attempt, and MaxAttempts ends it.
+            logger.LogError(e, "Could not mark provisioning job {JobId} failed", jobId);
+        }
+        notifier.Notify(jobId);
+    }
+
+    private async Task RunStepsAsync(Guid jobId, CancellationTokenSource cts, JobLease lease, CancellationToken stoppingToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
         var job = await db.Jobs.Include(j => j.Steps).SingleAsync(j => j.Id == jobId, stoppingToken);
         var cluster = await db.Clusters.AsNoTracking().SingleAsync(c => c.Id == job.ClusterId, stoppingToken);
@@ -54,6 +109,10 @@ public sealed class StepRunner(
         {
             if (step.State is StepState.Succeeded or StepState.Skipped) continue; // done before a restart, a takeover or a retry
             if (lease.Lost) return; // another replica owns the job now
+            // A cancel asked on another replica is seen by this one's heartbeat; at a step boundary it is read at once,
+            // so no step starts after a cancel was accepted.
+            if (!cts.IsCancellationRequested && await db.Jobs.AsNoTracking().AnyAsync(j => j.Id == job.Id && j.CancelRequested, stoppingToken))
+                await cts.CancelAsync();
             if (cts.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {
                 Finish(db, job, JobState.Cancelled, $"Cancelled before '{step.Name}'");
@@ -92,6 +151,7 @@ public sealed class StepRunner(
                 return;
             }
             await EndStepAsync(step, step.State, step.Message, log);
+            job.Attempts = 0; // progress: a takeover from here on starts counting afresh
             Log(db, job, step.State == StepState.Skipped ? $"– {step.Name}: skipped, {step.Message}" : $"✓ {step.Name}: {step.Message}");
             await SaveAndNotify(db, job, stoppingToken);
         }

@@ -12,25 +12,13 @@ public sealed class ClusterRecord
     public string L2Network { get; set; } = "";
     public string ContainersCidr { get; set; } = "";
     public string ServicesCidr { get; set; } = "";
-    /// <summary>First and last address of each range as <see cref="Core.Addresses.AddressKey"/>: what the overlap index seeks on.</summary>
-    public string ContainersFirst { get; set; } = "";
-    public string ContainersLast { get; set; } = "";
-    public string ServicesFirst { get; set; } = "";
-    public string ServicesLast { get; set; } = "";
-    /// <summary>A dual-stack cluster's IPv6 ranges (null otherwise), with their overlap keys like the ones above.</summary>
+    /// <summary>A dual-stack cluster's IPv6 ranges (null otherwise).</summary>
     public string? ContainersCidrV6 { get; set; }
     public string? ServicesCidrV6 { get; set; }
-    public string? ContainersV6First { get; set; }
-    public string? ContainersV6Last { get; set; }
-    public string? ServicesV6First { get; set; }
-    public string? ServicesV6Last { get; set; }
 
-    /// <summary>The overlap keys' columns, for the model's indexes and collation.</summary>
-    public static readonly string[] OverlapKeys =
-    [
-        nameof(ContainersFirst), nameof(ContainersLast), nameof(ServicesFirst), nameof(ServicesLast),
-        nameof(ContainersV6First), nameof(ContainersV6Last), nameof(ServicesV6First), nameof(ServicesV6Last),
-    ];
+    /// <summary>Every range the cluster holds, indexed for the overlap checks (one row each).</summary>
+    public List<ClusterRange> Ranges { get; set; } = [];
+
     public string Backend { get; set; } = "";
     public string SpecJson { get; set; } = "";
     public DateTime CreatedAt { get; set; }

@@ -18,6 +18,11 @@ public sealed class ProvisioningJob
     public DateTime? LeaseExpiresAt { get; set; }
     /// <summary>Cancel asked on a replica that is not running the job: the owner's heartbeat sees it.</summary>
     public bool CancelRequested { get; set; }
+    /// <summary>
+    /// How many times the job was claimed since its last finished step: a job whose worker dies mid-step (a crash, a
+    /// step that takes its process down) is taken over at most <c>Provisioning:MaxAttempts</c> times, then fails.
+    /// </summary>
+    public int Attempts { get; set; }
     public List<JobStep> Steps { get; set; } = [];
     public List<JobLogLine> Log { get; set; } = [];
 }

@@ -8,14 +8,18 @@ namespace Calico.Wizard.Provisioning.Tests;
 /// <summary>The indexed overlap query must find exactly what comparing every cluster would.</summary>
 public sealed class OverlapIndexTests
 {
-    private static ClusterRecord Cluster(int i, IPNetwork containers, IPNetwork services, string network = "rack-1") => new()
+    /// <summary>A cluster whose random ranges may clash with others': indexed as known clashes (not exclusive), so the store takes them.</summary>
+    private static ClusterRecord Cluster(int i, IPNetwork containers, IPNetwork services, string network = "rack-1")
     {
-        Id = Guid.NewGuid(), DraftId = Guid.NewGuid(), Name = $"c-{i}", Provider = "BareOS", L2Network = network,
-        NetworkKey = StoreClusterRegistry.NetworkKey(network), ContainersCidr = containers.ToString(), ServicesCidr = services.ToString(),
-        ContainersFirst = AddressKey.First(containers), ContainersLast = AddressKey.Last(containers),
-        ServicesFirst = AddressKey.First(services), ServicesLast = AddressKey.Last(services),
-        Backend = "Calico", SpecJson = "{}", CreatedAt = DateTime.UtcNow,
-    };
+        var cluster = new ClusterRecord
+        {
+            Id = Guid.NewGuid(), DraftId = Guid.NewGuid(), Name = $"c-{i}", Provider = "BareOS", L2Network = network,
+            NetworkKey = StoreClusterRegistry.NetworkKey(network), ContainersCidr = containers.ToString(), ServicesCidr = services.ToString(),
+            Backend = "Calico", SpecJson = "{}", CreatedAt = DateTime.UtcNow,
+        };
+        cluster.Ranges.AddRange(ClusterRanges.Of(cluster).Select(r => { r.Exclusive = false; return r; }));
+        return cluster;
+    }
 
     private static IPNetwork Random(Random r, bool v6)
     {

@@ -86,6 +86,54 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                     b.ToTable("Audit");
                 });
 
+            modelBuilder.Entity("Calico.Wizard.Store.ClusterRange", b =>
+                {
+                    b.Property<Guid>("ClusterId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Cidr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("Exclusive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("First")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Last")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("NetworkKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("ClusterId", "Kind");
+
+                    b.HasIndex("Provider", "NetworkKey", "First");
+
+                    b.ToTable("ClusterRanges");
+                });
+
             modelBuilder.Entity("Calico.Wizard.Store.ClusterRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -102,32 +150,6 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
 
                     b.Property<string>("ContainersCidrV6")
                         .HasColumnType("text");
-
-                    b.Property<string>("ContainersFirst")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.Property<string>("ContainersLast")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.Property<string>("ContainersV6First")
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.Property<string>("ContainersV6Last")
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -160,32 +182,6 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                     b.Property<string>("ServicesCidrV6")
                         .HasColumnType("text");
 
-                    b.Property<string>("ServicesFirst")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.Property<string>("ServicesLast")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.Property<string>("ServicesV6First")
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.Property<string>("ServicesV6Last")
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
                     b.Property<string>("SpecJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -210,15 +206,7 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
 
                     b.HasIndex("State", "CreatedAt");
 
-                    b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
-
-                    b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
-
                     b.HasIndex("Provider", "NetworkKey", "CreatedAt");
-
-                    b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
-
-                    b.HasIndex("Provider", "NetworkKey", "ServicesV6First");
 
                     b.ToTable("Clusters");
                 });
@@ -313,6 +301,9 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
 
@@ -356,6 +347,10 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
 
                     b.HasIndex("State", "LeaseExpiresAt");
 
+                    b.HasIndex(new[] { "ClusterId" }, "UX_Jobs_ClusterId_Active")
+                        .IsUnique()
+                        .HasFilter("\"State\" IN ('Pending', 'Running')");
+
                     b.ToTable("Jobs");
                 });
 
@@ -378,6 +373,15 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("Calico.Wizard.Store.ClusterRange", b =>
+                {
+                    b.HasOne("Calico.Wizard.Store.ClusterRecord", null)
+                        .WithMany("Ranges")
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Calico.Wizard.Store.JobLogLine", b =>
                 {
                     b.HasOne("Calico.Wizard.Store.ProvisioningJob", null)
@@ -394,6 +398,11 @@ namespace Calico.Wizard.Store.Migrations.PostgreSQL
                         .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Calico.Wizard.Store.ClusterRecord", b =>
+                {
+                    b.Navigation("Ranges");
                 });
 
             modelBuilder.Entity("Calico.Wizard.Store.ProvisioningJob", b =>

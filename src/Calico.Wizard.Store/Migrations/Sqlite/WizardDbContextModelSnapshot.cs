@@ -79,6 +79,52 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                     b.ToTable("Audit");
                 });
 
+            modelBuilder.Entity("Calico.Wizard.Store.ClusterRange", b =>
+                {
+                    b.Property<Guid>("ClusterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cidr")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Exclusive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("First")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Last")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NetworkKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ClusterId", "Kind");
+
+                    b.HasIndex("Provider", "NetworkKey", "First");
+
+                    b.ToTable("ClusterRanges");
+                });
+
             modelBuilder.Entity("Calico.Wizard.Store.ClusterRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -94,28 +140,6 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContainersCidrV6")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ContainersFirst")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ContainersLast")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ContainersV6First")
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ContainersV6Last")
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -148,28 +172,6 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                     b.Property<string>("ServicesCidrV6")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ServicesFirst")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ServicesLast")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ServicesV6First")
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ServicesV6Last")
-                        .HasMaxLength(32)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("SpecJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -194,15 +196,7 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
 
                     b.HasIndex("State", "CreatedAt");
 
-                    b.HasIndex("Provider", "NetworkKey", "ContainersFirst");
-
-                    b.HasIndex("Provider", "NetworkKey", "ContainersV6First");
-
                     b.HasIndex("Provider", "NetworkKey", "CreatedAt");
-
-                    b.HasIndex("Provider", "NetworkKey", "ServicesFirst");
-
-                    b.HasIndex("Provider", "NetworkKey", "ServicesV6First");
 
                     b.ToTable("Clusters");
                 });
@@ -295,6 +289,9 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
 
@@ -338,6 +335,10 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
 
                     b.HasIndex("State", "LeaseExpiresAt");
 
+                    b.HasIndex(new[] { "ClusterId" }, "UX_Jobs_ClusterId_Active")
+                        .IsUnique()
+                        .HasFilter("\"State\" IN ('Pending', 'Running')");
+
                     b.ToTable("Jobs");
                 });
 
@@ -358,6 +359,15 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("Calico.Wizard.Store.ClusterRange", b =>
+                {
+                    b.HasOne("Calico.Wizard.Store.ClusterRecord", null)
+                        .WithMany("Ranges")
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Calico.Wizard.Store.JobLogLine", b =>
                 {
                     b.HasOne("Calico.Wizard.Store.ProvisioningJob", null)
@@ -374,6 +384,11 @@ namespace Calico.Wizard.Store.Migrations.Sqlite
                         .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Calico.Wizard.Store.ClusterRecord", b =>
+                {
+                    b.Navigation("Ranges");
                 });
 
             modelBuilder.Entity("Calico.Wizard.Store.ProvisioningJob", b =>
