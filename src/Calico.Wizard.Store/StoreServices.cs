@@ -61,7 +61,8 @@ public static class StoreServices
     /// name: what one replica protects (antiforgery tokens, the sign-in cookie, a paused circuit's state) another
     /// replica, or the same one after a restart, can read. Without it each process keeps its own keys (in memory on a
     /// read-only file system) and a request or a resume that lands elsewhere fails.
-    /// The keys are stored as Data Protection writes them, unencrypted: whoever can read the database can read them.
+    /// The keys are stored as Data Protection writes them, unencrypted unless a certificate is configured
+    /// (<see cref="ProtectKeysWithConfiguredCertificate"/>): otherwise whoever can read the database can read them.
     /// </summary>
     public static IDataProtectionBuilder AddStoreKeyRing(this IServiceCollection services, StoreOptions store)
     {
@@ -69,5 +70,31 @@ public static class StoreServices
         return store.Provider == StoreProvider.PostgreSQL
             ? builder.PersistKeysToDbContext<PostgresWizardDbContext>()
             : builder.PersistKeysToDbContext<WizardDbContext>();
+    }
+
+    /// <summary>
+    /// "DataProtection:CertificatePath" (a PKCS#12 file with its private key; "DataProtection:CertificatePassword")
+    /// encrypts every key of the ring at rest with that certificate. "DataProtection:PreviousCertificatePaths" (each
+    /// with the same password) still decrypt keys written under a certificate that was replaced. Nothing configured:
+    /// nothing changes. Every replica needs the same certificate.
+    /// </summary>
+    public static IDataProtectionBuilder ProtectKeysWithConfiguredCertificate(this IDataProtectionBuilder builder, Microsoft.Extensions.Configuration.IConfiguration section)
+    {
+        if (section["CertificatePath"] is not { Length: > 0 } path) return builder;
+        var password = section["CertificatePassword"];
+        System.Security.Cryptography.X509Certificates.X509Certificate2 Load(string file)
+        {
+            try { return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(file, password); }
+            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                // never the password or the file's bytes: what failed and what to check
+                throw new InvalidOperationException($"The Data Protection certificate {file} could not be loaded ({e.GetType().Name}): check the path, that the file is a PKCS#12 (.pfx) with its private key, and DataProtection:CertificatePassword.");
+            }
+        }
+        var current = Load(path);
+        if (!current.HasPrivateKey)
+            throw new InvalidOperationException($"The Data Protection certificate {path} has no private key: the key ring could be written but never read.");
+        var previous = section.GetSection("PreviousCertificatePaths").GetChildren().Select(c => c.Value).OfType<string>().Where(p => p.Length > 0).Select(Load);
+        return builder.ProtectKeysWithCertificate(current).UnprotectKeysWithAnyCertificate([current, .. previous]);
     }
 }

@@ -37,9 +37,10 @@ public static class Extensions
         services.AddOptions<WizardOptions>().BindConfiguration("Wizard");
         var store = Store(builder);
         services.AddStore(store).AddProvisioning();
-        services.AddStoreKeyRing(store);
+        services.AddStoreKeyRing(store).ProtectKeysWithConfiguredCertificate(builder.Configuration.GetSection("DataProtection"));
         services.AddKubernetesTargets(builder.Configuration.GetSection("Provisioning"));
         services.AddHealth();
+        services.AddCircuitLimits();
         builder.AddSignIn();
         builder.AddProxyHeaders();
         builder.AddRequestGuards();
@@ -58,7 +59,8 @@ public static class Extensions
 
     /// <summary>
     /// "Storage:Provider": Sqlite (the embedded default: the file "Storage:SqlitePath", relative to the content root,
-    /// its folder created on first run) or PostgreSQL ("Storage:PostgreSQL" is the connection string).
+    /// it and its folder created on first run for the app's user only) or PostgreSQL ("Storage:PostgreSQL" is the
+    /// connection string).
     /// </summary>
     private static StoreOptions Store(WebApplicationBuilder builder)
     {
@@ -72,7 +74,8 @@ public static class Extensions
             };
         var path = config["SqlitePath"] ?? "data/calico-wizard.db";
         var full = Path.GetFullPath(path, builder.Environment.ContentRootPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        foreach (var file in SqliteFiles.Prepare(full)) // the app's user's alone: it holds the key ring
+            Console.WriteLine($"Closed {file} to other users (it was readable by them).");
         return new StoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = $"Data Source={full}" };
     }
 

@@ -35,6 +35,7 @@ app.UseRouting();
 app.UseCookiePolicy();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseCircuitLimits(); // after sign-in: a signed-in operator's tabs count as theirs, wherever they connect from
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();

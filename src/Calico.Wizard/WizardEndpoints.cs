@@ -29,10 +29,12 @@ public static class WizardEndpoints
         drafts.MapGet("/{id:guid}/manifests.yaml", async (Guid id, DraftStore store, ClusterRules rules, CancellationToken ct) =>
         {
             if (await store.LoadAsync(id, ct) is not { } saved) return NoDraft(id);
+            // kept by the draft's content hash: a second GET of an unchanged draft asks only the registry
             var check = await rules.CheckAsync(saved.Draft, ct);
-            return check.Spec is { } spec
-                ? Results.Text(ManifestRenderer.ToYaml(spec), Yaml)
-                : BrokenRules(check);
+            if (check.Spec is null) return BrokenRules(check);
+            return check.Manifest is { Yaml: { } yaml }
+                ? Results.Text(yaml, Yaml)
+                : BrokenRules(new DraftCheck([new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.NetworkPolicies), check.Manifest.Problem)]));
         }).WithName("DraftManifests").WithSummary("The manifests a saved draft would apply")
           .WithDescription("The Installation, IPPools and network policies exactly as the provisioner would apply them. A draft that breaks a rule answers 422 with each field's message.")
           .Produces<string>(StatusCodes.Status200OK, "application/yaml").ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -198,6 +200,7 @@ public static class WizardEndpoints
         {
             if (NetworkProblem(provider, network, matrix) is { } problem) return problem;
             var query = request.Query;
+            if (QueryKeys.Check(query, FreeKeys) is { } refused) return refused; // "node=5000" is a typo, not 1 node
             var kind = query["kind"].ToString().ToLowerInvariant() switch
             {
                 "containers" => (RangeKind?)RangeKind.Containers,
@@ -226,9 +229,10 @@ public static class WizardEndpoints
                            "409 with the reason when nothing fits.")
           .Produces<FreeRangeResource>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-        networks.MapGet("/map", async (string provider, string network, IClusterRegistry registry, ProviderMatrix matrix, CancellationToken ct) =>
+        networks.MapGet("/map", async (string provider, string network, HttpRequest request, IClusterRegistry registry, ProviderMatrix matrix, CancellationToken ct) =>
         {
             if (NetworkProblem(provider, network, matrix) is { } problem) return problem;
+            if (QueryKeys.Check(request.Query, []) is { } refused) return refused;
             var option = matrix.Find(provider)!;
             var map = AddressMap.Build(network.Trim(), matrix.AddressSpacesOf(option), await registry.UsageAsync(option.Name, network.Trim(), ct), [], []);
             return TypedResults.Ok(new AddressMapResource(option.Name, map.Network, matrix.AddressSpacesOf(option).Select(s => s.ToString()).ToArray(),
@@ -240,6 +244,8 @@ public static class WizardEndpoints
           .WithDescription("What the wizard draws: a bar per address space that holds ranges (segments at x/width on 0–1000) and the ranges, clashes first.")
           .Produces<AddressMapResource>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    private static readonly string[] FreeKeys = ["kind", "family", "nodes", "blockSize", "avoid"];
 
     private static IResult? NetworkProblem(string provider, string network, ProviderMatrix matrix)
     {
@@ -253,8 +259,35 @@ public static class WizardEndpoints
     private static IResult BadQuery(string key, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [key] = [message] }, title: "The request cannot be answered");
 
-    private static Dictionary<string, string[]> Problems(DraftCheck check) =>
-        check.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => $"{DraftFields.LabelOf(g.Key)}: {e.ErrorMessage}").ToArray());
+    /// <summary>The most a 422's messages may add up to: with its envelope, the answer stays under 64 KB.</summary>
+    public const int MaxProblemBytes = 48 * 1024;
+
+    /// <summary>
+    /// Each field's messages (at most <see cref="ClusterRules.MaxErrorsPerField"/> and a count of the rest, from the
+    /// rules), in the rules' order, until <see cref="MaxProblemBytes"/>: the last field shown then says how many more
+    /// fields and messages there are.
+    /// </summary>
+    public static Dictionary<string, string[]> Problems(DraftCheck check)
+    {
+        var problems = new Dictionary<string, string[]>();
+        var bytes = 0;
+        var fields = check.Errors.GroupBy(e => e.PropertyName).ToArray();
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var messages = fields[i].Select(e => $"{DraftFields.LabelOf(fields[i].Key)}: {e.ErrorMessage}").ToArray();
+            var size = fields[i].Key.Length + messages.Sum(m => System.Text.Encoding.UTF8.GetByteCount(m) + 8);
+            if (problems.Count > 0 && bytes + size > MaxProblemBytes)
+            {
+                var rest = fields[i..];
+                var last = problems.Keys.Last();
+                problems[last] = [.. problems[last], Invariant($"… and {rest.Sum(g => g.Count())} more messages for {rest.Length} more fields or policies: fix these first.")];
+                break;
+            }
+            problems[fields[i].Key] = messages;
+            bytes += size;
+        }
+        return problems;
+    }
 }
 
 /// <summary>How the API reads a draft: enum names, and an unknown key is an error that names it (a typo must not pass silently).</summary>

@@ -52,7 +52,7 @@ public class ColdValidationBenchmarks
     public void Setup()
     {
         rules = new ClusterRules(ProviderMatrix.Seed, EmptyClusterRegistry.Instance);
-        validator = new ClusterDraftValidator(ProviderMatrix.Seed, EmptyClusterRegistry.Instance);
+        validator = new ClusterDraftValidator(ProviderMatrix.Seed);
         memo = new RegistryMemo(EmptyClusterRegistry.Instance);
         draft = Drafts.Valid("side-keys", "rack-side");
     }

@@ -64,7 +64,8 @@ public sealed class ClusterDraft
     public ClusterDraft Clone()
     {
         var copy = (ClusterDraft)MemberwiseClone();
-        copy.NetworkPolicies = [.. NetworkPolicies];
+        // JSON's null (an API draft) stays null, so the copy is refused as the original is ("must be a list")
+        copy.NetworkPolicies = NetworkPolicies is null ? null! : [.. NetworkPolicies];
         return copy;
     }
 

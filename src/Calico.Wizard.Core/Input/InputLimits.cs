@@ -12,6 +12,13 @@ public static class InputLimits
     /// <summary>One policy's YAML, in UTF-8 bytes.</summary>
     public const int MaxPolicyBytes = 64 * 1024;
 
+    /// <summary>
+    /// YAML nodes (scalars, mappings, sequences) in one policy. Reading a policy costs a few microseconds a node, so
+    /// this bounds the work one policy can ask for: 64 KB of real rules (ipBlocks, selectors, ports) holds fewer than
+    /// 18,000; only degenerate text (thousands of two-letter list items) passes it.
+    /// </summary>
+    public const int MaxPolicyNodes = 20_000;
+
     /// <summary>Patterns in a skip-interface list.</summary>
     public const int MaxSkipPatterns = 16;
 

@@ -17,15 +17,18 @@ public static class PolicyText
     public static ParsedPolicy Parse(string? yaml)
     {
         if (string.IsNullOrWhiteSpace(yaml)) return new(null, Messages.PolicyEmptyStart);
-        if (BoundedYaml.Check(yaml, InputLimits.MaxPolicyBytes, Messages.DocumentPolicy) is { } refused) return new(null, refused);
+        var scan = BoundedYaml.Scan(yaml, InputLimits.MaxPolicyBytes, Messages.DocumentPolicy, InputLimits.MaxPolicyNodes);
+        if (scan.Refused is { } refused) return new(null, refused);
         try
         {
-            var head = KubernetesYaml.Deserialize<KubernetesObject>(yaml, strict: false);
-            if (head?.ApiVersion != ApiVersion || head.Kind != Kind)
-                return new(null, Text.Format(Messages.PolicyWrongKind, ApiVersion, Kind,
-                    head is null ? Messages.PolicyNothing : $"{head.ApiVersion ?? Messages.PolicyNoApiVersion} {head.Kind ?? Messages.PolicyNoKind}"));
-            var policy = KubernetesYaml.Deserialize<V1NetworkPolicy>(yaml, strict: true);
-            return policy is null ? new(null, Messages.PolicyEmpty) : new(policy, null);
+            // What the document says it is comes from the gate's own walk: it is deserialized once, as a NetworkPolicy.
+            var (apiVersion, kind) = (scan.TopLevel.GetValueOrDefault("apiVersion"), scan.TopLevel.GetValueOrDefault("kind"));
+            if (scan.RootIsMapping && (apiVersion != ApiVersion || kind != Kind))
+                return new(null, Text.Format(Messages.PolicyWrongKind, ApiVersion, Kind, $"{apiVersion ?? Messages.PolicyNoApiVersion} {kind ?? Messages.PolicyNoKind}"));
+            var policy = KubernetesYaml.Deserialize<V1NetworkPolicy>(yaml, strict: true); // a list or a scalar: the deserializer names the YAML error
+            return policy is not null ? new(policy, null)
+                : scan.RootIsMapping ? new(null, Messages.PolicyEmpty)
+                : new(null, Text.Format(Messages.PolicyWrongKind, ApiVersion, Kind, Messages.PolicyNothing)); // a null document
         }
         catch (YamlException e)
         {

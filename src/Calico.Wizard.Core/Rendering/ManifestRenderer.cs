@@ -21,7 +21,10 @@ public static class ManifestRenderer
     public const string FlannelNamespace = "kube-flannel", FlannelConfigMap = "kube-flannel-cfg";
 
     /// <summary>The CNI's objects first, then the network policies (applied once the CNI is ready).</summary>
-    public static IReadOnlyList<RenderedObject> Render(ClusterSpec spec) =>
+    public static IReadOnlyList<RenderedObject> Render(ClusterSpec spec) => Render(spec, null);
+
+    /// <param name="policies">The policies as the check that made the spec read them: each is written out from that reading instead of read again.</param>
+    public static IReadOnlyList<RenderedObject> Render(ClusterSpec spec, Policies.PolicyMemo? policies) =>
     [
         spec.Backend switch
         {
@@ -29,7 +32,7 @@ public static class ManifestRenderer
             NetworkBackend.Flannel => Flannel(spec),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Backend, "unknown backend"),
         },
-        .. (spec.NetworkPolicies ?? []).Select(Policy),
+        .. (spec.NetworkPolicies ?? []).Select(yaml => Policy(yaml, policies)),
     ];
 
     /// <summary>
@@ -37,9 +40,9 @@ public static class ManifestRenderer
     /// by <see cref="Policies.PolicyText.ToYaml"/>, which may be longer (block style, indentation). It is read back
     /// without the operator's size gate: bounding it again would refuse a policy the rules passed.
     /// </summary>
-    private static RenderedObject Policy(string yaml)
+    private static RenderedObject Policy(string yaml, Policies.PolicyMemo? policies)
     {
-        var policy = Policies.PolicyText.ParseWritten(yaml);
+        var policy = policies?.Known(yaml)?.Parsed.Policy ?? Policies.PolicyText.ParseWritten(yaml);
         return new RenderedObject(Policies.PolicyText.ApiVersion, Policies.PolicyText.Kind, policy.Metadata.NamespaceProperty, policy.Metadata.Name, policy);
     }
 
@@ -61,9 +64,9 @@ public static class ManifestRenderer
     /// The spec's manifests, read back with <see cref="Parse"/> exactly as the job's worker will read them: the YAML,
     /// or why the worker could not read it (<see cref="Resources.Messages.ManifestUnreadable"/>).
     /// </summary>
-    public static (string? Yaml, string? Problem) RenderReadable(ClusterSpec spec)
+    public static (string? Yaml, string? Problem) RenderReadable(ClusterSpec spec, Policies.PolicyMemo? policies = null)
     {
-        var yaml = ToYaml(spec);
+        var yaml = ToYaml(Render(spec, policies));
         try
         {
             Parse(yaml);

@@ -23,23 +23,23 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
     /// <summary>The key under which a check may pass its own registry (a wizard's <see cref="RegistryMemo"/>) in the root context data.</summary>
     public const string RegistryKey = "registry";
 
+    /// <summary>The key under which a check may pass a <see cref="Policies.PolicyMemo"/>: each policy text is then read once across checks.</summary>
+    public const string PoliciesKey = "policies";
+
     /// <summary>
     /// The error codes of the two rules that read the registry: what another submission can change between a check
     /// and the store's write (a submission that lost a race for a suggested range is judged again, not refused).
     /// </summary>
     public const string RegistryOverlapCode = "RegistryOverlap", NameTakenCode = "NameTaken";
 
-    public ClusterDraftValidator(ProviderMatrix matrix, IClusterRegistry defaultRegistry)
+    /// <summary>
+    /// The rules that read the draft alone (and the provider matrix): what a draft's content decides, the same for
+    /// every request until the draft changes. The rules that ask the fleet registry are <see cref="RegistryRules"/>.
+    /// </summary>
+    public ClusterDraftValidator(ProviderMatrix matrix)
     {
         // Cluster
         RuleFor(d => d.Name).Custom((name, ctx) => Fail(ctx, HostName.CheckDns1123Label(name ?? "", LabelKind.ClusterName)));
-        RuleFor(d => d.Name).CustomAsync(async (name, ctx, ct) =>
-        {
-            if (HostName.CheckDns1123Label(name ?? "", LabelKind.ClusterName) is not null) return;
-            var existing = await Registry(ctx, defaultRegistry).FindByNameAsync(name!, ct);
-            if (existing is not null && existing.DraftId != ctx.InstanceToValidate.Id)
-                ctx.AddFailure(new ValidationFailure(ctx.PropertyPath, Text.Format(Messages.NameTaken, name)) { ErrorCode = NameTakenCode });
-        });
         RuleFor(d => d.Provider).Custom((provider, ctx) =>
         {
             if (matrix.Find(provider) is null)
@@ -71,15 +71,11 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
         RuleFor(d => d.ContainersCidr).Custom((cidr, ctx) => Fail(ctx, ContainersError(ctx.InstanceToValidate, cidr, ctx.InstanceToValidate.NetworkStack)));
         RuleFor(d => d.ServicesCidr).Custom((cidr, ctx) =>
             Fail(ctx, ServicesError(ctx.InstanceToValidate, cidr, ctx.InstanceToValidate.ContainersCidr, ctx.InstanceToValidate.NetworkStack)));
-        RuleFor(d => d.ContainersCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
-        RuleFor(d => d.ServicesCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
         When(d => d.IsDualStack, () =>
         {
             RuleFor(d => d.ContainersCidrV6).Custom((cidr, ctx) => Fail(ctx, ContainersError(ctx.InstanceToValidate, cidr, NetworkStack.IPv6)));
             RuleFor(d => d.ServicesCidrV6).Custom((cidr, ctx) =>
                 Fail(ctx, ServicesError(ctx.InstanceToValidate, cidr, ctx.InstanceToValidate.ContainersCidrV6, NetworkStack.IPv6)));
-            RuleFor(d => d.ContainersCidrV6).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, NetworkStack.IPv6, ct));
-            RuleFor(d => d.ServicesCidrV6).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, NetworkStack.IPv6, ct));
         });
         RuleFor(d => d.NodeNetworks).Custom((value, ctx) =>
             Fail(ctx, NodeNetworkRule.Parse(value, ctx.InstanceToValidate.NetworkStack).Error));
@@ -185,14 +181,15 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
 
     private static void CheckPolicies(List<string> policies, ValidationContext<ClusterDraft> ctx)
     {
+        var memo = ctx.RootContextData.TryGetValue(PoliciesKey, out var given) ? given as Policies.PolicyMemo : null;
         var seen = new Dictionary<string, int>();
         for (var i = 0; i < policies.Count; i++)
         {
             var path = $"{nameof(ClusterDraft.NetworkPolicies)}[{i}]";
-            var parsed = Policies.PolicyText.Parse(policies[i]);
-            if (parsed.Policy is not { } policy) { ctx.AddFailure(path, parsed.YamlError!); continue; }
-            foreach (var e in Policies.NetworkPolicyRules.Errors(policy)) ctx.AddFailure(path, e.ToString());
-            foreach (var h in Policies.NetworkPolicyRules.Hints(policy).Concat(Policies.NetworkPolicyRules.FamilyWarnings(policy, ctx.InstanceToValidate.NetworkStack)))
+            var reading = memo?.Read(policies[i]) ?? Policies.PolicyReading.Of(policies[i]);
+            if (reading.Parsed.Policy is not { } policy) { ctx.AddFailure(path, reading.Parsed.YamlError!); continue; }
+            foreach (var e in reading.Errors) ctx.AddFailure(path, e.ToString());
+            foreach (var h in reading.Hints.Concat(Policies.NetworkPolicyRules.FamilyWarnings(policy, ctx.InstanceToValidate.NetworkStack)))
                 ctx.AddFailure(new ValidationFailure(path, $"{policy.Metadata?.NamespaceProperty}/{policy.Metadata?.Name}: {h.Message}") { Severity = Severity.Warning });
             var key = $"{policy.Metadata?.NamespaceProperty}/{policy.Metadata?.Name}";
             if (seen.TryGetValue(key, out var first))
@@ -247,24 +244,6 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             : Text.Format(Messages.BlockNodesDoNotFit, nodes.Value, block.Value, prefix, capacity.MaxNodes, pool);
     }
 
-    /// <summary>The seed's prerequisite: no two clusters on one L2 network share a range (of either family).</summary>
-    private static async Task CheckRegistry(IClusterRegistry registry, ValidationContext<ClusterDraft> ctx, string? text, NetworkStack family, CancellationToken ct)
-    {
-        var draft = ctx.InstanceToValidate;
-        var mine = StrictCidr.Parse(text, family);
-        if (!mine.Ok || string.IsNullOrWhiteSpace(draft.L2Network)) return;
-        foreach (var other in await registry.OverlappingAsync(draft.Provider, draft.L2Network.Trim(), mine.Value, ct))
-        {
-            if (other.DraftId == draft.Id) continue;
-            if (other.Ranges.FirstOrDefault(r => StrictCidr.Overlap(mine.Value, r.Cidr)) is { Name: not null } clash)
-            {
-                ctx.AddFailure(new ValidationFailure(ctx.PropertyPath, Text.Format(Messages.RegistryOverlap, other.Name, UsedRange.Words(clash.Name), clash.Cidr, other.L2Network))
-                    { ErrorCode = RegistryOverlapCode });
-                return;
-            }
-        }
-    }
-
     /// <summary>How the wizard names an encapsulation: its overlay and mode, as the Network step offers them.</summary>
     public static string Describe(string encapsulation) => Encapsulations.Parse(encapsulation) switch
     {
@@ -274,9 +253,6 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
     };
 
     private static string MachineWord(MachineKind kind) => kind == MachineKind.Physical ? Messages.MachinePhysical : Messages.MachineVirtual;
-
-    private static IClusterRegistry Registry(ValidationContext<ClusterDraft> ctx, IClusterRegistry fallback) =>
-        ctx.RootContextData.TryGetValue(RegistryKey, out var registry) && registry is IClusterRegistry given ? given : fallback;
 
     private static void Fail(ValidationContext<ClusterDraft> ctx, string? error)
     {

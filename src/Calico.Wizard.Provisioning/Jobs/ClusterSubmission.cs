@@ -72,7 +72,7 @@ public sealed class ClusterSubmission(
             if (!check.IsValid || check.Spec is not { } spec) return new SubmitResult(null, check, Suggested: suggested);
             // The manifests the job will apply, read back exactly as its worker will read them: a job never holds
             // manifests its worker cannot read.
-            var (manifest, unreadable) = ManifestRenderer.RenderReadable(spec);
+            var (manifest, unreadable) = check.Manifest; // rendered and read once per draft content (ClusterRules keeps the check)
             if (manifest is null)
                 return new SubmitResult(null, new DraftCheck([new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.NetworkPolicies), unreadable)]), Suggested: suggested);
 

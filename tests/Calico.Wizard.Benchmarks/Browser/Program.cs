@@ -901,7 +901,8 @@ public sealed class App(WizardApp app) : IAsyncDisposable
 
     public static async Task<App> StartAsync(string publish, string gc, IReadOnlyDictionary<string, string> env, string dll = "Calico.Wizard.dll")
     {
-        var variables = new Dictionary<string, string>();
+        // the capacity and memory phases open hundreds of tabs from one address: the per-client circuit cap is not what they measure
+        var variables = new Dictionary<string, string> { ["Wizard__MaxCircuitsPerClient"] = "0" };
         if (gc == "workstation") variables["DOTNET_gcServer"] = "0";
         foreach (var (k, v) in env) variables[k] = v;
         // the published appsettings.json and wwwroot/ are the content and web roots

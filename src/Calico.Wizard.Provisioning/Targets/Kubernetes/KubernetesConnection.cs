@@ -24,6 +24,9 @@ public static class KubernetesConnection
             // The library's message can quote the file; say what failed, never what is in it.
             throw new ProvisioningException($"The kubeconfig of target '{target.Name}' could not be loaded ({e.GetType().Name}): check that {target.Kubeconfig} exists, is readable and has context '{target.Context ?? "(current)"}'.");
         }
+        // Whatever a server, proxy or library echoes of these into an error is redacted before it is stored or shown.
+        foreach (var credential in new[] { config.AccessToken, config.Password, config.ClientCertificateKeyData })
+            Jobs.Secrets.Remember(credential);
         return new k8s.Kubernetes(config, [new ResilienceHandler(RetryPipeline(options))]);
     }
 

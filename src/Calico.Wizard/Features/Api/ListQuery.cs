@@ -29,11 +29,7 @@ public sealed record ListQuery(ClusterFilter Filter, ClusterOrder Order, int Ski
         ListQuery Bad(string key, string message) => new(ClusterFilter.None, ClusterOrder.Newest, 0, DefaultTake,
             Results.ValidationProblem(new Dictionary<string, string[]> { [key] = [message] }, title: "The request cannot be answered"));
 
-        if (query.Keys.FirstOrDefault(k => !Keys.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
-            return Bad(unknown.Length > 40 ? unknown[..40] : unknown, $"Unknown query key: the keys are {string.Join(", ", Keys)}.");
-
-        foreach (var key in Keys)
-            if (query[key].Count > 1) return Bad(key, $"{key} is given more than once: give it once.");
+        if (QueryKeys.Check(query, Keys) is { } refused) return new(ClusterFilter.None, ClusterOrder.Newest, 0, DefaultTake, refused);
         string Text(string key) => query[key].ToString().Trim();
 
         var name = Text("name");
@@ -79,5 +75,22 @@ public sealed record ListQuery(ClusterFilter Filter, ClusterOrder Order, int Ski
             .Select(q => KeyValuePair.Create(q.Key.ToLowerInvariant(), (string?)q.Value.ToString()))
             .Append(KeyValuePair.Create("skip", (string?)(Skip + Take).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return QueryHelpers.AddQueryString("/api/clusters", next);
+    }
+}
+
+/// <summary>What every query string of the API is held to before a value is read: only its own keys, each once.</summary>
+public static class QueryKeys
+{
+    /// <returns>A 400 naming the first unknown or repeated key (a typo must not be answered as if it were not there), or null.</returns>
+    public static IResult? Check(IQueryCollection query, IReadOnlyCollection<string> keys)
+    {
+        static IResult Bad(string key, string message) =>
+            Results.ValidationProblem(new Dictionary<string, string[]> { [key] = [message] }, title: "The request cannot be answered");
+        if (query.Keys.FirstOrDefault(k => !keys.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+            return Bad(unknown.Length > 40 ? unknown[..40] : unknown,
+                keys.Count == 0 ? "Unknown query key: this request takes none." : $"Unknown query key: the keys are {string.Join(", ", keys)}.");
+        foreach (var key in keys)
+            if (query[key].Count > 1) return Bad(key, $"{key} is given more than once: give it once.");
+        return null;
     }
 }

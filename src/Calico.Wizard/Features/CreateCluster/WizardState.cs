@@ -15,6 +15,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     RangePlanner planner, IClusterRegistry registry, ClusterQueries clusters, DraftAutosave autosave) : IAsyncDisposable
 {
     private readonly RegistryMemo memo = new(registry);
+    private readonly Core.Policies.PolicyMemo policies = new();
     private bool dirty;
     private Task? pendingSave;
     private readonly Dictionary<string, SuggestionNote> notes = [];
@@ -80,7 +81,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         }
         if (Draft.IpInIpMode == IpInIpMode.Never) Draft.NatOutgoing = false; // a draft saved before the seed's rule, or edited elsewhere
         Step = saved is null ? WizardStep.Cluster : (WizardStep)Math.Clamp(saved.Step, 0, (int)WizardStep.Review);
-        Check = await rules.CheckAsync(Draft, memo);
+        Check = await rules.CheckAsync(Draft, memo, policies);
         if (saved is not null) for (var s = WizardStep.Cluster; s < Step; s++) attempted.Add(s); // a resumed draft shows what is still wrong behind it
         return null;
     }
@@ -197,6 +198,9 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         Changed?.Invoke();
     }
 
+    /// <summary>Policy <paramref name="index"/> as the rules read it: parsed once per text, not on every render of its editor.</summary>
+    public Core.Policies.ParsedPolicy Policy(int index) => policies.Read(Draft.NetworkPolicies[index]).Parsed;
+
     public IEnumerable<string> PolicyErrors(int index) =>
         Check.Errors.Where(e => e.PropertyName == $"{nameof(ClusterDraft.NetworkPolicies)}[{index}]").Select(e => e.ErrorMessage);
 
@@ -207,7 +211,9 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     private async Task<DraftCheck> RecheckAsync()
     {
         var mine = Interlocked.Increment(ref version);
-        var check = await rules.CheckAsync(Draft.Clone(), memo);
+        var draft = Draft.Clone();
+        var check = await rules.CheckAsync(draft, memo, policies);
+        policies.Retain(Draft); // the texts of the draft's policies now; an edited one's old text is let go
         if (mine != Volatile.Read(ref version)) return check; // a newer keystroke's check is the one to show
         Check = check;
         Changed?.Invoke();

@@ -12,8 +12,9 @@ namespace Calico.Wizard.Features.Operations;
 /// <item>the Host header must be one the app serves (without sign-in: the loopback names, so a DNS-rebinding page on
 /// another name cannot drive it); /healthz and /readyz answer any Host, as probes use the pod's IP;</item>
 /// <item>without sign-in, only loopback peers — whatever addresses Kestrel was told to bind;</item>
-/// <item>a browser may change state (POST, PUT, PATCH, DELETE) only from the app's own pages: another origin's
-/// Origin or Sec-Fetch-Site is refused (scripts without a browser send neither);</item>
+/// <item>a browser may change state (POST, PUT, PATCH, DELETE, and any request to Blazor's /_blazor hub, its
+/// WebSocket upgrade included) only from the app's own pages: another origin's Origin or Sec-Fetch-Site is refused
+/// (scripts without a browser send neither);</item>
 /// <item>every response carries a content security policy and sends no referrer.</item>
 /// </list>
 /// </summary>
@@ -72,7 +73,8 @@ public static class RequestGuards
                     "Without sign-in the wizard serves this machine only. Configure Authentication:Authority to open it to the network.");
                 return;
             }
-            if (IsStateChanging(context.Request.Method) && CrossOrigin(context.Request) && !IsSignInCallback(path))
+            // A circuit changes state like a POST (every click and key), and its WebSocket upgrade is a GET: judged the same.
+            if ((IsStateChanging(context.Request.Method) || path.StartsWithSegments("/_blazor")) && CrossOrigin(context.Request) && !IsSignInCallback(path))
             {
                 await RefuseAsync(context, StatusCodes.Status403Forbidden, "Cross-origin request refused",
                     "State can be changed only from the wizard's own pages or by a script, not by another site's page.");

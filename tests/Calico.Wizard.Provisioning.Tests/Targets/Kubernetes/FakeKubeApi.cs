@@ -134,6 +134,9 @@ public sealed class FakeKubeApi : IAsyncDisposable
     /// <summary>Answers 401 to everything, as a server that does not know the token.</summary>
     public bool RejectToken { get; set; }
 
+    /// <summary>The message of those 401s, given the Authorization header received: a server or proxy that echoes it is what the scrubbing is for.</summary>
+    public Func<string, string> UnauthorizedMessage { get; set; } = _ => "Unauthorized";
+
     public CalicoReadiness CalicoReadiness { get; set; } = CalicoReadiness.AfterInstallationApplied;
 
     /// <summary>Whether the kube-flannel-ds DaemonSet's pods become ready after it is created or its template changes (0/3, then 3/3).</summary>
@@ -464,7 +467,7 @@ public sealed class FakeKubeApi : IAsyncDisposable
     {
         if (RejectToken || r.Authorization != $"Bearer {Token}")
         {
-            await StatusAsync(ctx, r, HttpStatusCode.Unauthorized, "Unauthorized", "Unauthorized");
+            await StatusAsync(ctx, r, HttpStatusCode.Unauthorized, "Unauthorized", UnauthorizedMessage(r.Authorization ?? ""));
             return;
         }
         if (failure is not null)

@@ -69,4 +69,24 @@ public sealed class KubernetesSecretsTests
         Assert.Contains(logs, l => l.Contains("failed at step", StringComparison.Ordinal));
         Assert.DoesNotContain(logs, l => l.Contains(token, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_token_the_server_echoes_without_bearer_url_encoded_or_in_another_case_is_not_stored()
+    {
+        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { RetryAttempts = 1 });
+        var token = bed.Api.Token;
+        bed.Api.RejectToken = true;
+        bed.Api.UnauthorizedMessage = authorization =>
+            $"the token {token} is not valid (got {authorization.Replace(" ", "%20", StringComparison.Ordinal)}; as sent: {token.ToUpperInvariant()})";
+
+        var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
+
+        Assert.Equal(JobState.Failed, job.State);
+        await using var db = await bed.Fixture.NewDbContextAsync();
+        var recorded = (await db.Jobs.AsNoTracking().Include(j => j.Steps).Include(j => j.Log).ToListAsync())
+            .SelectMany(j => new[] { j.Error }.Concat(j.Steps.Select(s => s.Message)).Concat(j.Log.Select(l => l.Message))).OfType<string>().ToList();
+        Assert.Contains(recorded, text => text.Contains("the token [redacted] is not valid", StringComparison.Ordinal));
+        Assert.DoesNotContain(recorded, text => text.Contains(token, StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(recorded, text => text.Contains(token[7..], StringComparison.OrdinalIgnoreCase)); // not even the canary's random part
+    }
 }
