@@ -30,8 +30,9 @@ public sealed class CheckedDrafts
 
     public DraftCheck Keep((string Key, long Size) key, DraftCheck check)
     {
-        // the draft's text counts twice (the draft and its spec hold it), each finding about a line
-        var size = 2 * key.Size + 256L * check.Failures.Count;
+        // what a kept check holds, about: the spec's copy of the draft's text and the manifests written from it, each in
+        // UTF-16 (2 bytes a character of the UTF-8 JSON measured), and a line per finding
+        var size = 4 * key.Size + 256L * check.Failures.Count;
         if (size < MaxBytes / 4) cache.Set(key.Key, check, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = Idle });
         return check;
     }
