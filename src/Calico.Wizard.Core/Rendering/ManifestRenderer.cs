@@ -83,7 +83,7 @@ public static class ManifestRenderer
     /// <summary>
     /// The objects of a manifest <see cref="ToYaml(IEnumerable{RenderedObject})"/> wrote (rendered once, at submit, and stored),
     /// typed again for the applier: what is applied is exactly what was shown. Each document is read on its own:
-    /// KubernetesYaml stops a stream at 100,000 parsing events (<see cref="MaxEventsPerRead"/>), which a draft's
+    /// KubernetesYaml stops a stream at 100,000 parsing events (YamlDotNet's guard against huge documents), which a draft's
     /// policies together may pass while each alone stays far below it (a policy of 64 KB has fewer than 40,000).
     /// The submission reads every manifest with this before it stores the job, so a job never holds one its
     /// worker cannot read.
@@ -103,9 +103,6 @@ public static class ManifestRenderer
             throw new YamlDotNet.Core.YamlException("a flow collection ({ … } or [ … ]) is never closed", e);
         }
     }
-
-    /// <summary>KubernetesYaml's limit on the parsing events of one read (YamlDotNet's protection against huge documents).</summary>
-    public const int MaxEventsPerRead = 100_000;
 
     /// <summary>The stream's documents as text, cut where YAML's own parser finds each one starting.</summary>
     private static IEnumerable<string> Documents(string yaml)

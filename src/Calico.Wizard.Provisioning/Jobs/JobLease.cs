@@ -56,13 +56,7 @@ public sealed class JobLease : IAsyncDisposable
                     .OrderBy(s => s.Index).Select(s => s.Name).FirstOrDefaultAsync(ct);
                 var error = $"gave up after {settings.MaxAttempts} attempts: the worker stopped {(step is null ? "before the first step" : $"during '{step}'")} each time " +
                             "without finishing it (a crash, a restart or a step that takes its process down). Retry runs it again from that step.";
-                await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Failed).SetProperty(j => j.Error, error)
-                    .SetProperty(j => j.FinishedAt, now).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct);
-                await db.Set<JobStep>().Where(s => s.JobId == jobId && s.State == StepState.Running)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, StepState.Failed).SetProperty(x => x.Message, "the worker stopped during this step").SetProperty(x => x.FinishedAt, now), ct);
-                db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = $"Finished: Failed — {error}" });
-                await ClusterStates.CopyNewestJobStateAsync(db, jobId, ct);
-                await db.SaveChangesAsync(ct);
+                await StepRunner.FailRunningAsync(db, jobId, owner, error, "the worker stopped during this step", now, ct); // just claimed: ours
                 logger.LogWarning("Provisioning job {JobId} gave up after {Attempts} attempts", jobId, settings.MaxAttempts);
                 return Claim.GaveUp;
             }

@@ -56,21 +56,8 @@ public sealed class StepRunner(
     {
         try
         {
-            var now = Now;
-            error = Secrets.Scrub(error);
             await using var db = await dbFactory.CreateDbContextAsync();
-            await ClusterStates.InTransactionAsync(db, async () =>
-            {
-                if (await db.Jobs.Where(j => j.Id == jobId && j.State == JobState.Running && j.LeaseOwner == owner).ExecuteUpdateAsync(s => s
-                        .SetProperty(j => j.State, JobState.Failed).SetProperty(j => j.Error, error).SetProperty(j => j.FinishedAt, now)
-                        .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)) == 0)
-                    return;
-                await db.Set<JobStep>().Where(s => s.JobId == jobId && s.State == StepState.Running)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, StepState.Failed).SetProperty(x => x.Message, error).SetProperty(x => x.FinishedAt, now));
-                db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = $"Finished: Failed — {error}" });
-                await ClusterStates.CopyNewestJobStateAsync(db, jobId);
-                await db.SaveChangesAsync();
-            });
+            await ClusterStates.InTransactionAsync(db, () => FailRunningAsync(db, jobId, owner, error, error, Now));
         }
         catch (Exception e)
         {
@@ -78,6 +65,28 @@ public sealed class StepRunner(
             logger.LogError(e, "Could not mark provisioning job {JobId} failed", jobId);
         }
         notifier.Notify(jobId);
+    }
+
+    /// <summary>
+    /// Ends a job that <paramref name="owner"/> holds Running as Failed — its running step too, the log's last line and
+    /// the cluster's copy of the state — in the caller's transaction. Both ways a job fails outside a step's own
+    /// handling come here: a throw the runner did not expect, and a claim past <see cref="ProvisioningOptions.MaxAttempts"/>.
+    /// </summary>
+    /// <returns>False when the job is no longer this replica's to end.</returns>
+    internal static async Task<bool> FailRunningAsync(WizardDbContext db, Guid jobId, string owner, string error, string stepMessage, DateTime now, CancellationToken ct = default)
+    {
+        error = Secrets.Scrub(error);
+        stepMessage = Secrets.Scrub(stepMessage);
+        if (await db.Jobs.Where(j => j.Id == jobId && j.State == JobState.Running && j.LeaseOwner == owner).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.State, JobState.Failed).SetProperty(j => j.Error, error).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct) == 0)
+            return false;
+        await db.Set<JobStep>().Where(s => s.JobId == jobId && s.State == StepState.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, StepState.Failed).SetProperty(x => x.Message, stepMessage).SetProperty(x => x.FinishedAt, now), ct);
+        db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = $"Finished: Failed — {error}" });
+        await ClusterStates.CopyNewestJobStateAsync(db, jobId, ct);
+        await db.SaveChangesAsync(ct);
+        return true;
     }
 
     private async Task RunStepsAsync(Guid jobId, CancellationTokenSource cts, JobLease lease, CancellationToken stoppingToken)

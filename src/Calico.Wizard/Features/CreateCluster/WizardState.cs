@@ -211,8 +211,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     private async Task<DraftCheck> RecheckAsync()
     {
         var mine = Interlocked.Increment(ref version);
-        var draft = Draft.Clone();
-        var check = await rules.CheckAsync(draft, memo, policies);
+        var check = await rules.CheckAsync(Draft.Clone(), memo, policies);
         policies.Retain(Draft); // the texts of the draft's policies now; an edited one's old text is let go
         if (mine != Volatile.Read(ref version)) return check; // a newer keystroke's check is the one to show
         Check = check;
