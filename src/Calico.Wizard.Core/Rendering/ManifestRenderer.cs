@@ -66,15 +66,18 @@ public static class ManifestRenderer
     /// </summary>
     public static (string? Yaml, string? Problem) RenderReadable(ClusterSpec spec, Policies.PolicyMemo? policies = null)
     {
-        var yaml = ToYaml(Render(spec, policies));
         try
         {
+            // writing the manifests reads a spec's policies too (a stored spec is read without the operator's gate):
+            // whatever that meets is a problem to show on Review or answer with a 422, never an exception in a render
+            var yaml = ToYaml(Render(spec, policies));
             Parse(yaml);
             return (yaml, null);
         }
-        catch (YamlDotNet.Core.YamlException e)
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException or ArgumentException)
         {
-            return (null, Resources.Text.Format(Resources.Messages.ManifestUnreadable, e.Message.TrimEnd('.')));
+            var reason = e is InvalidOperationException ? "a flow collection ({ … } or [ … ]) is never closed" : e.Message.TrimEnd('.');
+            return (null, Resources.Text.Format(Resources.Messages.ManifestUnreadable, reason));
         }
     }
 
