@@ -47,7 +47,7 @@ public sealed class WizardRobot(IPage page, Report report)
         {
             if (s.Overlay is { } overlay && await page.GetByTestId("overlay").CountAsync() > 0)
                 await ChooseAsync(overlay == Overlay.Vxlan ? "overlay-vxlan" : "overlay-ipip", "overlay", await TextOfAsync("overlay-permitted") ?? $"{overlay} is not offered.");
-            if (s.IpInIpMode is { } mode)
+            if (s.EncapsulationMode is { } mode)
                 await ChooseAsync($"ipip-{mode.ToString().ToLowerInvariant()}", "ipip-mode", await TextOfAsync("ipip-ipv6-note") ?? $"{mode} is not offered.");
             if (s.NatOutgoing is { } nat) await SwitchAsync("nat-outgoing", nat, "nat");
             if (s.Bgp is false) await SwitchAsync("bgp-enabled", false, "bgp");
@@ -55,14 +55,14 @@ public sealed class WizardRobot(IPage page, Report report)
             if (dual) await FillAsync("block-size-v6", s.BlockSizeV6);
             if (s.MtuAuto is true) await SwitchAsync("mtu-auto", true, "mtu");
             else await FillAsync("mtu", s.Mtu);
-            await FillAsync("underlay-mtu", s.UnderlayMtu);
-            if (s.InterfaceDetection is { } detection)
+            await FillAsync("underlay-mtu", s.NodeNetworkMtu);
+            if (s.NodeAddressDetection is { } detection)
                 await ChooseAsync($"detect-{Kebab(detection.ToString())}", "interface-detection", $"{detection} is not offered.");
-            if (s.InterfaceDetection is not null and not (InterfaceDetection.FirstFound or InterfaceDetection.Kubernetes)) await FillAsync("detect-value", s.InterfaceDetectionValue ?? "");
-            if (dual && s.InterfaceDetectionV6 is { } detection6)
+            if (s.NodeAddressDetection is not null and not (NodeAddressDetection.FirstFound or NodeAddressDetection.Kubernetes)) await FillAsync("detect-value", s.NodeAddressDetectionValue ?? "");
+            if (dual && s.NodeAddressDetectionV6 is { } detection6)
             {
                 await ChooseAsync($"detect6-{Kebab(detection6.ToString())}", "interface-detection-v6", $"{detection6} is not offered.");
-                if (detection6 is not (InterfaceDetection.FirstFound or InterfaceDetection.Kubernetes)) await FillAsync("detect-value-v6", s.InterfaceDetectionValueV6 ?? "");
+                if (detection6 is not (NodeAddressDetection.FirstFound or NodeAddressDetection.Kubernetes)) await FillAsync("detect-value-v6", s.NodeAddressDetectionValueV6 ?? "");
             }
             if (s.Dataplane is { } dataplane && await page.GetByTestId("dataplane").CountAsync() > 0)
                 await ChooseAsync($"dataplane-{dataplane.ToString().ToLowerInvariant()}", "dataplane", $"{dataplane} is not offered.");
@@ -94,7 +94,7 @@ public sealed class WizardRobot(IPage page, Report report)
     private static bool UsesAdvanced(DraftFile.Spec s) =>
         s.AdvancedOpen is true || s.NetworkStack == NetworkStack.DualStack || s.NodeNetworks is { Length: > 0 } || s.Overlay == Overlay.Vxlan
         || s.Bgp is false || s.MtuAuto is true || s.Dataplane is Dataplane.Nftables or Dataplane.Bpf
-        || s.InterfaceDetection is InterfaceDetection.Kubernetes or InterfaceDetection.Cidrs;
+        || s.NodeAddressDetection is NodeAddressDetection.Kubernetes or NodeAddressDetection.Cidrs;
 
     private async Task OpenAdvancedAsync()
     {

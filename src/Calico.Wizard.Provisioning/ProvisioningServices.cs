@@ -6,6 +6,7 @@ using Calico.Wizard.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Calico.Wizard.Core.Addresses;
 
 namespace Calico.Wizard.Provisioning;
 
@@ -25,7 +26,7 @@ public static class ProvisioningServices
         services.AddSingleton<ClusterSubmission>();
         // a spec's "suggest" is resolved at submit; the host's AddWizard registers these first with its configuration
         services.TryAddSingleton(new Core.Addresses.PlanningOptions());
-        services.TryAddSingleton<Core.Rules.RangePlanner>();
+        services.TryAddSingleton<Core.Addresses.RangeSuggester>();
         services.AddSingleton<JobCommands>();
         services.AddSingleton<StepRunner>();
         services.AddSingleton<IProvisioningTarget, DryRunTarget>();

@@ -4,6 +4,7 @@ using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Rules;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Store;
 

@@ -2,6 +2,7 @@ using Calico.Wizard.Core.Rules;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Store;
 

@@ -9,6 +9,7 @@ using Calico.Wizard.Features.Api;
 using Calico.Wizard.Features.Localization;
 using Calico.Wizard.Features.Operations;
 using MudBlazor.Services;
+using Calico.Wizard.Core.Addresses;
 
 namespace Calico.Wizard;
 
@@ -51,7 +52,7 @@ public static class Extensions
         .AddSingleton(matrix)
         .AddSingleton(planning ?? new Core.Addresses.PlanningOptions())
         .AddSingleton<ClusterRules>()
-        .AddSingleton<RangePlanner>()
+        .AddSingleton<RangeSuggester>()
         .AddSingleton<DraftAutosave>()
         .AddHostedService(sp => sp.GetRequiredService<DraftAutosave>())
         .AddScoped<WizardState>()

@@ -12,6 +12,7 @@ using Calico.Wizard.Features.Api;
 using Calico.Wizard.Features.Operations;
 using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Store;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard;
 
@@ -196,7 +197,7 @@ public static class WizardEndpoints
     {
         var networks = api.MapGroup("/networks/{provider}/{network}").WithTags("Address planning");
 
-        networks.MapGet("/free", async (string provider, string network, HttpRequest request, RangePlanner planner, ProviderMatrix matrix, CancellationToken ct) =>
+        networks.MapGet("/free", async (string provider, string network, HttpRequest request, RangeSuggester planner, ProviderMatrix matrix, CancellationToken ct) =>
         {
             if (NetworkProblem(provider, network, matrix) is { } problem) return problem;
             var query = request.Query;

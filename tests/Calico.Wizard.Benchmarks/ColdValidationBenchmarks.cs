@@ -3,6 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 using FluentValidation;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Benchmarks;
 
@@ -27,17 +28,17 @@ public class ColdValidationBenchmarks
     [
         nameof(ClusterDraft.L2Network), nameof(ClusterDraft.ContainersCidr), nameof(ClusterDraft.ServicesCidr),
         nameof(ClusterDraft.ContainersCidrV6), nameof(ClusterDraft.ServicesCidrV6), nameof(ClusterDraft.NodeNetworks),
-        nameof(ClusterDraft.BlockSize), nameof(ClusterDraft.BlockSizeV6), nameof(ClusterDraft.InterfaceDetectionValue),
-        nameof(ClusterDraft.InterfaceDetectionValueV6),
+        nameof(ClusterDraft.BlockSize), nameof(ClusterDraft.BlockSizeV6), nameof(ClusterDraft.NodeAddressDetectionValue),
+        nameof(ClusterDraft.NodeAddressDetectionValueV6),
     ];
 
     private static readonly string[] RulesWithoutRegistry =
     [
         nameof(ClusterDraft.Provider), nameof(ClusterDraft.MachineKind), nameof(ClusterDraft.L2Network), nameof(ClusterDraft.PlannedNodes),
         nameof(ClusterDraft.NetworkStack), nameof(ClusterDraft.NodeNetworks), nameof(ClusterDraft.Backend), nameof(ClusterDraft.NetworkPolicies),
-        nameof(ClusterDraft.IpInIpMode), nameof(ClusterDraft.Overlay), nameof(ClusterDraft.Bgp), nameof(ClusterDraft.Dataplane),
-        nameof(ClusterDraft.NatOutgoing), nameof(ClusterDraft.BlockSize), nameof(ClusterDraft.Mtu), nameof(ClusterDraft.UnderlayMtu),
-        nameof(ClusterDraft.InterfaceDetection), nameof(ClusterDraft.InterfaceDetectionValue),
+        nameof(ClusterDraft.EncapsulationMode), nameof(ClusterDraft.Overlay), nameof(ClusterDraft.Bgp), nameof(ClusterDraft.Dataplane),
+        nameof(ClusterDraft.NatOutgoing), nameof(ClusterDraft.BlockSize), nameof(ClusterDraft.Mtu), nameof(ClusterDraft.NodeNetworkMtu),
+        nameof(ClusterDraft.NodeAddressDetection), nameof(ClusterDraft.NodeAddressDetectionValue),
     ];
 
     private readonly byte[] junk = new byte[32 << 20];

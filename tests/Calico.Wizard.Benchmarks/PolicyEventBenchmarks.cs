@@ -4,6 +4,7 @@ using Calico.Wizard.Core.Policies;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Testing;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Benchmarks;
 

@@ -21,13 +21,13 @@ public class SuggestBenchmarks
     public int Clusters { get; set; }
 
     private SqliteStore store = default!;
-    private RangePlanner planner = default!;
+    private RangeSuggester planner = default!;
 
     [GlobalSetup]
     public void Setup()
     {
         store = ClusterSeed.Open(Clusters);
-        planner = new RangePlanner(ProviderMatrix.Seed, new StoreClusterRegistry(store), new PlanningOptions());
+        planner = new RangeSuggester(ProviderMatrix.Seed, new StoreClusterRegistry(store), new PlanningOptions());
         Expect(Spread_Containers(), "10.0.0.0/23");
         Expect(Crowded_Gap26(), ClusterSeed.CrowdedContainers(ClusterSeed.GapSlot(Clusters)).ToString());
         Expect(Crowded_PastAll23(), null);

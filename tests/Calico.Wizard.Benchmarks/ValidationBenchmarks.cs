@@ -3,6 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Store;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Benchmarks;
 

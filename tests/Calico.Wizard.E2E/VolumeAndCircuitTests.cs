@@ -24,8 +24,8 @@ public sealed class VolumeAndCircuitTests(BrowserFixture fixture)
     {
         ["id"] = d.Id, ["name"] = d.Name, ["provider"] = d.Provider, ["machineKind"] = d.MachineKind.ToString(), ["l2Network"] = d.L2Network,
         ["plannedNodes"] = d.PlannedNodes, ["networkStack"] = d.NetworkStack.ToString(), ["containersCidr"] = d.ContainersCidr, ["servicesCidr"] = d.ServicesCidr,
-        ["backend"] = d.Backend.ToString(), ["ipInIpMode"] = d.IpInIpMode.ToString(), ["natOutgoing"] = d.NatOutgoing, ["blockSize"] = d.BlockSize,
-        ["mtu"] = d.Mtu, ["underlayMtu"] = d.UnderlayMtu, ["interfaceDetection"] = d.InterfaceDetection.ToString(), ["networkPolicies"] = d.NetworkPolicies,
+        ["backend"] = d.Backend.ToString(), ["ipInIpMode"] = d.EncapsulationMode.ToString(), ["natOutgoing"] = d.NatOutgoing, ["blockSize"] = d.BlockSize,
+        ["mtu"] = d.Mtu, ["underlayMtu"] = d.NodeNetworkMtu, ["interfaceDetection"] = d.NodeAddressDetection.ToString(), ["networkPolicies"] = d.NetworkPolicies,
     };
 
     [Fact]

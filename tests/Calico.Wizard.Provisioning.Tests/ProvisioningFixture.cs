@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Provisioning.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Testing;
 

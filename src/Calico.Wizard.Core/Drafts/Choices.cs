@@ -8,7 +8,7 @@ public enum MachineKind { Physical, Virtual }
 public enum NetworkBackend { Calico, Flannel }
 
 /// <summary>The encapsulation modes PMK offers (Always, CrossSubnet, Never); they apply to the chosen <see cref="Overlay"/>.</summary>
-public enum IpInIpMode { Always, CrossSubnet, Never }
+public enum EncapsulationMode { Always, CrossSubnet, Never }
 
 /// <summary>
 /// The overlay protocol of the pool (Advanced): PMK's IP-in-IP, or VXLAN (UDP 4789), which works without BGP, across
@@ -20,7 +20,7 @@ public enum Overlay { IpInIp, Vxlan }
 public enum Dataplane { Iptables, Nftables, Bpf }
 
 /// <summary>PMK's four node-address detection methods, then the operator's Kubernetes InternalIP and CIDRs (Advanced).</summary>
-public enum InterfaceDetection { FirstFound, CanReach, Interface, SkipInterface, Kubernetes, Cidrs }
+public enum NodeAddressDetection { FirstFound, CanReach, Interface, SkipInterface, Kubernetes, Cidrs }
 
 /// <summary>The Installation's names for an IP pool's encapsulation.</summary>
 public static class Encapsulations
@@ -30,36 +30,36 @@ public static class Encapsulations
     public static readonly IReadOnlyList<string> All = [IpIp, IpIpCrossSubnet, Vxlan, VxlanCrossSubnet, None];
 
     /// <summary>What a pool's <c>encapsulation</c> is for this overlay and mode.</summary>
-    public static string Of(Overlay overlay, IpInIpMode mode) => (overlay, mode) switch
+    public static string Of(Overlay overlay, EncapsulationMode mode) => (overlay, mode) switch
     {
-        (_, IpInIpMode.Never) => None,
-        (Overlay.Vxlan, IpInIpMode.CrossSubnet) => VxlanCrossSubnet,
+        (_, EncapsulationMode.Never) => None,
+        (Overlay.Vxlan, EncapsulationMode.CrossSubnet) => VxlanCrossSubnet,
         (Overlay.Vxlan, _) => Vxlan,
-        (_, IpInIpMode.CrossSubnet) => IpIpCrossSubnet,
+        (_, EncapsulationMode.CrossSubnet) => IpIpCrossSubnet,
         _ => IpIp,
     };
 
     /// <summary>The overlay and mode that make <paramref name="encapsulation"/> (one of <see cref="All"/>).</summary>
-    public static (Overlay Overlay, IpInIpMode Mode) Parse(string encapsulation) => encapsulation switch
+    public static (Overlay Overlay, EncapsulationMode Mode) Parse(string encapsulation) => encapsulation switch
     {
-        IpIp => (Overlay.IpInIp, IpInIpMode.Always),
-        IpIpCrossSubnet => (Overlay.IpInIp, IpInIpMode.CrossSubnet),
-        Vxlan => (Overlay.Vxlan, IpInIpMode.Always),
-        VxlanCrossSubnet => (Overlay.Vxlan, IpInIpMode.CrossSubnet),
-        _ => (Overlay.IpInIp, IpInIpMode.Never),
+        IpIp => (Overlay.IpInIp, EncapsulationMode.Always),
+        IpIpCrossSubnet => (Overlay.IpInIp, EncapsulationMode.CrossSubnet),
+        Vxlan => (Overlay.Vxlan, EncapsulationMode.Always),
+        VxlanCrossSubnet => (Overlay.Vxlan, EncapsulationMode.CrossSubnet),
+        _ => (Overlay.IpInIp, EncapsulationMode.Never),
     };
 
     /// <summary>The outer header each packet gains: an IPv4 header for IP-in-IP; outer IP, UDP, VXLAN and inner Ethernet for VXLAN.</summary>
     public const int IpInIpOverhead = 20, VxlanOverheadIPv4 = 50, VxlanOverheadIPv6 = 70;
 
     /// <summary>Bytes each packet gains (VXLAN's larger IPv6 figure on dual-stack), none unencapsulated.</summary>
-    public static int Overhead(Overlay overlay, IpInIpMode mode, NetworkStack stack) => (overlay, mode) switch
+    public static int Overhead(Overlay overlay, EncapsulationMode mode, NetworkStack stack) => (overlay, mode) switch
     {
-        (_, IpInIpMode.Never) => 0,
+        (_, EncapsulationMode.Never) => 0,
         (Overlay.Vxlan, _) => stack == NetworkStack.IPv4 ? VxlanOverheadIPv4 : VxlanOverheadIPv6,
         _ => IpInIpOverhead,
     };
 
     /// <summary>The IPv6 pool's encapsulation: VXLAN's, or none (IP-in-IP cannot carry IPv6).</summary>
-    public static string OfIPv6Pool(Overlay overlay, IpInIpMode mode) => overlay == Overlay.Vxlan ? Of(overlay, mode) : None;
+    public static string OfIPv6Pool(Overlay overlay, EncapsulationMode mode) => overlay == Overlay.Vxlan ? Of(overlay, mode) : None;
 }

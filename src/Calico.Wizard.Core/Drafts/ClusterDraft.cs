@@ -33,7 +33,7 @@ public sealed class ClusterDraft
     /// </summary>
     public string NodeNetworks { get; set => field = value ?? ""; } = "";
 
-    public IpInIpMode IpInIpMode { get; set; } = IpInIpMode.Always;
+    public EncapsulationMode EncapsulationMode { get; set; } = EncapsulationMode.Always;
     /// <summary>Advanced: the overlay the mode applies to.</summary>
     public Overlay Overlay { get; set; } = Overlay.IpInIp;
     /// <summary>Advanced: whether Calico peers with BGP (IP-in-IP and unencapsulated pools need it; VXLAN does not).</summary>
@@ -46,13 +46,13 @@ public sealed class ClusterDraft
     /// <summary>Advanced: leave the MTU to Calico's auto-detection (no <c>mtu</c> in the Installation); <see cref="Mtu"/> is kept, unused.</summary>
     public bool MtuAuto { get; set; }
     /// <summary>MTU of the nodes' own network; only used to warn when IP-in-IP overhead does not fit.</summary>
-    public string UnderlayMtu { get; set => field = value ?? ""; } = Defaults.UnderlayMtu;
-    public InterfaceDetection InterfaceDetection { get; set; } = InterfaceDetection.FirstFound;
+    public string NodeNetworkMtu { get; set => field = value ?? ""; } = Defaults.NodeNetworkMtu;
+    public NodeAddressDetection NodeAddressDetection { get; set; } = NodeAddressDetection.FirstFound;
     /// <summary>The can-reach destination, or the interface / skip-interface regular expression.</summary>
-    public string InterfaceDetectionValue { get; set => field = value ?? ""; } = "";
+    public string NodeAddressDetectionValue { get; set => field = value ?? ""; } = "";
     /// <summary>Dual-stack only: how calico-node finds each node's IPv6 address (the method above finds the IPv4 one).</summary>
-    public InterfaceDetection InterfaceDetectionV6 { get; set; } = InterfaceDetection.FirstFound;
-    public string InterfaceDetectionValueV6 { get; set => field = value ?? ""; } = "";
+    public NodeAddressDetection NodeAddressDetectionV6 { get; set; } = NodeAddressDetection.FirstFound;
+    public string NodeAddressDetectionValueV6 { get; set => field = value ?? ""; } = "";
     /// <summary>Advanced: the Linux dataplane.</summary>
     public Dataplane Dataplane { get; set; } = Dataplane.Iptables;
     /// <summary>Whether the Network step's Advanced part is open: the operator's layout, kept with the draft (not part of the cluster).</summary>
@@ -80,14 +80,14 @@ public sealed class ClusterDraft
         {
             // the IPv6 ranges typed so far become the dual-stack's IPv6 ones; the IPv4 ones start at PMK's defaults
             (ContainersCidrV6, ServicesCidrV6, BlockSizeV6) = (ContainersCidr, ServicesCidr, BlockSize);
-            (InterfaceDetectionV6, InterfaceDetectionValueV6) = (InterfaceDetection, InterfaceDetectionValue);
+            (NodeAddressDetectionV6, NodeAddressDetectionValueV6) = (NodeAddressDetection, NodeAddressDetectionValue);
             (ContainersCidr, ServicesCidr, BlockSize) = (Defaults.IPv4.ContainersCidr, Defaults.IPv4.ServicesCidr, Defaults.IPv4.BlockSize);
-            (InterfaceDetection, InterfaceDetectionValue) = (InterfaceDetection.FirstFound, "");
+            (NodeAddressDetection, NodeAddressDetectionValue) = (NodeAddressDetection.FirstFound, "");
         }
         else if (NetworkStack == NetworkStack.DualStack && stack == NetworkStack.IPv6)
         {
             (ContainersCidr, ServicesCidr, BlockSize) = (ContainersCidrV6, ServicesCidrV6, BlockSizeV6);
-            (InterfaceDetection, InterfaceDetectionValue) = (InterfaceDetectionV6, InterfaceDetectionValueV6);
+            (NodeAddressDetection, NodeAddressDetectionValue) = (NodeAddressDetectionV6, NodeAddressDetectionValueV6);
         }
         else if (stack != NetworkStack.DualStack && NetworkStack != NetworkStack.DualStack)
         {
@@ -97,9 +97,9 @@ public sealed class ClusterDraft
             if (ServicesCidr == from.ServicesCidr) ServicesCidr = to.ServicesCidr;
             if (BlockSize == from.BlockSize) BlockSize = to.BlockSize;
         }
-        if (stack == NetworkStack.IPv6 && Overlay == Overlay.IpInIp && IpInIpMode != IpInIpMode.Never)
+        if (stack == NetworkStack.IPv6 && Overlay == Overlay.IpInIp && EncapsulationMode != EncapsulationMode.Never)
         {
-            IpInIpMode = IpInIpMode.Never; // IPv6 pools cannot use IP-in-IP at all (VXLAN they can)
+            EncapsulationMode = EncapsulationMode.Never; // IPv6 pools cannot use IP-in-IP at all (VXLAN they can)
             NatOutgoing = false;
         }
         NetworkStack = stack;
@@ -117,7 +117,7 @@ public sealed class ClusterDraft
         if (!provider.Permits(Encapsulation))
         {
             // the same mode on the permitted overlay if there is one (Always stays Always), else the first permitted
-            var sameMode = Encapsulations.Of(Overlay == Overlay.IpInIp ? Overlay.Vxlan : Overlay.IpInIp, IpInIpMode);
+            var sameMode = Encapsulations.Of(Overlay == Overlay.IpInIp ? Overlay.Vxlan : Overlay.IpInIp, EncapsulationMode);
             ChangeEncapsulation(provider.Permits(sameMode) ? sameMode : provider.Encapsulations[0]);
         }
     }
@@ -126,7 +126,7 @@ public sealed class ClusterDraft
     public void ChangeOverlay(Overlay overlay)
     {
         Overlay = overlay;
-        if (overlay == Overlay.IpInIp && NetworkStack == NetworkStack.IPv6 && IpInIpMode != IpInIpMode.Never) ChangeIpInIpMode(IpInIpMode.Never);
+        if (overlay == Overlay.IpInIp && NetworkStack == NetworkStack.IPv6 && EncapsulationMode != EncapsulationMode.Never) ChangeEncapsulationMode(EncapsulationMode.Never);
     }
 
     [System.Text.Json.Serialization.JsonIgnore]
@@ -138,21 +138,21 @@ public sealed class ClusterDraft
 
     /// <summary>The encapsulation of the pool this draft makes (IPIP, VXLANCrossSubnet, None, …).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string Encapsulation => Encapsulations.Of(Overlay, IpInIpMode);
+    public string Encapsulation => Encapsulations.Of(Overlay, EncapsulationMode);
 
     /// <summary>Picking an encapsulation the provider permits (Advanced): the overlay and the mode that make it.</summary>
     public void ChangeEncapsulation(string encapsulation)
     {
         var (overlay, mode) = Encapsulations.Parse(encapsulation);
         Overlay = overlay;
-        ChangeIpInIpMode(mode);
+        ChangeEncapsulationMode(mode);
     }
 
     /// <summary>The seed: "When selecting [Never], NAT Outgoing will be disabled."</summary>
-    public void ChangeIpInIpMode(IpInIpMode mode)
+    public void ChangeEncapsulationMode(EncapsulationMode mode)
     {
-        IpInIpMode = mode;
-        if (mode == IpInIpMode.Never) NatOutgoing = false;
+        EncapsulationMode = mode;
+        if (mode == EncapsulationMode.Never) NatOutgoing = false;
     }
 }
 
@@ -164,7 +164,7 @@ public static class Defaults
     public static readonly StackDefaults IPv4 = new("10.20.0.0/16", "10.21.0.0/16", "26");
     public static readonly StackDefaults IPv6 = new("fd00:10:20::/64", "fd00:10:21::/112", "122");
     public const string Mtu = "1440";
-    public const string UnderlayMtu = "1500";
+    public const string NodeNetworkMtu = "1500";
 
     public static StackDefaults For(NetworkStack stack) => stack == NetworkStack.IPv6 ? IPv6 : IPv4;
 }

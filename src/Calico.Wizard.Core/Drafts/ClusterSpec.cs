@@ -37,20 +37,20 @@ public sealed record ClusterSpec(
 
 /// <param name="Mtu">The pod MTU, or null for Calico's auto-detection.</param>
 public sealed record CalicoOptions(
-    IpInIpMode IpInIpMode,
+    EncapsulationMode EncapsulationMode,
     bool NatOutgoing,
     int BlockSize,
     int? Mtu,
-    InterfaceDetection InterfaceDetection,
-    string? InterfaceDetectionValue,
+    NodeAddressDetection NodeAddressDetection,
+    string? NodeAddressDetectionValue,
     Overlay Overlay = Overlay.IpInIp,
     bool Bgp = true,
     Dataplane Dataplane = Dataplane.Iptables,
     int? BlockSizeV6 = null,
-    InterfaceDetection InterfaceDetectionV6 = InterfaceDetection.FirstFound,
-    string? InterfaceDetectionValueV6 = null)
+    NodeAddressDetection NodeAddressDetectionV6 = NodeAddressDetection.FirstFound,
+    string? NodeAddressDetectionValueV6 = null)
 {
-    public string Encapsulation => Encapsulations.Of(Overlay, IpInIpMode);
+    public string Encapsulation => Encapsulations.Of(Overlay, EncapsulationMode);
 }
 
 public sealed class IPNetworkJsonConverter : JsonConverter<IPNetwork>
@@ -77,7 +77,7 @@ public static class ClusterSpecDrafts
         ContainersCidr = spec.ContainersCidr.ToString(),
         ServicesCidr = spec.ServicesCidr.ToString(),
         Backend = spec.Backend,
-        IpInIpMode = spec.Calico?.IpInIpMode ?? IpInIpMode.Never,
+        EncapsulationMode = spec.Calico?.EncapsulationMode ?? EncapsulationMode.Never,
         NatOutgoing = spec.Calico?.NatOutgoing ?? false,
         BlockSize = spec.Calico?.BlockSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.For(spec.NetworkStack).BlockSize,
         Mtu = spec.Calico?.Mtu?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.Mtu,
@@ -85,14 +85,14 @@ public static class ClusterSpecDrafts
         Overlay = spec.Calico?.Overlay ?? Overlay.IpInIp,
         Bgp = spec.Calico?.Bgp ?? true,
         Dataplane = spec.Calico?.Dataplane ?? Dataplane.Iptables,
-        InterfaceDetection = spec.Calico?.InterfaceDetection ?? InterfaceDetection.FirstFound,
-        InterfaceDetectionValue = spec.Calico?.InterfaceDetectionValue ?? "",
+        NodeAddressDetection = spec.Calico?.NodeAddressDetection ?? NodeAddressDetection.FirstFound,
+        NodeAddressDetectionValue = spec.Calico?.NodeAddressDetectionValue ?? "",
         NetworkPolicies = [.. spec.NetworkPolicies ?? []],
         NodeNetworks = string.Join(",", spec.NodeNetworks ?? []),
         ContainersCidrV6 = spec.ContainersCidrV6?.ToString() ?? Defaults.IPv6.ContainersCidr,
         ServicesCidrV6 = spec.ServicesCidrV6?.ToString() ?? Defaults.IPv6.ServicesCidr,
         BlockSizeV6 = spec.Calico?.BlockSizeV6?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.IPv6.BlockSize,
-        InterfaceDetectionV6 = spec.Calico?.InterfaceDetectionV6 ?? InterfaceDetection.FirstFound,
-        InterfaceDetectionValueV6 = spec.Calico?.InterfaceDetectionValueV6 ?? "",
+        NodeAddressDetectionV6 = spec.Calico?.NodeAddressDetectionV6 ?? NodeAddressDetection.FirstFound,
+        NodeAddressDetectionValueV6 = spec.Calico?.NodeAddressDetectionValueV6 ?? "",
     };
 }

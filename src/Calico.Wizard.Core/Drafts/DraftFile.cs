@@ -38,7 +38,7 @@ public static class DraftFile
         public string? ServicesCidrV6 { get; set; }
         public NetworkBackend? Backend { get; set; }
         public string? NodeNetworks { get; set; }
-        public IpInIpMode? IpInIpMode { get; set; }
+        public EncapsulationMode? EncapsulationMode { get; set; }
         public Overlay? Overlay { get; set; }
         public bool? Bgp { get; set; }
         public bool? NatOutgoing { get; set; }
@@ -46,11 +46,11 @@ public static class DraftFile
         public string? BlockSizeV6 { get; set; }
         public string? Mtu { get; set; }
         public bool? MtuAuto { get; set; }
-        public string? UnderlayMtu { get; set; }
-        public InterfaceDetection? InterfaceDetection { get; set; }
-        public string? InterfaceDetectionValue { get; set; }
-        public InterfaceDetection? InterfaceDetectionV6 { get; set; }
-        public string? InterfaceDetectionValueV6 { get; set; }
+        public string? NodeNetworkMtu { get; set; }
+        public NodeAddressDetection? NodeAddressDetection { get; set; }
+        public string? NodeAddressDetectionValue { get; set; }
+        public NodeAddressDetection? NodeAddressDetectionV6 { get; set; }
+        public string? NodeAddressDetectionValueV6 { get; set; }
         public Dataplane? Dataplane { get; set; }
         public bool? AdvancedOpen { get; set; }
         public List<string>? NetworkPolicies { get; set; }
@@ -60,11 +60,11 @@ public static class DraftFile
     {
         Name = d.Name, Provider = d.Provider, MachineKind = d.MachineKind, L2Network = d.L2Network, PlannedNodes = d.PlannedNodes,
         Target = d.Target.Length == 0 ? null : d.Target, NetworkStack = d.NetworkStack, ContainersCidr = d.ContainersCidr,
-        ServicesCidr = d.ServicesCidr, Backend = d.Backend, NodeNetworks = d.NodeNetworks, IpInIpMode = d.IpInIpMode, Overlay = d.Overlay, Bgp = d.Bgp, NatOutgoing = d.NatOutgoing,
-        BlockSize = d.BlockSize, Mtu = d.Mtu, MtuAuto = d.MtuAuto, UnderlayMtu = d.UnderlayMtu, InterfaceDetection = d.InterfaceDetection,
-        InterfaceDetectionValue = d.InterfaceDetectionValue.Length == 0 ? null : d.InterfaceDetectionValue,
-        ContainersCidrV6 = d.ContainersCidrV6, ServicesCidrV6 = d.ServicesCidrV6, BlockSizeV6 = d.BlockSizeV6, InterfaceDetectionV6 = d.InterfaceDetectionV6,
-        InterfaceDetectionValueV6 = d.InterfaceDetectionValueV6.Length == 0 ? null : d.InterfaceDetectionValueV6,
+        ServicesCidr = d.ServicesCidr, Backend = d.Backend, NodeNetworks = d.NodeNetworks, EncapsulationMode = d.EncapsulationMode, Overlay = d.Overlay, Bgp = d.Bgp, NatOutgoing = d.NatOutgoing,
+        BlockSize = d.BlockSize, Mtu = d.Mtu, MtuAuto = d.MtuAuto, NodeNetworkMtu = d.NodeNetworkMtu, NodeAddressDetection = d.NodeAddressDetection,
+        NodeAddressDetectionValue = d.NodeAddressDetectionValue.Length == 0 ? null : d.NodeAddressDetectionValue,
+        ContainersCidrV6 = d.ContainersCidrV6, ServicesCidrV6 = d.ServicesCidrV6, BlockSizeV6 = d.BlockSizeV6, NodeAddressDetectionV6 = d.NodeAddressDetectionV6,
+        NodeAddressDetectionValueV6 = d.NodeAddressDetectionValueV6.Length == 0 ? null : d.NodeAddressDetectionValueV6,
         Dataplane = d.Dataplane, AdvancedOpen = d.AdvancedOpen,
         NetworkPolicies = d.NetworkPolicies.Count == 0 ? null : d.NetworkPolicies,
     });
@@ -104,18 +104,18 @@ public static class DraftFile
         if (s.Backend is { } backend) d.Backend = backend;
         if (s.NodeNetworks is not null) d.NodeNetworks = s.NodeNetworks;
         if (s.Overlay is { } overlay) d.ChangeOverlay(overlay);
-        if (s.IpInIpMode is { } mode) d.ChangeIpInIpMode(mode);
+        if (s.EncapsulationMode is { } mode) d.ChangeEncapsulationMode(mode);
         if (s.Bgp is { } bgp) d.Bgp = bgp;
         if (s.NatOutgoing is { } nat) d.NatOutgoing = nat;
         if (s.BlockSize is not null) d.BlockSize = s.BlockSize;
         if (s.BlockSizeV6 is not null) d.BlockSizeV6 = s.BlockSizeV6;
         if (s.Mtu is not null) d.Mtu = s.Mtu;
         if (s.MtuAuto is { } auto) d.MtuAuto = auto;
-        if (s.UnderlayMtu is not null) d.UnderlayMtu = s.UnderlayMtu;
-        if (s.InterfaceDetection is { } detection) d.InterfaceDetection = detection;
-        if (s.InterfaceDetectionValue is not null) d.InterfaceDetectionValue = s.InterfaceDetectionValue;
-        if (s.InterfaceDetectionV6 is { } detectionV6) d.InterfaceDetectionV6 = detectionV6;
-        if (s.InterfaceDetectionValueV6 is not null) d.InterfaceDetectionValueV6 = s.InterfaceDetectionValueV6;
+        if (s.NodeNetworkMtu is not null) d.NodeNetworkMtu = s.NodeNetworkMtu;
+        if (s.NodeAddressDetection is { } detection) d.NodeAddressDetection = detection;
+        if (s.NodeAddressDetectionValue is not null) d.NodeAddressDetectionValue = s.NodeAddressDetectionValue;
+        if (s.NodeAddressDetectionV6 is { } detectionV6) d.NodeAddressDetectionV6 = detectionV6;
+        if (s.NodeAddressDetectionValueV6 is not null) d.NodeAddressDetectionValueV6 = s.NodeAddressDetectionValueV6;
         if (s.Dataplane is { } dataplane) d.Dataplane = dataplane;
         if (s.AdvancedOpen is { } open) d.AdvancedOpen = open;
         if (s.NetworkPolicies is not null) d.NetworkPolicies = [.. s.NetworkPolicies];

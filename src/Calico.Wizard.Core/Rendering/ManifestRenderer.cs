@@ -132,7 +132,7 @@ public static class ManifestRenderer
                 Name = "default-ipv6-ippool",
                 Cidr = v6Cidr.ToString(),
                 BlockSize = v6Only ? calico.BlockSize : calico.BlockSizeV6 ?? throw new ArgumentException("a dual-stack spec needs the IPv6 block size", nameof(spec)),
-                Encapsulation = Encapsulations.OfIPv6Pool(calico.Overlay, calico.IpInIpMode),
+                Encapsulation = Encapsulations.OfIPv6Pool(calico.Overlay, calico.EncapsulationMode),
                 NatOutgoing = nat,
             });
         var installation = new TigeraInstallation
@@ -157,20 +157,20 @@ public static class ManifestRenderer
             },
         };
         var network = installation.Spec.CalicoNetwork;
-        var primary = Detection(calico.InterfaceDetection, calico.InterfaceDetectionValue);
+        var primary = Detection(calico.NodeAddressDetection, calico.NodeAddressDetectionValue);
         if (v6Only) network.NodeAddressAutodetectionV6 = primary;
         else network.NodeAddressAutodetectionV4 = primary;
-        if (spec.NetworkStack == NetworkStack.DualStack) network.NodeAddressAutodetectionV6 = Detection(calico.InterfaceDetectionV6, calico.InterfaceDetectionValueV6);
+        if (spec.NetworkStack == NetworkStack.DualStack) network.NodeAddressAutodetectionV6 = Detection(calico.NodeAddressDetectionV6, calico.NodeAddressDetectionValueV6);
         return new RenderedObject(installation.ApiVersion, installation.Kind, null, "default", installation);
     }
 
-    private static NodeAddressAutodetection Detection(InterfaceDetection method, string? value) => method switch
+    private static NodeAddressAutodetection Detection(NodeAddressDetection method, string? value) => method switch
     {
-        InterfaceDetection.CanReach => new NodeAddressAutodetection { CanReach = value },
-        InterfaceDetection.Interface => new NodeAddressAutodetection { Interface = value },
-        InterfaceDetection.SkipInterface => new NodeAddressAutodetection { SkipInterface = value },
-        InterfaceDetection.Kubernetes => new NodeAddressAutodetection { Kubernetes = "NodeInternalIP" },
-        InterfaceDetection.Cidrs => new NodeAddressAutodetection { Cidrs = [.. Rules.InterfaceDetectionRule.CidrsOf(value ?? "")] },
+        NodeAddressDetection.CanReach => new NodeAddressAutodetection { CanReach = value },
+        NodeAddressDetection.Interface => new NodeAddressAutodetection { Interface = value },
+        NodeAddressDetection.SkipInterface => new NodeAddressAutodetection { SkipInterface = value },
+        NodeAddressDetection.Kubernetes => new NodeAddressAutodetection { Kubernetes = "NodeInternalIP" },
+        NodeAddressDetection.Cidrs => new NodeAddressAutodetection { Cidrs = [.. Rules.NodeAddressDetectionRule.CidrsOf(value ?? "")] },
         _ => new NodeAddressAutodetection { FirstFound = true },
     };
 

@@ -6,6 +6,7 @@ using Calico.Wizard.Core.Providers;
 using FluentValidation;
 using Calico.Wizard.Core.Resources;
 using FluentValidation.Results;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -17,7 +18,7 @@ namespace Calico.Wizard.Core.Rules;
 public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
 {
     public const int MaxNodes = 5000; // Kubernetes' documented largest cluster
-    public const int MinMtu = 576, MaxMtu = 9000, MinIPv6Mtu = 1280, MaxUnderlayMtu = 9216;
+    public const int MinMtu = 576, MaxMtu = 9000, MinIPv6Mtu = 1280, MaxNodeNetworkMtu = 9216;
     public static readonly BigInteger MaxServiceAddresses = 1 << 20; // kube-apiserver refuses larger service ranges
 
     /// <summary>The key under which a check may pass its own registry (a wizard's <see cref="RegistryMemo"/>) in the root context data.</summary>
@@ -90,22 +91,22 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
 
         When(d => d.Backend == NetworkBackend.Calico, () =>
         {
-            RuleFor(d => d.IpInIpMode).Custom((mode, ctx) =>
+            RuleFor(d => d.EncapsulationMode).Custom((mode, ctx) =>
             {
-                if (!Enum.IsDefined(mode)) { ctx.AddFailure(Messages.ChooseIpInIpMode); return; }
+                if (!Enum.IsDefined(mode)) { ctx.AddFailure(Messages.ChooseEncapsulationMode); return; }
                 var draft = ctx.InstanceToValidate;
                 if (!Enum.IsDefined(draft.Overlay)) return;
-                if (draft.NetworkStack == NetworkStack.IPv6 && mode != IpInIpMode.Never && draft.Overlay == Overlay.IpInIp)
+                if (draft.NetworkStack == NetworkStack.IPv6 && mode != EncapsulationMode.Never && draft.Overlay == Overlay.IpInIp)
                     ctx.AddFailure(Messages.IPv6NoIpInIp);
-                else if (draft.IsDualStack && mode != IpInIpMode.Never && draft.Overlay == Overlay.IpInIp)
+                else if (draft.IsDualStack && mode != EncapsulationMode.Never && draft.Overlay == Overlay.IpInIp)
                     Warn(ctx, Messages.DualStackIpInIpWarning);
                 else if (matrix.Find(draft.Provider) is { } p && !p.Permits(draft.Encapsulation))
                     ctx.AddFailure(Text.Format(Messages.ProviderEncapsulation, p.Name, string.Join(", ", p.Encapsulations), draft.Encapsulation, Describe(p.Encapsulations[0])));
-                if (mode == IpInIpMode.Never && draft.MachineKind == MachineKind.Virtual)
+                if (mode == EncapsulationMode.Never && draft.MachineKind == MachineKind.Virtual)
                     Warn(ctx, Messages.EncapsulationOffWarning);
-                if (mode != IpInIpMode.Never && draft.Overlay == Overlay.IpInIp && draft.Provider == "AWS")
+                if (mode != EncapsulationMode.Never && draft.Overlay == Overlay.IpInIp && draft.Provider == "AWS")
                     Warn(ctx, Messages.AwsIpInIpWarning);
-                if (mode != IpInIpMode.Never && draft.Overlay == Overlay.Vxlan)
+                if (mode != EncapsulationMode.Never && draft.Overlay == Overlay.Vxlan)
                     Warn(ctx, draft.Provider == "AWS" ? Messages.VxlanAwsWarning : Messages.VxlanFirewallWarning);
             });
             RuleFor(d => d.Overlay).Custom((overlay, ctx) =>
@@ -117,8 +118,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             RuleFor(d => d.Bgp).Custom((bgp, ctx) =>
             {
                 var draft = ctx.InstanceToValidate;
-                if (bgp || !Enum.IsDefined(draft.Overlay) || !Enum.IsDefined(draft.IpInIpMode)) return;
-                if (draft.IpInIpMode == IpInIpMode.Never)
+                if (bgp || !Enum.IsDefined(draft.Overlay) || !Enum.IsDefined(draft.EncapsulationMode)) return;
+                if (draft.EncapsulationMode == EncapsulationMode.Never)
                     ctx.AddFailure(Messages.BgpNeededUnencapsulated);
                 else if (draft.Overlay == Overlay.IpInIp)
                     ctx.AddFailure(Messages.BgpNeededIpInIp);
@@ -133,7 +134,7 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             });
             RuleFor(d => d.NatOutgoing).Custom((nat, ctx) =>
             {
-                if (nat && ctx.InstanceToValidate.IpInIpMode == IpInIpMode.Never)
+                if (nat && ctx.InstanceToValidate.EncapsulationMode == EncapsulationMode.Never)
                     ctx.AddFailure(Messages.NatOutgoingWithNever);
             });
             RuleFor(d => d.BlockSize).Custom((text, ctx) =>
@@ -142,12 +143,12 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             {
                 RuleFor(d => d.BlockSizeV6).Custom((text, ctx) =>
                     Fail(ctx, BlockError(ctx.InstanceToValidate, text, ctx.InstanceToValidate.ContainersCidrV6, NetworkStack.IPv6)));
-                RuleFor(d => d.InterfaceDetectionV6).Custom((method, ctx) =>
+                RuleFor(d => d.NodeAddressDetectionV6).Custom((method, ctx) =>
                 {
                     if (!Enum.IsDefined(method)) ctx.AddFailure(Messages.ChooseDetectionMethodIPv6);
                 });
-                RuleFor(d => d.InterfaceDetectionValueV6).Custom((value, ctx) =>
-                    Fail(ctx, InterfaceDetectionRule.CheckFor(ctx.InstanceToValidate, ctx.InstanceToValidate.InterfaceDetectionV6, value, NetworkStack.IPv6)));
+                RuleFor(d => d.NodeAddressDetectionValueV6).Custom((value, ctx) =>
+                    Fail(ctx, NodeAddressDetectionRule.CheckFor(ctx.InstanceToValidate, ctx.InstanceToValidate.NodeAddressDetectionV6, value, NetworkStack.IPv6)));
             });
             RuleFor(d => d.Mtu).Custom((text, ctx) =>
             {
@@ -156,9 +157,9 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 var min = draft.HasIPv6 ? MinIPv6Mtu : MinMtu;
                 var mtu = WholeNumber.Parse(text, min, MaxMtu, Messages.UnitBytes);
                 if (!mtu.Ok) { ctx.AddFailure(draft.HasIPv6 && WholeNumber.OutOfRange(text, min, MaxMtu) ? Text.Format(Messages.MtuIPv6Minimum, mtu.Error, MinIPv6Mtu) : mtu.Error!); return; }
-                var underlay = WholeNumber.Parse(draft.UnderlayMtu, MinMtu, MaxUnderlayMtu, "");
-                if (!Enum.IsDefined(draft.Overlay) || !Enum.IsDefined(draft.IpInIpMode)) return;
-                var overhead = Encapsulations.Overhead(draft.Overlay, draft.IpInIpMode, draft.NetworkStack);
+                var underlay = WholeNumber.Parse(draft.NodeNetworkMtu, MinMtu, MaxNodeNetworkMtu, "");
+                if (!Enum.IsDefined(draft.Overlay) || !Enum.IsDefined(draft.EncapsulationMode)) return;
+                var overhead = Encapsulations.Overhead(draft.Overlay, draft.EncapsulationMode, draft.NetworkStack);
                 // MTUs are byte counts written as Linux writes them: plain digits, never "1.500" or "1,500".
                 var protocol = draft.Overlay == Overlay.Vxlan ? Text.Format(Messages.VxlanOver, draft.HasIPv6 ? "IPv6" : "IPv4") : "IP-in-IP";
                 if (underlay.Ok && overhead > 0 && mtu.Value > underlay.Value - overhead)
@@ -166,14 +167,14 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 else if (underlay.Ok && mtu.Value > underlay.Value)
                     Warn(ctx, Text.Format(Messages.MtuLargerThanUnderlayWarning, mtu.Value, underlay.Value));
             });
-            RuleFor(d => d.UnderlayMtu).Custom((text, ctx) =>
-                Fail(ctx, WholeNumber.Parse(text, MinMtu, MaxUnderlayMtu, Messages.UnitBytes).Error));
-            RuleFor(d => d.InterfaceDetection).Custom((method, ctx) =>
+            RuleFor(d => d.NodeNetworkMtu).Custom((text, ctx) =>
+                Fail(ctx, WholeNumber.Parse(text, MinMtu, MaxNodeNetworkMtu, Messages.UnitBytes).Error));
+            RuleFor(d => d.NodeAddressDetection).Custom((method, ctx) =>
             {
                 if (!Enum.IsDefined(method)) ctx.AddFailure(Messages.ChooseDetectionMethod);
             });
-            RuleFor(d => d.InterfaceDetectionValue).Custom((value, ctx) =>
-                Fail(ctx, InterfaceDetectionRule.CheckFor(ctx.InstanceToValidate, ctx.InstanceToValidate.InterfaceDetection, value, ctx.InstanceToValidate.NetworkStack)));
+            RuleFor(d => d.NodeAddressDetectionValue).Custom((value, ctx) =>
+                Fail(ctx, NodeAddressDetectionRule.CheckFor(ctx.InstanceToValidate, ctx.InstanceToValidate.NodeAddressDetection, value, ctx.InstanceToValidate.NetworkStack)));
             RuleFor(d => d.Backend).Custom((_, ctx) =>
                 Warn(ctx, ctx.InstanceToValidate.Bgp ? Messages.CalicoPortsBgpWarning : Messages.CalicoPortsWarning));
         });
@@ -247,7 +248,7 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
     /// <summary>How the wizard names an encapsulation: its overlay and mode, as the Network step offers them.</summary>
     public static string Describe(string encapsulation) => Encapsulations.Parse(encapsulation) switch
     {
-        (_, IpInIpMode.Never) => Messages.EncapsulationNever,
+        (_, EncapsulationMode.Never) => Messages.EncapsulationNever,
         (Overlay.Vxlan, var mode) => Text.Format(Messages.EncapsulationVxlan, mode),
         (_, var mode) => Text.Format(Messages.EncapsulationIpInIp, mode),
     };

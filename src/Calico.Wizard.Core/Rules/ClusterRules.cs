@@ -4,6 +4,7 @@ using Calico.Wizard.Core.Providers;
 using FluentValidation;
 using Calico.Wizard.Core.Resources;
 using FluentValidation.Results;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Core.Rules;
 
@@ -135,11 +136,11 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
         StrictCidr.Parse(d.ServicesCidr, d.NetworkStack).Value,
         d.Backend,
         d.Backend == NetworkBackend.Calico
-            ? new CalicoOptions(d.IpInIpMode, d.NatOutgoing, int.Parse(d.BlockSize.Trim()), d.MtuAuto ? null : int.Parse(d.Mtu.Trim()), d.InterfaceDetection,
-                ValueOf(d.InterfaceDetection, d.InterfaceDetectionValue), d.Overlay, d.Bgp, d.Dataplane,
+            ? new CalicoOptions(d.EncapsulationMode, d.NatOutgoing, int.Parse(d.BlockSize.Trim()), d.MtuAuto ? null : int.Parse(d.Mtu.Trim()), d.NodeAddressDetection,
+                ValueOf(d.NodeAddressDetection, d.NodeAddressDetectionValue), d.Overlay, d.Bgp, d.Dataplane,
                 d.IsDualStack ? int.Parse(d.BlockSizeV6.Trim()) : null,
-                d.IsDualStack ? d.InterfaceDetectionV6 : InterfaceDetection.FirstFound,
-                d.IsDualStack ? ValueOf(d.InterfaceDetectionV6, d.InterfaceDetectionValueV6) : null)
+                d.IsDualStack ? d.NodeAddressDetectionV6 : NodeAddressDetection.FirstFound,
+                d.IsDualStack ? ValueOf(d.NodeAddressDetectionV6, d.NodeAddressDetectionValueV6) : null)
             : null,
             // as the operator wrote them (the rules read exactly this text); the manifests write them out again
             d.NetworkPolicies.Count == 0 ? null : [.. d.NetworkPolicies],
@@ -147,8 +148,8 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
             d.IsDualStack ? StrictCidr.Parse(d.ContainersCidrV6, NetworkStack.IPv6).Value : null,
             d.IsDualStack ? StrictCidr.Parse(d.ServicesCidrV6, NetworkStack.IPv6).Value : null);
 
-    private static string? ValueOf(InterfaceDetection method, string value) =>
-        method is InterfaceDetection.FirstFound or InterfaceDetection.Kubernetes ? null : value.Trim();
+    private static string? ValueOf(NodeAddressDetection method, string value) =>
+        method is NodeAddressDetection.FirstFound or NodeAddressDetection.Kubernetes ? null : value.Trim();
 }
 
 /// <summary>What the rules found: errors block, warnings inform.</summary>

@@ -3,6 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Resources;
 using FluentValidation;
 using FluentValidation.Results;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Core.Rules;
 

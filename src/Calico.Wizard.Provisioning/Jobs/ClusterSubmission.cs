@@ -31,7 +31,7 @@ public sealed class ClusterSubmission(
     JobQueue queue,
     TimeProvider time,
     Targets.ProvisioningTargets targets,
-    RangePlanner planner)
+    RangeSuggester planner)
 {
     /// <summary>
     /// How many times one submission is judged again after losing a race for its ranges or name. Each lost race

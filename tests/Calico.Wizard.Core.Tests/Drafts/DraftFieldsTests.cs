@@ -20,7 +20,7 @@ public sealed class DraftFieldsTests
     public void The_spec_file_has_a_key_for_every_field_and_no_other()
     {
         Assert.Equal(Editable(typeof(ClusterDraft)), Editable(typeof(DraftFile.Spec)));
-        var written = DraftFile.Write(Valid(d => d.Target = "lab", d => d.InterfaceDetectionValue = "eth0", d => d.InterfaceDetectionValueV6 = "eth1", d => d.NetworkPolicies = ["x"]));
+        var written = DraftFile.Write(Valid(d => d.Target = "lab", d => d.NodeAddressDetectionValue = "eth0", d => d.NodeAddressDetectionValueV6 = "eth1", d => d.NetworkPolicies = ["x"]));
         foreach (var field in DraftFields.All)
             Assert.Contains($"\n{field.Key}:", written);
     }

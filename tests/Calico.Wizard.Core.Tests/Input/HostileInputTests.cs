@@ -85,10 +85,10 @@ public sealed class HostileInputTests
     {
         var patterns = string.Join(",", Enumerable.Range(0, 17).Select(i => $"eth{i}"));
 
-        var check = await TestDrafts.Valid(d => d.InterfaceDetection = InterfaceDetection.SkipInterface, d => d.InterfaceDetectionValue = patterns).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NodeAddressDetection = NodeAddressDetection.SkipInterface, d => d.NodeAddressDetectionValue = patterns).CheckAsync();
 
         Assert.Contains("At most 16 patterns (this list has 17)", Assert.Single(check.Errors).ErrorMessage);
-        Assert.Null(Rules.InterfaceDetectionRule.MatchingSamples(InterfaceDetection.SkipInterface, patterns));
+        Assert.Null(Rules.NodeAddressDetectionRule.MatchingSamples(NodeAddressDetection.SkipInterface, patterns));
     }
 
     [Theory]

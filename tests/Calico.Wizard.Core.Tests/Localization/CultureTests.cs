@@ -3,6 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Policies;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Core.Tests.Localization;
 
@@ -48,7 +49,7 @@ public sealed class CultureTests
         var services = await Cultures.InAsync(Cultures.German, async () => (await TestDrafts.Valid(d => d.ServicesCidr = "10.0.0.0/8").CheckAsync()).FirstErrorFor(nameof(ClusterDraft.ServicesCidr)));
         Assert.Equal("10.0.0.0/8 hat 16.777.216 Adressen; Kubernetes erlaubt höchstens 1.048.576: verwenden Sie ein Präfix /12 oder länger.", services);
 
-        var mtu = await Cultures.InAsync(Cultures.German, async () => (await TestDrafts.Valid(d => d.Mtu = "9000", d => d.UnderlayMtu = "9000").CheckAsync())
+        var mtu = await Cultures.InAsync(Cultures.German, async () => (await TestDrafts.Valid(d => d.Mtu = "9000", d => d.NodeNetworkMtu = "9000").CheckAsync())
             .Warnings.Single(w => w.PropertyName == nameof(ClusterDraft.Mtu)).ErrorMessage);
         Assert.Contains("IP-in-IP fügt 20 Bytes hinzu: in einem Netzwerk mit MTU 9000 sollte die Pod-MTU höchstens 8980 betragen; mit 9000", mtu);
 
@@ -73,7 +74,7 @@ public sealed class CultureTests
         { nameof(ClusterDraft.ServicesCidrV6), "IPv6 Services CIDR", "IPv6-Service-CIDR" },
         { nameof(ClusterDraft.Backend), "Network backend", "Netzwerk-Backend" },
         { nameof(ClusterDraft.NodeNetworks), "Node network", "Knotennetzwerk" },
-        { nameof(ClusterDraft.IpInIpMode), "IP in IP Encapsulation Mode", "IP-in-IP-Kapselungsmodus" },
+        { nameof(ClusterDraft.EncapsulationMode), "IP in IP Encapsulation Mode", "IP-in-IP-Kapselungsmodus" },
         { nameof(ClusterDraft.Overlay), "Encapsulation protocol", "Kapselungsprotokoll" },
         { nameof(ClusterDraft.Bgp), "BGP", "BGP" },
         { nameof(ClusterDraft.NatOutgoing), "NAT Outgoing", "Ausgehendes NAT" },
@@ -81,11 +82,11 @@ public sealed class CultureTests
         { nameof(ClusterDraft.BlockSizeV6), "IPv6 Block Size", "IPv6-Blockgröße" },
         { nameof(ClusterDraft.Mtu), "MTU Size", "MTU-Größe" },
         { nameof(ClusterDraft.MtuAuto), "MTU auto-detection", "Automatische MTU-Erkennung" },
-        { nameof(ClusterDraft.UnderlayMtu), "Node network MTU", "MTU des Knotennetzwerks" },
-        { nameof(ClusterDraft.InterfaceDetection), "Interface Detection Method", "Methode der Schnittstellenerkennung" },
-        { nameof(ClusterDraft.InterfaceDetectionValue), "Interface Detection Method", "Methode der Schnittstellenerkennung" },
-        { nameof(ClusterDraft.InterfaceDetectionV6), "IPv6 Interface Detection Method", "Methode der IPv6-Schnittstellenerkennung" },
-        { nameof(ClusterDraft.InterfaceDetectionValueV6), "IPv6 Interface Detection Method", "Methode der IPv6-Schnittstellenerkennung" },
+        { nameof(ClusterDraft.NodeNetworkMtu), "Node network MTU", "MTU des Knotennetzwerks" },
+        { nameof(ClusterDraft.NodeAddressDetection), "Interface Detection Method", "Methode der Schnittstellenerkennung" },
+        { nameof(ClusterDraft.NodeAddressDetectionValue), "Interface Detection Method", "Methode der Schnittstellenerkennung" },
+        { nameof(ClusterDraft.NodeAddressDetectionV6), "IPv6 Interface Detection Method", "Methode der IPv6-Schnittstellenerkennung" },
+        { nameof(ClusterDraft.NodeAddressDetectionValueV6), "IPv6 Interface Detection Method", "Methode der IPv6-Schnittstellenerkennung" },
         { nameof(ClusterDraft.Dataplane), "Dataplane", "Datenebene" },
         { nameof(ClusterDraft.AdvancedOpen), "Advanced", "Erweitert" },
         { nameof(ClusterDraft.NetworkPolicies), "Network policies", "Netzwerkrichtlinien" },

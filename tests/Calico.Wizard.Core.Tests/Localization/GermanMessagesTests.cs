@@ -1,4 +1,5 @@
 using System.Net;
+using Calico.Wizard.Core.Registry;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Input;
@@ -46,12 +47,12 @@ public sealed class GermanMessagesTests
         foreach (var row in BadInputsTests.CanReachRejects())
         {
             var (stack, value) = ((NetworkStack)row[0], (string)row[1]);
-            yield return ($"can-reach {value}", () => TestDrafts.On(stack, d => { d.InterfaceDetection = InterfaceDetection.CanReach; d.InterfaceDetectionValue = value; }));
+            yield return ($"can-reach {value}", () => TestDrafts.On(stack, d => { d.NodeAddressDetection = NodeAddressDetection.CanReach; d.NodeAddressDetectionValue = value; }));
         }
         foreach (var row in BadInputsTests.PatternRejects())
         {
-            var (method, pattern) = ((InterfaceDetection)row[0], (string)row[1]);
-            yield return ($"{method} {pattern}", () => TestDrafts.Valid(d => { d.InterfaceDetection = method; d.InterfaceDetectionValue = pattern; }));
+            var (method, pattern) = ((NodeAddressDetection)row[0], (string)row[1]);
+            yield return ($"{method} {pattern}", () => TestDrafts.Valid(d => { d.NodeAddressDetection = method; d.NodeAddressDetectionValue = pattern; }));
         }
         foreach (var row in BadInputsTests.NameRejects())
         {
@@ -75,11 +76,11 @@ public sealed class GermanMessagesTests
         yield return ("AWS IP-in-IP", () => TestDrafts.Valid(d => d.Provider = "AWS", d => d.L2Network = "vpc-0a1b2c3d4e5f67890"));
         yield return ("AWS VXLAN", () => TestDrafts.Valid(d => d.Provider = "AWS", d => d.L2Network = "vpc-0a1b2c3d4e5f67890", d => d.ChangeOverlay(Overlay.Vxlan)));
         yield return ("VXLAN on BareOS without BGP", () => TestDrafts.Valid(d => d.ChangeOverlay(Overlay.Vxlan), d => d.Bgp = false, d => d.Mtu = "1480"));
-        yield return ("VXLAN over IPv6", () => TestDrafts.ValidIPv6(d => d.ChangeOverlay(Overlay.Vxlan), d => d.ChangeIpInIpMode(IpInIpMode.Always), d => d.Mtu = "1450"));
+        yield return ("VXLAN over IPv6", () => TestDrafts.ValidIPv6(d => d.ChangeOverlay(Overlay.Vxlan), d => d.ChangeEncapsulationMode(EncapsulationMode.Always), d => d.Mtu = "1450"));
         yield return ("eBPF", () => TestDrafts.Valid(d => d.Dataplane = Dataplane.Bpf));
         yield return ("nftables", () => TestDrafts.Valid(d => d.Dataplane = Dataplane.Nftables));
-        yield return ("IP-in-IP with MTU 1500 on a 1500-byte underlay", () => TestDrafts.Valid(d => d.Mtu = "1500", d => d.UnderlayMtu = "1500"));
-        yield return ("MTU 9000 on a 1500-byte underlay, unencapsulated", () => TestDrafts.Valid(d => d.ChangeIpInIpMode(IpInIpMode.Never), d => d.Mtu = "9000"));
+        yield return ("IP-in-IP with MTU 1500 on a 1500-byte underlay", () => TestDrafts.Valid(d => d.Mtu = "1500", d => d.NodeNetworkMtu = "1500"));
+        yield return ("MTU 9000 on a 1500-byte underlay, unencapsulated", () => TestDrafts.Valid(d => d.ChangeEncapsulationMode(EncapsulationMode.Never), d => d.Mtu = "9000"));
         yield return ("dual-stack IP-in-IP", () => TestDrafts.Valid(d => d.ChangeNetworkStack(NetworkStack.DualStack)));
         yield return ("a policy's hints and other-family block", () => TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.DefaultDenyIngress,
             PolicyKit.Policy("podSelector: {matchLabels: {role: db}}", "policyTypes: [Ingress, Egress]", "ingress:", "- from: [{ipBlock: {cidr: 'fd00::/64'}}]")]));
@@ -94,24 +95,24 @@ public sealed class GermanMessagesTests
         yield return ("planned nodes abc", () => TestDrafts.Valid(d => d.PlannedNodes = "abc"));
         yield return ("unknown choices", () => TestDrafts.Valid(d => d.MachineKind = (MachineKind)7, d => d.NetworkStack = (NetworkStack)9,
             d => d.Backend = (NetworkBackend)7));
-        yield return ("unknown Calico choices", () => TestDrafts.Valid(d => d.IpInIpMode = (IpInIpMode)9, d => d.Overlay = (Overlay)5, d => d.Dataplane = (Dataplane)9,
-            d => d.InterfaceDetection = (InterfaceDetection)99));
-        yield return ("unknown IPv6 detection", () => TestDrafts.Valid(d => d.ChangeNetworkStack(NetworkStack.DualStack), d => d.InterfaceDetectionV6 = (InterfaceDetection)99));
-        yield return ("NAT outgoing with Never", () => TestDrafts.Valid(d => d.ChangeIpInIpMode(IpInIpMode.Never), d => d.NatOutgoing = true));
+        yield return ("unknown Calico choices", () => TestDrafts.Valid(d => d.EncapsulationMode = (EncapsulationMode)9, d => d.Overlay = (Overlay)5, d => d.Dataplane = (Dataplane)9,
+            d => d.NodeAddressDetection = (NodeAddressDetection)99));
+        yield return ("unknown IPv6 detection", () => TestDrafts.Valid(d => d.ChangeNetworkStack(NetworkStack.DualStack), d => d.NodeAddressDetectionV6 = (NodeAddressDetection)99));
+        yield return ("NAT outgoing with Never", () => TestDrafts.Valid(d => d.ChangeEncapsulationMode(EncapsulationMode.Never), d => d.NatOutgoing = true));
         yield return ("a provider permitting VXLAN only", () => TestDrafts.Valid(d => d.Provider = "AzureVxlan"));
-        yield return ("underlay MTU bad", () => TestDrafts.Valid(d => d.UnderlayMtu = "99999"));
+        yield return ("underlay MTU bad", () => TestDrafts.Valid(d => d.NodeNetworkMtu = "99999"));
         yield return ("a dual-stack IPv4 block too large for its pool", () => TestDrafts.Valid(d => d.ChangeNetworkStack(NetworkStack.DualStack), d => d.ContainersCidr = "10.20.0.0/27", d => d.BlockSize = "26"));
-        yield return ("a long skip-interface list", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.SkipInterface; d.InterfaceDetectionValue = string.Join(",", Enumerable.Range(0, 17).Select(i => $"e{i}")); }));
-        yield return ("a long CIDRs list", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.Cidrs; d.InterfaceDetectionValue = string.Join(",", Enumerable.Range(0, 17).Select(i => $"192.168.{i}.0/24")); }));
-        yield return ("an escape Go lacks", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.Interface; d.InterfaceDetectionValue = @"eth\Z"; }));
-        yield return ("a repeat Go refuses", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.Interface; d.InterfaceDetectionValue = "e{1001}"; }));
-        yield return ("a flag Go lacks", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.Interface; d.InterfaceDetectionValue = "(?x)eth"; }));
-        yield return ("a comment Go lacks", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.Interface; d.InterfaceDetectionValue = "(?#c)eth"; }));
-        yield return ("a quoted group Go lacks", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.Interface; d.InterfaceDetectionValue = "(?'n'eth)"; }));
-        yield return ("a conditional Go lacks", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.Interface; d.InterfaceDetectionValue = "(?(a)b|c)"; }));
-        yield return ("a pattern too long", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.Interface; d.InterfaceDetectionValue = new string('a', 1001); }));
-        yield return ("can-reach a bad label", () => TestDrafts.Valid(d => { d.InterfaceDetection = InterfaceDetection.CanReach; d.InterfaceDetectionValue = $"{new string('a', 64)}.com"; }));
-        yield return ("can-reach in brackets", () => TestDrafts.ValidIPv6(d => { d.InterfaceDetection = InterfaceDetection.CanReach; d.InterfaceDetectionValue = "[fd00::1]"; }));
+        yield return ("a long skip-interface list", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.SkipInterface; d.NodeAddressDetectionValue = string.Join(",", Enumerable.Range(0, 17).Select(i => $"e{i}")); }));
+        yield return ("a long CIDRs list", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.Cidrs; d.NodeAddressDetectionValue = string.Join(",", Enumerable.Range(0, 17).Select(i => $"192.168.{i}.0/24")); }));
+        yield return ("an escape Go lacks", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.Interface; d.NodeAddressDetectionValue = @"eth\Z"; }));
+        yield return ("a repeat Go refuses", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.Interface; d.NodeAddressDetectionValue = "e{1001}"; }));
+        yield return ("a flag Go lacks", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.Interface; d.NodeAddressDetectionValue = "(?x)eth"; }));
+        yield return ("a comment Go lacks", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.Interface; d.NodeAddressDetectionValue = "(?#c)eth"; }));
+        yield return ("a quoted group Go lacks", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.Interface; d.NodeAddressDetectionValue = "(?'n'eth)"; }));
+        yield return ("a conditional Go lacks", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.Interface; d.NodeAddressDetectionValue = "(?(a)b|c)"; }));
+        yield return ("a pattern too long", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.Interface; d.NodeAddressDetectionValue = new string('a', 1001); }));
+        yield return ("can-reach a bad label", () => TestDrafts.Valid(d => { d.NodeAddressDetection = NodeAddressDetection.CanReach; d.NodeAddressDetectionValue = $"{new string('a', 64)}.com"; }));
+        yield return ("can-reach in brackets", () => TestDrafts.ValidIPv6(d => { d.NodeAddressDetection = NodeAddressDetection.CanReach; d.NodeAddressDetectionValue = "[fd00::1]"; }));
         yield return ("the word suggest", () => TestDrafts.Valid(d => d.ContainersCidr = "suggest"));
         yield return ("a prefix that is not a number", () => TestDrafts.Valid(d => d.ContainersCidr = "10.20.0.0/016"));
         yield return ("inputs out of bounds", () => TestDrafts.Valid(d => d.Name = new string('a', 300), d => d.NetworkPolicies = null!));
@@ -171,7 +172,7 @@ public sealed class GermanMessagesTests
     /// <summary>What the core says outside the validator: suggestions, the address map, spec files, policy text, Review values.</summary>
     private static async Task<IReadOnlyList<(string Where, string? Message)>> OtherMessagesAsync()
     {
-        var planner = new RangePlanner(ProviderMatrix.Seed, Registry, new PlanningOptions());
+        var planner = new RangeSuggester(ProviderMatrix.Seed, Registry, new PlanningOptions());
         var said = new List<(string, string?)>();
         async Task Suggest(string name, ClusterDraft d) => said.Add((name, (await planner.SuggestAsync(d, RangeKind.Containers, NetworkStack.IPv4)).Reason));
         await Suggest("suggest: no network", TestDrafts.Valid(d => d.L2Network = ""));
@@ -182,7 +183,7 @@ public sealed class GermanMessagesTests
         await Suggest("suggest: nothing fits", TestDrafts.Valid(d => d.L2Network = "rack-1", d => d.PlannedNodes = "5000", d => d.BlockSize = "21"));
         said.Add(("suggest: services", (await planner.SuggestAsync(TestDrafts.Valid(d => d.L2Network = "rack-1"), RangeKind.Services, NetworkStack.IPv4)).Reason));
         said.Add(("suggest: unknown provider", (await planner.SuggestAsync(new SuggestRequest("GCP", "x", RangeKind.Containers, NetworkStack.IPv4, 3, 26, []))).Reason));
-        said.Add(("suggest: no IPv6 space", AddressPlanner.Suggest(AddressPlanner.Plan(RangeKind.Services, NetworkStack.IPv6, 3, null, new PlanningOptions()), [IPNetwork.Parse("10.0.0.0/8")], "rack-1", NetworkUsage.Empty, []).Reason));
+        said.Add(("suggest: no IPv6 space", FreeRangeSearch.Suggest(FreeRangeSearch.Plan(RangeKind.Services, NetworkStack.IPv6, 3, null, new PlanningOptions()), [IPNetwork.Parse("10.0.0.0/8")], "rack-1", NetworkUsage.Empty, []).Reason));
         var spec = (await TestDrafts.Valid(d => d.L2Network = "rack-1").CheckAsync()).Spec!;
         foreach (var (field, suggestion) in (await Duplicates.CreateAsync(spec, Guid.NewGuid(), "", Registry, planner)).Suggested)
             said.Add(($"duplicate: {field}", suggestion.Reason));
@@ -202,7 +203,7 @@ public sealed class GermanMessagesTests
         said.AddRange(PolicyStarters.All.Select(s => ("starter", (string?)s.Title)));
         foreach (var draft in new[] { TestDrafts.Valid(d => d.MtuAuto = true, d => d.Bgp = false, d => d.Dataplane = Dataplane.Bpf), TestDrafts.Valid() })
             foreach (var field in DraftFields.All)
-                if (field.Show?.Invoke(draft) is { } shown && shown.Any(char.IsLetter) && !shown.Contains("first-found") && field.Property is not (nameof(ClusterDraft.Provider) or nameof(ClusterDraft.MachineKind) or nameof(ClusterDraft.NetworkStack) or nameof(ClusterDraft.Backend) or nameof(ClusterDraft.IpInIpMode) or nameof(ClusterDraft.Name) or nameof(ClusterDraft.L2Network)))
+                if (field.Show?.Invoke(draft) is { } shown && shown.Any(char.IsLetter) && !shown.Contains("first-found") && field.Property is not (nameof(ClusterDraft.Provider) or nameof(ClusterDraft.MachineKind) or nameof(ClusterDraft.NetworkStack) or nameof(ClusterDraft.Backend) or nameof(ClusterDraft.EncapsulationMode) or nameof(ClusterDraft.Name) or nameof(ClusterDraft.L2Network)))
                     said.Add(($"Review {field.Property}", shown));
         foreach (var e in Encapsulations.All) said.Add(($"encapsulation {e}", ClusterDraftValidator.Describe(e)));
         return said;

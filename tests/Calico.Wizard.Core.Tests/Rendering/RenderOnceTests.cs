@@ -14,7 +14,7 @@ public sealed class RenderOnceTests
     {
         var draft = name switch
         {
-            "calico-ipv6-skip" => TestDrafts.ValidIPv6(d => d.InterfaceDetection = InterfaceDetection.SkipInterface, d => d.InterfaceDetectionValue = "docker.*,cali.*"),
+            "calico-ipv6-skip" => TestDrafts.ValidIPv6(d => d.NodeAddressDetection = NodeAddressDetection.SkipInterface, d => d.NodeAddressDetectionValue = "docker.*,cali.*"),
             "flannel" => TestDrafts.Valid(d => d.Backend = NetworkBackend.Flannel),
             "calico-with-policies" => TestDrafts.Valid(d => d.NetworkPolicies = [PolicyStarters.All[0].Yaml, PolicyStarters.All[1].Yaml]),
             _ => TestDrafts.Valid(),

@@ -81,12 +81,12 @@ public sealed class RendererTests
     }
 
     [Theory]
-    [InlineData(IpInIpMode.Always, "IPIP")]
-    [InlineData(IpInIpMode.CrossSubnet, "IPIPCrossSubnet")]
-    [InlineData(IpInIpMode.Never, "None")]
-    public async Task Encapsulation_maps_from_the_ip_in_ip_mode(IpInIpMode mode, string encapsulation)
+    [InlineData(EncapsulationMode.Always, "IPIP")]
+    [InlineData(EncapsulationMode.CrossSubnet, "IPIPCrossSubnet")]
+    [InlineData(EncapsulationMode.Never, "None")]
+    public async Task Encapsulation_maps_from_the_ip_in_ip_mode(EncapsulationMode mode, string encapsulation)
     {
-        var root = Parse(await RenderAsync(TestDrafts.Valid(d => d.ChangeIpInIpMode(mode))));
+        var root = Parse(await RenderAsync(TestDrafts.Valid(d => d.ChangeEncapsulationMode(mode))));
 
         Assert.Equal(encapsulation, Scalar(SinglePool(root), "encapsulation"));
     }
@@ -103,7 +103,7 @@ public sealed class RendererTests
     [Fact]
     public async Task Block_size_mtu_and_cidr_are_rendered_as_chosen()
     {
-        var root = Parse(await RenderAsync(TestDrafts.Valid(d => d.ContainersCidr = "172.16.0.0/12", d => d.BlockSize = "24", d => d.Mtu = "8980", d => d.UnderlayMtu = "9000")));
+        var root = Parse(await RenderAsync(TestDrafts.Valid(d => d.ContainersCidr = "172.16.0.0/12", d => d.BlockSize = "24", d => d.Mtu = "8980", d => d.NodeNetworkMtu = "9000")));
 
         Assert.Equal("8980", Scalar(root, "spec", "calicoNetwork", "mtu"));
         Assert.Equal("172.16.0.0/12", Scalar(SinglePool(root), "cidr"));
@@ -111,14 +111,14 @@ public sealed class RendererTests
     }
 
     [Theory]
-    [InlineData(InterfaceDetection.CanReach, "8.8.8.8", "canReach")]
-    [InlineData(InterfaceDetection.CanReach, "www.google.com", "canReach")]
-    [InlineData(InterfaceDetection.Interface, "eth.*", "interface")]
-    [InlineData(InterfaceDetection.Interface, "^ens[0-9]+$", "interface")]
-    [InlineData(InterfaceDetection.SkipInterface, "enp6s0f0,eth.*", "skipInterface")]
-    public async Task Interface_detection_renders_its_method_and_value(InterfaceDetection method, string value, string key)
+    [InlineData(NodeAddressDetection.CanReach, "8.8.8.8", "canReach")]
+    [InlineData(NodeAddressDetection.CanReach, "www.google.com", "canReach")]
+    [InlineData(NodeAddressDetection.Interface, "eth.*", "interface")]
+    [InlineData(NodeAddressDetection.Interface, "^ens[0-9]+$", "interface")]
+    [InlineData(NodeAddressDetection.SkipInterface, "enp6s0f0,eth.*", "skipInterface")]
+    public async Task Interface_detection_renders_its_method_and_value(NodeAddressDetection method, string value, string key)
     {
-        var root = Parse(await RenderAsync(TestDrafts.Valid(d => d.InterfaceDetection = method, d => d.InterfaceDetectionValue = value)));
+        var root = Parse(await RenderAsync(TestDrafts.Valid(d => d.NodeAddressDetection = method, d => d.NodeAddressDetectionValue = value)));
 
         var detection = Map(root, "spec", "calicoNetwork", "nodeAddressAutodetectionV4");
         Assert.Equal([key], detection.Keys.Cast<string>());
@@ -128,7 +128,7 @@ public sealed class RendererTests
     [Fact]
     public async Task Interface_detection_value_is_rendered_trimmed()
     {
-        var root = Parse(await RenderAsync(TestDrafts.Valid(d => d.InterfaceDetection = InterfaceDetection.CanReach, d => d.InterfaceDetectionValue = " 8.8.8.8 ")));
+        var root = Parse(await RenderAsync(TestDrafts.Valid(d => d.NodeAddressDetection = NodeAddressDetection.CanReach, d => d.NodeAddressDetectionValue = " 8.8.8.8 ")));
 
         Assert.Equal("8.8.8.8", Scalar(root, "spec", "calicoNetwork", "nodeAddressAutodetectionV4", "canReach"));
     }
@@ -137,7 +137,7 @@ public sealed class RendererTests
     public async Task IPv6_renders_the_ipv6_pool_and_autodetection()
     {
         var root = Parse(await RenderAsync(TestDrafts.ValidIPv6(d => d.ContainersCidr = "2001:DB8:0:0::/64",
-            d => d.InterfaceDetection = InterfaceDetection.CanReach, d => d.InterfaceDetectionValue = "2001:4860:4860::8888")));
+            d => d.NodeAddressDetection = NodeAddressDetection.CanReach, d => d.NodeAddressDetectionValue = "2001:4860:4860::8888")));
 
         var network = Map(root, "spec", "calicoNetwork");
         Assert.False(network.ContainsKey("nodeAddressAutodetectionV4"));
@@ -199,10 +199,10 @@ public sealed class RendererTests
         {
             "ipv4-calico" => TestDrafts.Valid(),
             "ipv6-calico-can-reach" => TestDrafts.ValidIPv6(d => d.ContainersCidr = "2001:DB8:0:0::/64",
-                d => d.InterfaceDetection = InterfaceDetection.CanReach, d => d.InterfaceDetectionValue = "2001:4860:4860::8888"),
+                d => d.NodeAddressDetection = NodeAddressDetection.CanReach, d => d.NodeAddressDetectionValue = "2001:4860:4860::8888"),
             "azure-flannel" => TestDrafts.Valid(d => d.Provider = "Azure", d => d.L2Network = "prod-vnet", d => d.Backend = NetworkBackend.Flannel),
-            "skip-interface" => TestDrafts.Valid(d => d.PlannedNodes = "40", d => d.ChangeIpInIpMode(IpInIpMode.CrossSubnet), d => d.BlockSize = "24",
-                d => d.InterfaceDetection = InterfaceDetection.SkipInterface, d => d.InterfaceDetectionValue = "enp6s0f0,eth.*"),
+            "skip-interface" => TestDrafts.Valid(d => d.PlannedNodes = "40", d => d.ChangeEncapsulationMode(EncapsulationMode.CrossSubnet), d => d.BlockSize = "24",
+                d => d.NodeAddressDetection = NodeAddressDetection.SkipInterface, d => d.NodeAddressDetectionValue = "enp6s0f0,eth.*"),
             _ => throw new ArgumentOutOfRangeException(nameof(which)),
         };
         var spec = (await draft.CheckAsync()).Spec;

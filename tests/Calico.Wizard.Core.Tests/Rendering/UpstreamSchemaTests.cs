@@ -6,6 +6,7 @@ using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
 using k8s;
 using Xunit.Abstractions;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Core.Tests.Rendering;
 
@@ -31,10 +32,10 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
             var (minBlock, maxBlock) = BlockCapacity.Range(stack);
             int?[] mtus = [stack == NetworkStack.IPv4 ? ClusterDraftValidator.MinMtu : ClusterDraftValidator.MinIPv6Mtu, ClusterDraftValidator.MaxMtu, null];
             foreach (var overlay in Enum.GetValues<Overlay>())
-            foreach (var mode in Enum.GetValues<IpInIpMode>())
+            foreach (var mode in Enum.GetValues<EncapsulationMode>())
             foreach (var nat in new[] { true, false })
             foreach (var bgp in new[] { true, false })
-            foreach (var detection in Enum.GetValues<InterfaceDetection>())
+            foreach (var detection in Enum.GetValues<NodeAddressDetection>())
             foreach (var dataplane in Enum.GetValues<Dataplane>())
             foreach (var block in new[] { minBlock, maxBlock })
             foreach (var mtu in mtus)
@@ -42,21 +43,21 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
                 var draft = TestDrafts.On(stack, d =>
                 {
                     d.ChangeOverlay(overlay);
-                    d.ChangeIpInIpMode(mode);
+                    d.ChangeEncapsulationMode(mode);
                     d.NatOutgoing = nat;
                     d.Bgp = bgp;
-                    d.InterfaceDetection = detection;
-                    d.InterfaceDetectionValue = detection switch
+                    d.NodeAddressDetection = detection;
+                    d.NodeAddressDetectionValue = detection switch
                     {
-                        InterfaceDetection.CanReach => stack == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8",
-                        InterfaceDetection.Interface => "eth.*",
-                        InterfaceDetection.SkipInterface => "docker.*|cali.*",
-                        InterfaceDetection.Cidrs => stack == NetworkStack.IPv6 ? "fd00:192:168::/64,fd00:192:169::/64" : "192.168.0.0/24,192.168.1.0/24",
+                        NodeAddressDetection.CanReach => stack == NetworkStack.IPv6 ? "2001:4860:4860::8888" : "8.8.8.8",
+                        NodeAddressDetection.Interface => "eth.*",
+                        NodeAddressDetection.SkipInterface => "docker.*|cali.*",
+                        NodeAddressDetection.Cidrs => stack == NetworkStack.IPv6 ? "fd00:192:168::/64,fd00:192:169::/64" : "192.168.0.0/24,192.168.1.0/24",
                         _ => "",
                     };
                     d.Dataplane = dataplane;
                     d.BlockSize = block.ToString(CultureInfo.InvariantCulture);
-                    d.UnderlayMtu = ClusterDraftValidator.MaxUnderlayMtu.ToString(CultureInfo.InvariantCulture);
+                    d.NodeNetworkMtu = ClusterDraftValidator.MaxNodeNetworkMtu.ToString(CultureInfo.InvariantCulture);
                     d.MtuAuto = mtu is null;
                     if (mtu is { } m) d.Mtu = m.ToString(CultureInfo.InvariantCulture);
                 });
@@ -97,7 +98,7 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
             {
                 // the only points of the space the rules refuse: NAT outgoing without encapsulation, IP-in-IP on IPv6, and
                 // IP-in-IP or unencapsulated pools without BGP (the operator's own rule)
-                Assert.True(check.Errors.All(e => e.PropertyName is nameof(ClusterDraft.NatOutgoing) or nameof(ClusterDraft.IpInIpMode) or nameof(ClusterDraft.Bgp)),
+                Assert.True(check.Errors.All(e => e.PropertyName is nameof(ClusterDraft.NatOutgoing) or nameof(ClusterDraft.EncapsulationMode) or nameof(ClusterDraft.Bgp)),
                     $"{name}: {string.Join("; ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}"))}");
                 refused++;
                 continue;

@@ -4,6 +4,7 @@ using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
 using k8s;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Core.Tests;
 
@@ -18,28 +19,28 @@ public sealed class AdvancedRulesTests
 
     internal static readonly Dictionary<string, Refusal> Refusals = new() // also run in German (Localization)
     {
-        ["IP-in-IP on IPv6"] = new(d => d.IpInIpMode = IpInIpMode.Always, nameof(ClusterDraft.IpInIpMode), "choose Never, or VXLAN under Advanced", IPv6: true),
+        ["IP-in-IP on IPv6"] = new(d => d.EncapsulationMode = EncapsulationMode.Always, nameof(ClusterDraft.EncapsulationMode), "choose Never, or VXLAN under Advanced", IPv6: true),
         // the Tigera operator's validation.go, BIRD routing mode
         ["IP-in-IP without BGP"] = new(d => d.Bgp = false, nameof(ClusterDraft.Bgp), "IP-in-IP routes are shared by BGP (the Tigera operator refuses IP-in-IP without it): enable BGP, or choose VXLAN"),
-        ["IP-in-IP CrossSubnet without BGP"] = new(d => { d.ChangeIpInIpMode(IpInIpMode.CrossSubnet); d.Bgp = false; }, nameof(ClusterDraft.Bgp), "enable BGP, or choose VXLAN"),
-        ["unencapsulated without BGP"] = new(d => { d.ChangeIpInIpMode(IpInIpMode.Never); d.Bgp = false; }, nameof(ClusterDraft.Bgp), "Without encapsulation, pod routes are shared by BGP"),
+        ["IP-in-IP CrossSubnet without BGP"] = new(d => { d.ChangeEncapsulationMode(EncapsulationMode.CrossSubnet); d.Bgp = false; }, nameof(ClusterDraft.Bgp), "enable BGP, or choose VXLAN"),
+        ["unencapsulated without BGP"] = new(d => { d.ChangeEncapsulationMode(EncapsulationMode.Never); d.Bgp = false; }, nameof(ClusterDraft.Bgp), "Without encapsulation, pod routes are shared by BGP"),
         ["unencapsulated IPv6 without BGP"] = new(d => d.Bgp = false, nameof(ClusterDraft.Bgp), "Without encapsulation", IPv6: true),
-        ["CIDRs detection left empty"] = new(d => d.InterfaceDetection = InterfaceDetection.Cidrs, nameof(ClusterDraft.InterfaceDetectionValue), "Enter one or more CIDRs the nodes' addresses are in"),
-        ["CIDRs detection with host bits"] = new(d => Detect(d, InterfaceDetection.Cidrs, "192.168.0.1/24"), nameof(ClusterDraft.InterfaceDetectionValue), "did you mean 192.168.0.0/24"),
-        ["CIDRs detection of the other family"] = new(d => Detect(d, InterfaceDetection.Cidrs, "fd00::/64"), nameof(ClusterDraft.InterfaceDetectionValue), "network stack is IPv4"),
-        ["CIDRs detection with an empty item"] = new(d => Detect(d, InterfaceDetection.Cidrs, "192.168.0.0/24,,192.168.1.0/24"), nameof(ClusterDraft.InterfaceDetectionValue), "Item 2 of the list is empty"),
-        ["CIDRs detection, second item bad"] = new(d => Detect(d, InterfaceDetection.Cidrs, "192.168.0.0/24,300.1.0.0/16"), nameof(ClusterDraft.InterfaceDetectionValue), "Item 2 ('300.1.0.0/16')"),
-        ["CIDRs detection inside the Containers CIDR"] = new(d => Detect(d, InterfaceDetection.Cidrs, "192.168.0.0/24,10.20.8.0/24"), nameof(ClusterDraft.InterfaceDetectionValue), "10.20.8.0/24 overlaps the Containers CIDR 10.20.0.0/16: detection CIDRs hold the nodes' own addresses"),
-        ["CIDRs detection around the Services CIDR"] = new(d => Detect(d, InterfaceDetection.Cidrs, "10.0.0.0/8"), nameof(ClusterDraft.InterfaceDetectionValue), "overlaps the Containers CIDR"),
-        ["can-reach a pod address"] = new(d => Detect(d, InterfaceDetection.CanReach, "10.20.3.4"), nameof(ClusterDraft.InterfaceDetectionValue), "10.20.3.4 is in the Containers CIDR 10.20.0.0/16: can-reach needs an address outside the cluster"),
-        ["can-reach a service address"] = new(d => Detect(d, InterfaceDetection.CanReach, "10.21.0.1"), nameof(ClusterDraft.InterfaceDetectionValue), "is in the Services CIDR"),
+        ["CIDRs detection left empty"] = new(d => d.NodeAddressDetection = NodeAddressDetection.Cidrs, nameof(ClusterDraft.NodeAddressDetectionValue), "Enter one or more CIDRs the nodes' addresses are in"),
+        ["CIDRs detection with host bits"] = new(d => Detect(d, NodeAddressDetection.Cidrs, "192.168.0.1/24"), nameof(ClusterDraft.NodeAddressDetectionValue), "did you mean 192.168.0.0/24"),
+        ["CIDRs detection of the other family"] = new(d => Detect(d, NodeAddressDetection.Cidrs, "fd00::/64"), nameof(ClusterDraft.NodeAddressDetectionValue), "network stack is IPv4"),
+        ["CIDRs detection with an empty item"] = new(d => Detect(d, NodeAddressDetection.Cidrs, "192.168.0.0/24,,192.168.1.0/24"), nameof(ClusterDraft.NodeAddressDetectionValue), "Item 2 of the list is empty"),
+        ["CIDRs detection, second item bad"] = new(d => Detect(d, NodeAddressDetection.Cidrs, "192.168.0.0/24,300.1.0.0/16"), nameof(ClusterDraft.NodeAddressDetectionValue), "Item 2 ('300.1.0.0/16')"),
+        ["CIDRs detection inside the Containers CIDR"] = new(d => Detect(d, NodeAddressDetection.Cidrs, "192.168.0.0/24,10.20.8.0/24"), nameof(ClusterDraft.NodeAddressDetectionValue), "10.20.8.0/24 overlaps the Containers CIDR 10.20.0.0/16: detection CIDRs hold the nodes' own addresses"),
+        ["CIDRs detection around the Services CIDR"] = new(d => Detect(d, NodeAddressDetection.Cidrs, "10.0.0.0/8"), nameof(ClusterDraft.NodeAddressDetectionValue), "overlaps the Containers CIDR"),
+        ["can-reach a pod address"] = new(d => Detect(d, NodeAddressDetection.CanReach, "10.20.3.4"), nameof(ClusterDraft.NodeAddressDetectionValue), "10.20.3.4 is in the Containers CIDR 10.20.0.0/16: can-reach needs an address outside the cluster"),
+        ["can-reach a service address"] = new(d => Detect(d, NodeAddressDetection.CanReach, "10.21.0.1"), nameof(ClusterDraft.NodeAddressDetectionValue), "is in the Services CIDR"),
         ["Containers CIDR inside the node network"] = new(d => d.NodeNetworks = "10.20.0.0/24", nameof(ClusterDraft.ContainersCidr), "Overlaps the node network 10.20.0.0/24: pods need addresses the nodes do not use; choose a range outside it."),
         ["Services CIDR overlapping the node network"] = new(d => d.NodeNetworks = "192.168.0.0/22, 10.21.128.0/17", nameof(ClusterDraft.ServicesCidr), "Overlaps the node network 10.21.128.0/17: services need addresses"),
         ["node network with host bits"] = new(d => d.NodeNetworks = "192.168.0.1/22", nameof(ClusterDraft.NodeNetworks), "did you mean 192.168.0.0/22"),
         ["node network of the other family"] = new(d => d.NodeNetworks = "192.168.0.0/22,fd00:192:168::/64", nameof(ClusterDraft.NodeNetworks), "Item 2 ('fd00:192:168::/64')"),
         ["node network with an empty item"] = new(d => d.NodeNetworks = "192.168.0.0/22,", nameof(ClusterDraft.NodeNetworks), "Item 2 of the list is empty"),
         ["seventeen node subnets"] = new(d => d.NodeNetworks = string.Join(",", Enumerable.Range(0, 17).Select(i => $"192.168.{i}.0/24")), nameof(ClusterDraft.NodeNetworks), "At most 16 subnets (this list has 17)"),
-        ["CIDRs detection outside the node network"] = new(d => { d.NodeNetworks = "192.168.0.0/22"; Detect(d, InterfaceDetection.Cidrs, "172.16.0.0/24"); }, nameof(ClusterDraft.InterfaceDetectionValue), "172.16.0.0/24 is outside the node network (192.168.0.0/22): no node would find its address there"),
+        ["CIDRs detection outside the node network"] = new(d => { d.NodeNetworks = "192.168.0.0/22"; Detect(d, NodeAddressDetection.Cidrs, "172.16.0.0/24"); }, nameof(ClusterDraft.NodeAddressDetectionValue), "172.16.0.0/24 is outside the node network (192.168.0.0/22): no node would find its address there"),
         ["MTU auto off and MTU text bad"] = new(d => d.Mtu = "auto", nameof(ClusterDraft.Mtu), "whole number"),
     };
 
@@ -62,16 +63,16 @@ public sealed class AdvancedRulesTests
     private static readonly Dictionary<string, (Action<ClusterDraft> Change, bool IPv6)> Acceptances = new()
     {
         ["VXLAN Always on IPv4"] = (d => d.ChangeOverlay(Overlay.Vxlan), false),
-        ["VXLAN CrossSubnet on IPv6 with NAT"] = (d => { d.ChangeOverlay(Overlay.Vxlan); d.ChangeIpInIpMode(IpInIpMode.CrossSubnet); d.NatOutgoing = true; }, true),
+        ["VXLAN CrossSubnet on IPv6 with NAT"] = (d => { d.ChangeOverlay(Overlay.Vxlan); d.ChangeEncapsulationMode(EncapsulationMode.CrossSubnet); d.NatOutgoing = true; }, true),
         ["VXLAN without BGP"] = (d => { d.ChangeOverlay(Overlay.Vxlan); d.Bgp = false; }, false),
         ["MTU auto-detection (the number is not used)"] = (d => { d.MtuAuto = true; d.Mtu = "not a number"; }, false),
-        ["Kubernetes InternalIP detection"] = (d => d.InterfaceDetection = InterfaceDetection.Kubernetes, false),
-        ["CIDRs detection, two node subnets"] = (d => Detect(d, InterfaceDetection.Cidrs, " 192.168.0.0/24 , 192.168.1.0/24"), false),
-        ["CIDRs detection on IPv6"] = (d => Detect(d, InterfaceDetection.Cidrs, "fd00:192:168::/64"), true),
-        ["can-reach a gateway outside the cluster"] = (d => Detect(d, InterfaceDetection.CanReach, "192.168.0.1"), false),
+        ["Kubernetes InternalIP detection"] = (d => d.NodeAddressDetection = NodeAddressDetection.Kubernetes, false),
+        ["CIDRs detection, two node subnets"] = (d => Detect(d, NodeAddressDetection.Cidrs, " 192.168.0.0/24 , 192.168.1.0/24"), false),
+        ["CIDRs detection on IPv6"] = (d => Detect(d, NodeAddressDetection.Cidrs, "fd00:192:168::/64"), true),
+        ["can-reach a gateway outside the cluster"] = (d => Detect(d, NodeAddressDetection.CanReach, "192.168.0.1"), false),
         ["eBPF dataplane"] = (d => d.Dataplane = Dataplane.Bpf, false),
         ["nftables dataplane"] = (d => d.Dataplane = Dataplane.Nftables, false),
-        ["node network clear of both ranges, with CIDRs detection inside it"] = (d => { d.NodeNetworks = "192.168.0.0/22, 172.16.0.0/16"; Detect(d, InterfaceDetection.Cidrs, "192.168.1.0/24"); }, false),
+        ["node network clear of both ranges, with CIDRs detection inside it"] = (d => { d.NodeNetworks = "192.168.0.0/22, 172.16.0.0/16"; Detect(d, NodeAddressDetection.Cidrs, "192.168.1.0/24"); }, false),
         ["IPv6 node network"] = (d => d.NodeNetworks = "fd00:192:168::/64", true),
     };
 
@@ -94,11 +95,11 @@ public sealed class AdvancedRulesTests
         var check = await TestDrafts.Valid(d =>
         {
             d.ChangeOverlay(Overlay.Vxlan);
-            d.ChangeIpInIpMode(IpInIpMode.CrossSubnet);
+            d.ChangeEncapsulationMode(EncapsulationMode.CrossSubnet);
             d.Bgp = false;
             d.MtuAuto = true;
             d.Dataplane = Dataplane.Bpf;
-            Detect(d, InterfaceDetection.Cidrs, "192.168.0.0/24, 192.168.1.0/24");
+            Detect(d, NodeAddressDetection.Cidrs, "192.168.0.0/24, 192.168.1.0/24");
         }).CheckAsync();
 
         var network = Installation(check)["spec"]!["calicoNetwork"]!;
@@ -128,7 +129,7 @@ public sealed class AdvancedRulesTests
     [Fact]
     public async Task Kubernetes_detection_renders_node_internal_ip_for_the_stacks_family()
     {
-        var network = Installation(await TestDrafts.ValidIPv6(d => d.InterfaceDetection = InterfaceDetection.Kubernetes).CheckAsync())["spec"]!["calicoNetwork"]!;
+        var network = Installation(await TestDrafts.ValidIPv6(d => d.NodeAddressDetection = NodeAddressDetection.Kubernetes).CheckAsync())["spec"]!["calicoNetwork"]!;
 
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["kubernetes"] = "NodeInternalIP" }, network["nodeAddressAutodetectionV6"]));
     }
@@ -138,7 +139,7 @@ public sealed class AdvancedRulesTests
     [InlineData(NetworkStack.IPv6, 1440, "VXLAN over IPv6 adds 70 bytes: on a 1500-byte network the pod MTU should be at most 1430")]
     public async Task The_mtu_warning_knows_vxlans_overhead_per_family(NetworkStack stack, int mtu, string warning)
     {
-        var check = await TestDrafts.On(stack, d => d.ChangeOverlay(Overlay.Vxlan), d => d.ChangeIpInIpMode(IpInIpMode.Always), d => d.Mtu = $"{mtu}").CheckAsync();
+        var check = await TestDrafts.On(stack, d => d.ChangeOverlay(Overlay.Vxlan), d => d.ChangeEncapsulationMode(EncapsulationMode.Always), d => d.Mtu = $"{mtu}").CheckAsync();
 
         Assert.True(check.IsValid);
         Assert.Contains(check.Warnings, w => w.PropertyName == nameof(ClusterDraft.Mtu) && w.ErrorMessage.StartsWith(warning, StringComparison.Ordinal));
@@ -179,7 +180,7 @@ public sealed class AdvancedRulesTests
         var check = await new ClusterRules(matrix, EmptyClusterRegistry.Instance).CheckAsync(draft);
 
         var error = Assert.Single(check.Errors);
-        Assert.Equal(nameof(ClusterDraft.IpInIpMode), error.PropertyName);
+        Assert.Equal(nameof(ClusterDraft.EncapsulationMode), error.PropertyName);
         Assert.Equal("Azure permits only VXLAN, VXLANCrossSubnet encapsulation, not IPIP: choose VXLAN (Advanced) with Always.", error.ErrorMessage);
     }
 
@@ -187,7 +188,7 @@ public sealed class AdvancedRulesTests
     public async Task Choosing_that_provider_moves_the_draft_to_the_permitted_encapsulation_keeping_the_mode()
     {
         var matrix = TestMatrices.AzureWithVxlan();
-        var draft = TestDrafts.Valid(d => d.ChangeIpInIpMode(IpInIpMode.CrossSubnet));
+        var draft = TestDrafts.Valid(d => d.ChangeEncapsulationMode(EncapsulationMode.CrossSubnet));
 
         draft.ChangeProvider(matrix.Find("Azure")!, matrix.BackendsFor("Azure"));
         draft.L2Network = "prod-vnet";
@@ -212,13 +213,13 @@ public sealed class AdvancedRulesTests
         var draft = TestDrafts.ValidIPv6(d =>
         {
             d.ChangeOverlay(Overlay.Vxlan);
-            d.ChangeIpInIpMode(IpInIpMode.Always);
+            d.ChangeEncapsulationMode(EncapsulationMode.Always);
             d.Bgp = false;
             d.MtuAuto = true;
             d.Dataplane = Dataplane.Nftables;
             d.AdvancedOpen = true;
             d.NodeNetworks = "fd00:192:168::/56";
-            Detect(d, InterfaceDetection.Cidrs, "fd00:192:168::/64");
+            Detect(d, NodeAddressDetection.Cidrs, "fd00:192:168::/64");
         });
 
         var (spec, error) = DraftFile.Read(DraftFile.Write(draft));
@@ -227,13 +228,13 @@ public sealed class AdvancedRulesTests
         DraftFile.Apply(spec!, replayed, ProviderMatrix.Seed);
 
         Assert.Empty(DraftFields.Differences(draft, replayed));
-        Assert.Equal((Overlay.Vxlan, IpInIpMode.Always, false, true, Dataplane.Nftables, true), (replayed.Overlay, replayed.IpInIpMode, replayed.Bgp, replayed.MtuAuto, replayed.Dataplane, replayed.AdvancedOpen));
+        Assert.Equal((Overlay.Vxlan, EncapsulationMode.Always, false, true, Dataplane.Nftables, true), (replayed.Overlay, replayed.EncapsulationMode, replayed.Bgp, replayed.MtuAuto, replayed.Dataplane, replayed.AdvancedOpen));
     }
 
-    private static void Detect(ClusterDraft d, InterfaceDetection method, string value)
+    private static void Detect(ClusterDraft d, NodeAddressDetection method, string value)
     {
-        d.InterfaceDetection = method;
-        d.InterfaceDetectionValue = value;
+        d.NodeAddressDetection = method;
+        d.NodeAddressDetectionValue = value;
     }
 
     private static JsonNode Installation(DraftCheck check)

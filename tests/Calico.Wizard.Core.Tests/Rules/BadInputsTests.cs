@@ -2,6 +2,7 @@ using System.Numerics;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Core.Tests;
 
@@ -14,7 +15,7 @@ public sealed class BadInputsTests
 {
     private const string Containers = nameof(ClusterDraft.ContainersCidr);
     private const string Services = nameof(ClusterDraft.ServicesCidr);
-    private const string Detection = nameof(ClusterDraft.InterfaceDetectionValue);
+    private const string Detection = nameof(ClusterDraft.NodeAddressDetectionValue);
 
     // ── Containers / Services CIDR ────────────────────────────────────────────────────────────────────────
 
@@ -191,7 +192,7 @@ public sealed class BadInputsTests
     [Fact]
     public async Task Warns_but_accepts_ip_in_ip_with_mtu_1500_on_a_1500_byte_underlay()
     {
-        var draft = TestDrafts.Valid(d => d.ChangeIpInIpMode(IpInIpMode.Always), d => d.Mtu = "1500", d => d.UnderlayMtu = "1500");
+        var draft = TestDrafts.Valid(d => d.ChangeEncapsulationMode(EncapsulationMode.Always), d => d.Mtu = "1500", d => d.NodeNetworkMtu = "1500");
 
         var check = await AssertAccepted(draft, nameof(ClusterDraft.Mtu));
         var warning = Assert.Single(check.Warnings, w => w.PropertyName == nameof(ClusterDraft.Mtu));
@@ -245,43 +246,43 @@ public sealed class BadInputsTests
         ("(eth", "Invalid regular expression"),
     ];
 
-    public static TheoryData<InterfaceDetection, string, string> PatternRejects()
+    public static TheoryData<NodeAddressDetection, string, string> PatternRejects()
     {
-        var data = new TheoryData<InterfaceDetection, string, string>();
-        foreach (var method in new[] { InterfaceDetection.Interface, InterfaceDetection.SkipInterface })
+        var data = new TheoryData<NodeAddressDetection, string, string>();
+        foreach (var method in new[] { NodeAddressDetection.Interface, NodeAddressDetection.SkipInterface })
             foreach (var (pattern, fragment) in NotGoRegexes)
                 data.Add(method, pattern, fragment);
-        data.Add(InterfaceDetection.SkipInterface, "eth.*,,ens.*", "empty");
+        data.Add(NodeAddressDetection.SkipInterface, "eth.*,,ens.*", "empty");
         return data;
     }
 
     [Theory]
     [MemberData(nameof(PatternRejects))]
-    public async Task Rejects_interface_pattern(InterfaceDetection method, string pattern, string fragment) =>
+    public async Task Rejects_interface_pattern(NodeAddressDetection method, string pattern, string fragment) =>
         await AssertRejected(TestDrafts.Valid(Detect(method, pattern)), Detection, fragment);
 
-    public static TheoryData<InterfaceDetection, string> PatternAccepts()
+    public static TheoryData<NodeAddressDetection, string> PatternAccepts()
     {
-        var data = new TheoryData<InterfaceDetection, string>();
-        foreach (var method in new[] { InterfaceDetection.Interface, InterfaceDetection.SkipInterface })
+        var data = new TheoryData<NodeAddressDetection, string>();
+        foreach (var method in new[] { NodeAddressDetection.Interface, NodeAddressDetection.SkipInterface })
             foreach (var pattern in new[] { "eth.*", "en.*|eth.*", "^ens[0-9]+$", "(a+)+$" })
                 data.Add(method, pattern);
-        data.Add(InterfaceDetection.SkipInterface, "enp6s0f0,eth.*");
+        data.Add(NodeAddressDetection.SkipInterface, "enp6s0f0,eth.*");
         return data;
     }
 
     [Theory]
     [MemberData(nameof(PatternAccepts))]
-    public async Task Accepts_interface_pattern(InterfaceDetection method, string pattern) =>
+    public async Task Accepts_interface_pattern(NodeAddressDetection method, string pattern) =>
         await AssertAccepted(TestDrafts.Valid(Detect(method, pattern)), Detection);
 
     [Fact]
     public async Task Judges_a_pathological_pattern()
     {
         // RE2 has no catastrophic backtracking, so (a+)+$ is a valid pattern; it is judged (speed is measured elsewhere).
-        await AssertAccepted(TestDrafts.Valid(Detect(InterfaceDetection.Interface, "(a+)+$")), Detection);
+        await AssertAccepted(TestDrafts.Valid(Detect(NodeAddressDetection.Interface, "(a+)+$")), Detection);
 
-        var matches = InterfaceDetectionRule.MatchingSamples(InterfaceDetection.Interface, "(a+)+$");
+        var matches = NodeAddressDetectionRule.MatchingSamples(NodeAddressDetection.Interface, "(a+)+$");
         Assert.NotNull(matches);
         Assert.Empty(matches); // no sample interface name ends in 'a'
     }
@@ -329,12 +330,12 @@ public sealed class BadInputsTests
 
     // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
 
-    private static Action<ClusterDraft> CanReach(string value) => Detect(InterfaceDetection.CanReach, value);
+    private static Action<ClusterDraft> CanReach(string value) => Detect(NodeAddressDetection.CanReach, value);
 
-    private static Action<ClusterDraft> Detect(InterfaceDetection method, string value) => d =>
+    private static Action<ClusterDraft> Detect(NodeAddressDetection method, string value) => d =>
     {
-        d.InterfaceDetection = method;
-        d.InterfaceDetectionValue = value;
+        d.NodeAddressDetection = method;
+        d.NodeAddressDetectionValue = value;
     };
 
     /// <summary>The field has an error containing the fragment; nothing else is wrong; no spec is built.</summary>

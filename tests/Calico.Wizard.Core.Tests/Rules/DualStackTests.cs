@@ -27,8 +27,8 @@ public sealed class DualStackTests
         ["IPv6 block size out of range"] = new(d => d.BlockSizeV6 = "26", nameof(ClusterDraft.BlockSizeV6), "for IPv6"),
         ["IPv6 block wider than its pool"] = new(d => { d.ContainersCidrV6 = "fd00:10:20::/120"; d.BlockSizeV6 = "118"; }, nameof(ClusterDraft.BlockSizeV6), "wider than the IPv6 Containers CIDR fd00:10:20::/120"),
         ["IPv6 pool too small for the planned nodes"] = new(d => { d.ContainersCidrV6 = "fd00:10:20::/120"; d.BlockSizeV6 = "122"; d.PlannedNodes = "5"; }, nameof(ClusterDraft.BlockSizeV6), "5 planned nodes do not fit"),
-        ["IPv6 detection of the other family"] = new(d => { d.InterfaceDetectionV6 = InterfaceDetection.CanReach; d.InterfaceDetectionValueV6 = "8.8.8.8"; }, nameof(ClusterDraft.InterfaceDetectionValueV6), "network stack is IPv6"),
-        ["IPv6 detection CIDR inside the IPv6 pods"] = new(d => { d.InterfaceDetectionV6 = InterfaceDetection.Cidrs; d.InterfaceDetectionValueV6 = "fd00:10:20::/80"; }, nameof(ClusterDraft.InterfaceDetectionValueV6), "overlaps the Containers CIDR fd00:10:20::/64"),
+        ["IPv6 detection of the other family"] = new(d => { d.NodeAddressDetectionV6 = NodeAddressDetection.CanReach; d.NodeAddressDetectionValueV6 = "8.8.8.8"; }, nameof(ClusterDraft.NodeAddressDetectionValueV6), "network stack is IPv6"),
+        ["IPv6 detection CIDR inside the IPv6 pods"] = new(d => { d.NodeAddressDetectionV6 = NodeAddressDetection.Cidrs; d.NodeAddressDetectionValueV6 = "fd00:10:20::/80"; }, nameof(ClusterDraft.NodeAddressDetectionValueV6), "overlaps the Containers CIDR fd00:10:20::/64"),
         ["IPv6 pods inside the node network"] = new(d => d.NodeNetworks = "192.168.0.0/22, fd00:10:20::/60", nameof(ClusterDraft.ContainersCidrV6), "Overlaps the node network fd00:10:20::/60"),
         ["an MTU under IPv6's floor"] = new(d => d.Mtu = "1200", nameof(ClusterDraft.Mtu), "IPv6 needs at least 1280"),
     };
@@ -51,7 +51,7 @@ public sealed class DualStackTests
     [Fact]
     public async Task The_defaults_on_dual_stack_are_valid_and_render_one_pool_per_family_and_both_detections()
     {
-        var check = await Dual(d => { d.InterfaceDetectionV6 = InterfaceDetection.CanReach; d.InterfaceDetectionValueV6 = "2001:4860:4860::8888"; }).CheckAsync();
+        var check = await Dual(d => { d.NodeAddressDetectionV6 = NodeAddressDetection.CanReach; d.NodeAddressDetectionValueV6 = "2001:4860:4860::8888"; }).CheckAsync();
 
         Assert.True(check.IsValid, string.Join(" ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
         var installation = JsonNode.Parse(KubernetesJson.Serialize(ManifestRenderer.Render(check.Spec!)[0].Body))!;
@@ -70,7 +70,7 @@ public sealed class DualStackTests
     [Fact]
     public async Task Vxlan_on_dual_stack_encapsulates_both_pools_and_counts_ipv6s_overhead()
     {
-        var check = await Dual(d => d.ChangeOverlay(Overlay.Vxlan), d => d.ChangeIpInIpMode(IpInIpMode.CrossSubnet), d => d.Mtu = "1450").CheckAsync();
+        var check = await Dual(d => d.ChangeOverlay(Overlay.Vxlan), d => d.ChangeEncapsulationMode(EncapsulationMode.CrossSubnet), d => d.Mtu = "1450").CheckAsync();
 
         Assert.True(check.IsValid);
         var pools = JsonNode.Parse(KubernetesJson.Serialize(ManifestRenderer.Render(check.Spec!)[0].Body))!["spec"]!["calicoNetwork"]!["ipPools"]!.AsArray();
@@ -106,14 +106,14 @@ public sealed class DualStackTests
     [Fact]
     public void Switching_ipv6_to_dual_stack_keeps_the_ipv6_ranges_typed_and_back_restores_them()
     {
-        var draft = TestDrafts.ValidIPv6(d => { d.ContainersCidr = "fd00:99::/64"; d.InterfaceDetection = InterfaceDetection.Interface; d.InterfaceDetectionValue = "eth1"; });
+        var draft = TestDrafts.ValidIPv6(d => { d.ContainersCidr = "fd00:99::/64"; d.NodeAddressDetection = NodeAddressDetection.Interface; d.NodeAddressDetectionValue = "eth1"; });
 
         draft.ChangeNetworkStack(NetworkStack.DualStack);
-        Assert.Equal(("10.20.0.0/16", "fd00:99::/64", InterfaceDetection.FirstFound, InterfaceDetection.Interface),
-            (draft.ContainersCidr, draft.ContainersCidrV6, draft.InterfaceDetection, draft.InterfaceDetectionV6));
+        Assert.Equal(("10.20.0.0/16", "fd00:99::/64", NodeAddressDetection.FirstFound, NodeAddressDetection.Interface),
+            (draft.ContainersCidr, draft.ContainersCidrV6, draft.NodeAddressDetection, draft.NodeAddressDetectionV6));
 
         draft.ChangeNetworkStack(NetworkStack.IPv6);
-        Assert.Equal(("fd00:99::/64", InterfaceDetection.Interface, "eth1"), (draft.ContainersCidr, draft.InterfaceDetection, draft.InterfaceDetectionValue));
+        Assert.Equal(("fd00:99::/64", NodeAddressDetection.Interface, "eth1"), (draft.ContainersCidr, draft.NodeAddressDetection, draft.NodeAddressDetectionValue));
     }
 
     [Fact]

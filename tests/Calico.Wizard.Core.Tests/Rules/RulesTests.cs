@@ -44,9 +44,9 @@ public sealed class RulesTests
         var draft = TestDrafts.Valid();
         Assert.True(draft.NatOutgoing);
 
-        draft.ChangeIpInIpMode(IpInIpMode.Never);
+        draft.ChangeEncapsulationMode(EncapsulationMode.Never);
 
-        Assert.Equal(IpInIpMode.Never, draft.IpInIpMode);
+        Assert.Equal(EncapsulationMode.Never, draft.EncapsulationMode);
         Assert.False(draft.NatOutgoing);
         var check = await draft.CheckAsync();
         Assert.True(check.IsValid);
@@ -54,22 +54,22 @@ public sealed class RulesTests
     }
 
     [Theory]
-    [InlineData(IpInIpMode.Always)]
-    [InlineData(IpInIpMode.CrossSubnet)]
-    public void Choosing_an_encapsulating_mode_leaves_NAT_outgoing_alone(IpInIpMode mode)
+    [InlineData(EncapsulationMode.Always)]
+    [InlineData(EncapsulationMode.CrossSubnet)]
+    public void Choosing_an_encapsulating_mode_leaves_NAT_outgoing_alone(EncapsulationMode mode)
     {
         var draft = TestDrafts.Valid();
 
-        draft.ChangeIpInIpMode(mode);
+        draft.ChangeEncapsulationMode(mode);
 
-        Assert.Equal(mode, draft.IpInIpMode);
+        Assert.Equal(mode, draft.EncapsulationMode);
         Assert.True(draft.NatOutgoing);
     }
 
     [Fact]
     public async Task Never_with_NAT_outgoing_on_is_an_error()
     {
-        var check = await TestDrafts.Valid(d => d.IpInIpMode = IpInIpMode.Never, d => d.NatOutgoing = true).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.EncapsulationMode = EncapsulationMode.Never, d => d.NatOutgoing = true).CheckAsync();
 
         Assert.False(check.IsValid);
         Assert.Contains("turn it off", Assert.Single(check.ErrorsFor(nameof(ClusterDraft.NatOutgoing))), StringComparison.Ordinal);
@@ -77,14 +77,14 @@ public sealed class RulesTests
     }
 
     [Theory]
-    [InlineData(IpInIpMode.Always)]
-    [InlineData(IpInIpMode.CrossSubnet)]
-    public async Task IPv6_cannot_use_ip_in_ip(IpInIpMode mode)
+    [InlineData(EncapsulationMode.Always)]
+    [InlineData(EncapsulationMode.CrossSubnet)]
+    public async Task IPv6_cannot_use_ip_in_ip(EncapsulationMode mode)
     {
-        var check = await TestDrafts.ValidIPv6(d => d.IpInIpMode = mode).CheckAsync();
+        var check = await TestDrafts.ValidIPv6(d => d.EncapsulationMode = mode).CheckAsync();
 
         Assert.False(check.IsValid);
-        Assert.Contains("choose Never", Assert.Single(check.ErrorsFor(nameof(ClusterDraft.IpInIpMode))), StringComparison.Ordinal);
+        Assert.Contains("choose Never", Assert.Single(check.ErrorsFor(nameof(ClusterDraft.EncapsulationMode))), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class RulesTests
         var check = await TestDrafts.ValidIPv6().CheckAsync();
 
         Assert.True(check.IsValid, string.Join(" | ", check.Errors.Select(e => e.ErrorMessage)));
-        Assert.Equal(IpInIpMode.Never, check.Spec!.Calico!.IpInIpMode);
+        Assert.Equal(EncapsulationMode.Never, check.Spec!.Calico!.EncapsulationMode);
     }
 
     // ── warnings ──────────────────────────────────────────────────────────────────────────────────────────
@@ -101,34 +101,34 @@ public sealed class RulesTests
     [Fact]
     public async Task Never_on_virtual_machines_warns_about_port_security()
     {
-        var check = await TestDrafts.Valid(d => d.MachineKind = MachineKind.Virtual, d => d.ChangeIpInIpMode(IpInIpMode.Never)).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.MachineKind = MachineKind.Virtual, d => d.ChangeEncapsulationMode(EncapsulationMode.Never)).CheckAsync();
 
         Assert.True(check.IsValid);
-        var warning = Assert.Single(check.Warnings, w => w.PropertyName == nameof(ClusterDraft.IpInIpMode));
+        var warning = Assert.Single(check.Warnings, w => w.PropertyName == nameof(ClusterDraft.EncapsulationMode));
         Assert.Contains("port security", warning.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(MachineKind.Physical, IpInIpMode.Never)]
-    [InlineData(MachineKind.Virtual, IpInIpMode.Always)]
-    [InlineData(MachineKind.Virtual, IpInIpMode.CrossSubnet)]
-    public async Task No_port_security_warning_when_encapsulating_or_on_physical_machines(MachineKind kind, IpInIpMode mode)
+    [InlineData(MachineKind.Physical, EncapsulationMode.Never)]
+    [InlineData(MachineKind.Virtual, EncapsulationMode.Always)]
+    [InlineData(MachineKind.Virtual, EncapsulationMode.CrossSubnet)]
+    public async Task No_port_security_warning_when_encapsulating_or_on_physical_machines(MachineKind kind, EncapsulationMode mode)
     {
-        var check = await TestDrafts.Valid(d => d.MachineKind = kind, d => d.ChangeIpInIpMode(mode)).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.MachineKind = kind, d => d.ChangeEncapsulationMode(mode)).CheckAsync();
 
         Assert.True(check.IsValid);
         Assert.DoesNotContain(check.Warnings, w => w.ErrorMessage.Contains("port security", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData(IpInIpMode.Always)]
-    [InlineData(IpInIpMode.CrossSubnet)]
-    public async Task Ip_in_ip_on_AWS_warns_about_protocol_4(IpInIpMode mode)
+    [InlineData(EncapsulationMode.Always)]
+    [InlineData(EncapsulationMode.CrossSubnet)]
+    public async Task Ip_in_ip_on_AWS_warns_about_protocol_4(EncapsulationMode mode)
     {
-        var check = await Aws(d => d.ChangeIpInIpMode(mode)).CheckAsync();
+        var check = await Aws(d => d.ChangeEncapsulationMode(mode)).CheckAsync();
 
         Assert.True(check.IsValid, string.Join(" | ", check.Errors.Select(e => e.ErrorMessage)));
-        var warning = Assert.Single(check.Warnings, w => w.PropertyName == nameof(ClusterDraft.IpInIpMode));
+        var warning = Assert.Single(check.Warnings, w => w.PropertyName == nameof(ClusterDraft.EncapsulationMode));
         Assert.Contains("protocol 4", warning.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("security group", warning.ErrorMessage, StringComparison.Ordinal);
     }
@@ -136,8 +136,8 @@ public sealed class RulesTests
     [Fact]
     public async Task No_protocol_4_warning_without_ip_in_ip_or_off_AWS()
     {
-        var awsNever = await Aws(d => d.ChangeIpInIpMode(IpInIpMode.Never)).CheckAsync();
-        var bareOsAlways = await TestDrafts.Valid(d => d.ChangeIpInIpMode(IpInIpMode.Always)).CheckAsync();
+        var awsNever = await Aws(d => d.ChangeEncapsulationMode(EncapsulationMode.Never)).CheckAsync();
+        var bareOsAlways = await TestDrafts.Valid(d => d.ChangeEncapsulationMode(EncapsulationMode.Always)).CheckAsync();
 
         Assert.True(awsNever.IsValid);
         Assert.True(bareOsAlways.IsValid);
@@ -159,8 +159,8 @@ public sealed class RulesTests
     [Fact]
     public async Task A_pod_mtu_above_the_underlay_warns_without_ip_in_ip()
     {
-        var check = await TestDrafts.Valid(d => d.ChangeIpInIpMode(IpInIpMode.Never), d => d.MachineKind = MachineKind.Physical,
-            d => d.Mtu = "9000", d => d.UnderlayMtu = "1500").CheckAsync();
+        var check = await TestDrafts.Valid(d => d.ChangeEncapsulationMode(EncapsulationMode.Never), d => d.MachineKind = MachineKind.Physical,
+            d => d.Mtu = "9000", d => d.NodeNetworkMtu = "1500").CheckAsync();
 
         Assert.True(check.IsValid);
         var warning = Assert.Single(check.Warnings, w => w.PropertyName == nameof(ClusterDraft.Mtu));
@@ -168,11 +168,11 @@ public sealed class RulesTests
     }
 
     [Theory]
-    [InlineData(IpInIpMode.Always, "1480")]
-    [InlineData(IpInIpMode.Never, "1500")]
-    public async Task No_mtu_warning_when_the_packets_fit(IpInIpMode mode, string mtu)
+    [InlineData(EncapsulationMode.Always, "1480")]
+    [InlineData(EncapsulationMode.Never, "1500")]
+    public async Task No_mtu_warning_when_the_packets_fit(EncapsulationMode mode, string mtu)
     {
-        var check = await TestDrafts.Valid(d => d.ChangeIpInIpMode(mode), d => d.Mtu = mtu, d => d.UnderlayMtu = "1500").CheckAsync();
+        var check = await TestDrafts.Valid(d => d.ChangeEncapsulationMode(mode), d => d.Mtu = mtu, d => d.NodeNetworkMtu = "1500").CheckAsync();
 
         Assert.True(check.IsValid);
         Assert.DoesNotContain(check.Warnings, w => w.PropertyName == nameof(ClusterDraft.Mtu));
@@ -220,7 +220,7 @@ public sealed class RulesTests
         Assert.Equal("fd00:10:20::/64", draft.ContainersCidr);
         Assert.Equal("fd00:10:21::/112", draft.ServicesCidr);
         Assert.Equal("122", draft.BlockSize);
-        Assert.Equal(IpInIpMode.Never, draft.IpInIpMode);
+        Assert.Equal(EncapsulationMode.Never, draft.EncapsulationMode);
         Assert.False(draft.NatOutgoing);
 
         draft.ChangeNetworkStack(NetworkStack.IPv4);
@@ -305,10 +305,10 @@ public sealed class RulesTests
     [InlineData(NetworkStack.IPv6, "[2001:4860:4860::8888]:53", "Remove the port ':53'")]
     public async Task Can_reach_rejects_line_breaks_brackets_and_ports(NetworkStack stack, string value, string fragment)
     {
-        var check = await TestDrafts.On(stack, d => d.InterfaceDetection = InterfaceDetection.CanReach, d => d.InterfaceDetectionValue = value).CheckAsync();
+        var check = await TestDrafts.On(stack, d => d.NodeAddressDetection = NodeAddressDetection.CanReach, d => d.NodeAddressDetectionValue = value).CheckAsync();
 
         Assert.False(check.IsValid);
-        Assert.Contains(fragment, Assert.Single(check.ErrorsFor(nameof(ClusterDraft.InterfaceDetectionValue))), StringComparison.Ordinal);
+        Assert.Contains(fragment, Assert.Single(check.ErrorsFor(nameof(ClusterDraft.NodeAddressDetectionValue))), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -329,19 +329,19 @@ public sealed class RulesTests
     [InlineData("eth{1001}", false)]
     public async Task Interface_patterns_follow_Go_RE2_for_named_groups_flags_and_escapes(string pattern, bool valid)
     {
-        var check = await TestDrafts.Valid(d => d.InterfaceDetection = InterfaceDetection.Interface, d => d.InterfaceDetectionValue = pattern).CheckAsync();
+        var check = await TestDrafts.Valid(d => d.NodeAddressDetection = NodeAddressDetection.Interface, d => d.NodeAddressDetectionValue = pattern).CheckAsync();
 
-        Assert.Equal(valid, check.ErrorsFor(nameof(ClusterDraft.InterfaceDetectionValue)).Count == 0);
+        Assert.Equal(valid, check.ErrorsFor(nameof(ClusterDraft.NodeAddressDetectionValue)).Count == 0);
         Assert.Equal(valid, check.IsValid);
     }
 
     [Fact]
     public void Interface_patterns_show_which_sample_names_they_pick()
     {
-        Assert.Equal(["eth0"], InterfaceDetectionRule.MatchingSamples(InterfaceDetection.Interface, "eth.*"));
-        Assert.Equal(["eth0", "enp6s0f0"], InterfaceDetectionRule.MatchingSamples(InterfaceDetection.SkipInterface, "enp6s0f0,eth.*"));
-        Assert.Null(InterfaceDetectionRule.MatchingSamples(InterfaceDetection.Interface, "(?=eth)"));
-        Assert.Null(InterfaceDetectionRule.MatchingSamples(InterfaceDetection.CanReach, "8.8.8.8"));
+        Assert.Equal(["eth0"], NodeAddressDetectionRule.MatchingSamples(NodeAddressDetection.Interface, "eth.*"));
+        Assert.Equal(["eth0", "enp6s0f0"], NodeAddressDetectionRule.MatchingSamples(NodeAddressDetection.SkipInterface, "enp6s0f0,eth.*"));
+        Assert.Null(NodeAddressDetectionRule.MatchingSamples(NodeAddressDetection.Interface, "(?=eth)"));
+        Assert.Null(NodeAddressDetectionRule.MatchingSamples(NodeAddressDetection.CanReach, "8.8.8.8"));
     }
 
     [Theory]

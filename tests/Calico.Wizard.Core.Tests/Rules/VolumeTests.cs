@@ -5,6 +5,7 @@ using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Core.Tests.Localization;
 using FluentValidation.Results;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Core.Tests;
 

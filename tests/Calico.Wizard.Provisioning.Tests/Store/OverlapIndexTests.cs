@@ -2,6 +2,7 @@ using System.Net;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Store;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Provisioning.Tests;
 

@@ -3,6 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Store;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Features.CreateCluster;
 
@@ -12,7 +13,7 @@ namespace Calico.Wizard.Features.CreateCluster;
 /// lost to a reload. Loading another draft starts afresh.
 /// </summary>
 public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog audit, Operations.OperatorIdentity operatorIdentity,
-    RangePlanner planner, IClusterRegistry registry, ClusterQueries clusters, DraftAutosave autosave) : IAsyncDisposable
+    RangeSuggester planner, IClusterRegistry registry, ClusterQueries clusters, DraftAutosave autosave) : IAsyncDisposable
 {
     private readonly RegistryMemo memo = new(registry);
     private readonly Core.Policies.PolicyMemo policies = new();
@@ -79,7 +80,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
             DraftFile.Apply(prefill, Draft, rules.Matrix);
             await ResolveSuggestWordsAsync();
         }
-        if (Draft.IpInIpMode == IpInIpMode.Never) Draft.NatOutgoing = false; // a draft saved before the seed's rule, or edited elsewhere
+        if (Draft.EncapsulationMode == EncapsulationMode.Never) Draft.NatOutgoing = false; // a draft saved before the seed's rule, or edited elsewhere
         Step = saved is null ? WizardStep.Cluster : (WizardStep)Math.Clamp(saved.Step, 0, (int)WizardStep.Review);
         Check = await rules.CheckAsync(Draft, memo, policies);
         if (saved is not null) for (var s = WizardStep.Cluster; s < Step; s++) attempted.Add(s); // a resumed draft shows what is still wrong behind it
@@ -126,7 +127,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     /// <summary>Fills a range field with the smallest free range that fits the plan, and says why.</summary>
     public async Task SuggestAsync(string property)
     {
-        var (_, kind, family) = RangePlanner.RangeFields(Draft).First(f => f.Field == property);
+        var (_, kind, family) = RangeSuggester.RangeFields(Draft).First(f => f.Field == property);
         var suggestion = await planner.SuggestAsync(Draft.Clone(), kind, family);
         if (suggestion.Cidr is { } cidr) await ChangeAsync(property, d => DraftFields.Set(d, property, cidr.ToString()));
         notes[property] = new SuggestionNote(suggestion.Reason, suggestion.Found);
@@ -153,14 +154,14 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
         {
             if (Provider is not { } p || Draft.L2Network.Trim().Length == 0) return null;
             // The key is the text the picture is drawn from: nothing is parsed unless it changed (this runs on every render).
-            var fields = RangePlanner.RangeFields(Draft).ToArray();
+            var fields = RangeSuggester.RangeFields(Draft).ToArray();
             var key = string.Join("\n", fields.Select(f => DraftFields.Get(Draft, f.Field)).Append(Draft.NodeNetworks).Append(Draft.NetworkStack.ToString()).Append(p.Name).Append(Draft.L2Network.Trim()));
             if (mapKey is not { } k || !ReferenceEquals(k.Item1, usage) || k.Item2 != key)
             {
                 var mine = fields
                     .Select(f => (f, parsed: StrictCidr.Parse(DraftFields.Get(Draft, f.Field), f.Family)))
                     .Where(x => x.parsed.Ok)
-                    .Select(x => new UsedRange(x.parsed.Value!, "this draft", RangePlanner.WhatOf(Draft, x.f.Kind, x.f.Family)))
+                    .Select(x => new UsedRange(x.parsed.Value!, "this draft", RangeSuggester.WhatOf(Draft, x.f.Kind, x.f.Family)))
                     .ToArray();
                 map = AddressMap.Build(Draft.L2Network.Trim(), rules.Matrix.AddressSpacesOf(p), usage, mine, NodeNetworkRule.Parse(Draft.NodeNetworks, Draft.NetworkStack).Networks);
                 mapKey = (usage, key);
@@ -276,7 +277,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     {
         nameof(ClusterDraft.Name) => Draft.Name.Length == 0,
         nameof(ClusterDraft.L2Network) => Draft.L2Network.Length == 0,
-        nameof(ClusterDraft.InterfaceDetectionValue) => Draft.InterfaceDetectionValue.Length == 0,
+        nameof(ClusterDraft.NodeAddressDetectionValue) => Draft.NodeAddressDetectionValue.Length == 0,
         _ => false,
     };
 }

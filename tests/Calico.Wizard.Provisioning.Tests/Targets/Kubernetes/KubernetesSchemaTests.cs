@@ -160,7 +160,7 @@ public sealed class KubernetesSchemaTests
             d.Bgp = false;
             d.MtuAuto = true;
             d.Dataplane = Core.Drafts.Dataplane.Bpf;
-            d.InterfaceDetection = Core.Drafts.InterfaceDetection.Kubernetes;
+            d.NodeAddressDetection = Core.Drafts.NodeAddressDetection.Kubernetes;
         }));
 
         Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");

@@ -19,9 +19,9 @@ public sealed class DraftPersistenceTests : WizardTestContext
         await cut.ClickAsync("ipip-never");
         cut.WaitForAssertion(() => Assert.True(cut.ByTestId("ipip-never").IsChecked()));
 
-        var reloaded = await SavedStateAsync(id, d => d.IpInIpMode == IpInIpMode.Never);
+        var reloaded = await SavedStateAsync(id, d => d.EncapsulationMode == EncapsulationMode.Never);
         Assert.Equal("22", reloaded.Draft.BlockSize);
-        Assert.Equal(IpInIpMode.Never, reloaded.Draft.IpInIpMode);
+        Assert.Equal(EncapsulationMode.Never, reloaded.Draft.EncapsulationMode);
         Assert.False(reloaded.Draft.NatOutgoing);
         Assert.Equal(WizardStep.Network, reloaded.Step);
     }

@@ -42,7 +42,7 @@ public sealed class NetworkStepTests : WizardTestContext
     [Fact]
     public async Task Network_step_should_keep_element_ids_unique_when_messages_are_shown()
     {
-        var cut = await RenderWizardAsync(ValidDraft(d => d.InterfaceDetection = InterfaceDetection.Interface), WizardStep.Network);
+        var cut = await RenderWizardAsync(ValidDraft(d => d.NodeAddressDetection = NodeAddressDetection.Interface), WizardStep.Network);
 
         await cut.TypeAsync("containers-cidr", "10.0.0.1/16");
         await cut.TypeAsync("detect-value", "(?=eth)");
@@ -197,7 +197,7 @@ public sealed class NetworkStepTests : WizardTestContext
         await cut.TypeAsync("detect-value", "eth.*");
 
         cut.WaitForAssertion(() => Assert.Equal(
-            $"Matches: eth0 (of {string.Join(", ", InterfaceDetectionRule.SampleInterfaces)})", cut.TextOf("detect-matches")));
+            $"Matches: eth0 (of {string.Join(", ", NodeAddressDetectionRule.SampleInterfaces)})", cut.TextOf("detect-matches")));
         Assert.False(cut.Has("detect-value-error"));
         Assert.Equal("IP_AUTODETECTION_METHOD=interface=eth.*", cut.TextOf("detect-env"));
     }

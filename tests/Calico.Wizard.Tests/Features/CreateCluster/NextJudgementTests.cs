@@ -2,6 +2,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Features.CreateCluster;
 using Microsoft.Extensions.DependencyInjection;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Tests.Features.CreateCluster;
 

@@ -38,7 +38,7 @@ public sealed class PlanningOptions
 /// other ranges) as a list; the walk jumps from one held interval to the next, so it costs the number of intervals it
 /// passes, never a scan of addresses.
 /// </summary>
-public static class AddressPlanner
+public static class FreeRangeSearch
 {
     /// <summary>
     /// The prefix a plan needs. Containers: planned nodes × the addresses of one block (Calico) or node subnet (Flannel),

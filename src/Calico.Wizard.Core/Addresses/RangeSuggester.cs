@@ -3,8 +3,10 @@ using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Resources;
+using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Core.Registry;
 
-namespace Calico.Wizard.Core.Rules;
+namespace Calico.Wizard.Core.Addresses;
 
 /// <summary>What to suggest a range for: the network, the plan's inputs, and ranges to keep clear of.</summary>
 /// <param name="Prefix">A fixed size instead of the plan's (a duplicate keeps its original's sizes), with <paramref name="PrefixWhy"/>.</param>
@@ -17,7 +19,7 @@ public sealed record SuggestRequest(string Provider, string Network, RangeKind K
 /// answer is checked with the registry's exact overlap query before it is given, so a cluster submitted a moment
 /// ago (by another replica) is never suggested.
 /// </summary>
-public sealed class RangePlanner(ProviderMatrix matrix, IClusterRegistry registry, PlanningOptions options)
+public sealed class RangeSuggester(ProviderMatrix matrix, IClusterRegistry registry, PlanningOptions options)
 {
     /// <summary>What a spec file or API draft writes instead of a CIDR to have one suggested at submit.</summary>
     public const string SuggestWord = "suggest";
@@ -31,13 +33,13 @@ public sealed class RangePlanner(ProviderMatrix matrix, IClusterRegistry registr
         var network = (request.Network ?? "").Trim();
         if (network.Length == 0 || !matrix.IsNetworkName(provider, network))
             return new(null, Text.Format(Messages.SuggestEnterNetwork, provider.NetworkLabel, provider.NetworkExample));
-        var plan = AddressPlanner.Plan(request.Kind, request.Family, request.PlannedNodes, request.BlockSize, options);
+        var plan = FreeRangeSearch.Plan(request.Kind, request.Family, request.PlannedNodes, request.BlockSize, options);
         if (request.Prefix is { } fixedPrefix) plan = plan with { Prefix = fixedPrefix, Why = request.PrefixWhy ?? plan.Why };
         var usage = await registry.UsageAsync(provider.Name, network, cancellationToken);
         var avoid = request.Avoid.ToList();
         for (var attempt = 0; attempt < 64; attempt++)
         {
-            var suggestion = AddressPlanner.Suggest(plan, matrix.AddressSpacesOf(provider), network, usage, avoid);
+            var suggestion = FreeRangeSearch.Suggest(plan, matrix.AddressSpacesOf(provider), network, usage, avoid);
             if (suggestion.Cidr is not { } cidr) return suggestion;
             var taken = await registry.OverlappingAsync(provider.Name, network, cidr, cancellationToken);
             if (taken.Count == 0) return suggestion;

@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Resources;
+using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Core.Registry;
 
-namespace Calico.Wizard.Core.Rules;
+namespace Calico.Wizard.Core.Drafts;
 
 /// <summary>
 /// A new draft from a good cluster: the same settings and policies, the next free name and free ranges of the same
@@ -19,20 +21,20 @@ public static partial class Duplicates
     public const int MaxNameTries = 1000;
 
     public static async Task<(ClusterDraft Draft, IReadOnlyList<(string Field, Suggestion Suggestion)> Suggested)> CreateAsync(
-        ClusterSpec source, Guid draftId, string target, IClusterRegistry registry, RangePlanner planner, CancellationToken cancellationToken = default)
+        ClusterSpec source, Guid draftId, string target, IClusterRegistry registry, RangeSuggester planner, CancellationToken cancellationToken = default)
     {
         var draft = source.ToDraft();
         draft.Id = draftId;
         draft.Target = target;
         draft.Name = await NextFreeNameAsync(source.Name, registry, cancellationToken) ?? "";
         var suggested = new List<(string, Suggestion)>();
-        foreach (var (field, kind, family) in RangePlanner.RangeFields(draft))
+        foreach (var (field, kind, family) in RangeSuggester.RangeFields(draft))
         {
             var original = StrictCidr.Parse(DraftFields.Get(draft, field), family);
             if (!original.Ok) continue;
-            var what = RangePlanner.WhatOf(draft, kind, family);
+            var what = RangeSuggester.WhatOf(draft, kind, family);
             var suggestion = await planner.SuggestAsync(new SuggestRequest(draft.Provider, draft.L2Network, kind, family, source.PlannedNodes, null,
-                RangePlanner.AvoidFor(draft, field), original.Value!.PrefixLength, Text.Format(Messages.DuplicateRangeSize, source.Name, UsedRange.Words(what))), cancellationToken);
+                RangeSuggester.AvoidFor(draft, field), original.Value!.PrefixLength, Text.Format(Messages.DuplicateRangeSize, source.Name, UsedRange.Words(what))), cancellationToken);
             if (suggestion.Cidr is { } cidr) DraftFields.Set(draft, field, cidr.ToString());
             suggested.Add((field, suggestion));
         }

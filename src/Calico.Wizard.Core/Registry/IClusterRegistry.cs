@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Calico.Wizard.Core.Rules;
+namespace Calico.Wizard.Core.Registry;
 
 /// <summary>A cluster already submitted, as the seed's prerequisite needs it: its network and its ranges.</summary>
 public sealed record RegisteredCluster(Guid DraftId, string Name, string L2Network, IPNetwork ContainersCidr, IPNetwork ServicesCidr,

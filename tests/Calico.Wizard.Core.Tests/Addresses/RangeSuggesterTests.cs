@@ -3,13 +3,14 @@ using Calico.Wizard.Core.Addresses;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Core.Registry;
 
 namespace Calico.Wizard.Core.Tests.Addresses;
 
 /// <summary>The planner as the wizard, the API and a spec file use it: drafts, the registry, duplicates.</summary>
-public sealed class RangePlannerTests
+public sealed class RangeSuggesterTests
 {
-    private static RangePlanner Planner(IClusterRegistry registry) => new(ProviderMatrix.Seed, registry, new PlanningOptions());
+    private static RangeSuggester Planner(IClusterRegistry registry) => new(ProviderMatrix.Seed, registry, new PlanningOptions());
 
     private static FakeClusterRegistry Rack(params (string Name, string Containers, string Services)[] clusters) =>
         new(clusters.Select(c => ("BareOS", FakeClusterRegistry.Cluster(c.Name, "rack-1", c.Containers, c.Services))).ToArray());
@@ -99,7 +100,7 @@ public sealed class RangePlannerTests
     public async Task A_duplicate_has_the_same_settings_the_next_free_name_and_free_ranges_of_the_same_sizes()
     {
         var source = TestDrafts.Valid(d => d.Name = "edge-01", d => d.ContainersCidr = "10.20.0.0/16", d => d.ServicesCidr = "10.21.0.0/20",
-            d => d.ChangeIpInIpMode(IpInIpMode.CrossSubnet), d => d.BlockSize = "24", d => d.NetworkPolicies = [Core.Policies.PolicyStarters.All[0].Yaml]);
+            d => d.ChangeEncapsulationMode(EncapsulationMode.CrossSubnet), d => d.BlockSize = "24", d => d.NetworkPolicies = [Core.Policies.PolicyStarters.All[0].Yaml]);
         var spec = (await source.CheckAsync()).Spec!;
         var registry = new FakeClusterRegistry(
             ("BareOS", FakeClusterRegistry.Cluster("edge-01", "rack-1", "10.20.0.0/16", "10.21.0.0/20", source.Id)),
@@ -109,7 +110,7 @@ public sealed class RangePlannerTests
         Assert.Equal(id, copy.Id);
         Assert.Equal("edge-03", copy.Name);               // edge-02 is taken
         Assert.Equal("dry-run", copy.Target);
-        Assert.Equal(IpInIpMode.CrossSubnet, copy.IpInIpMode);
+        Assert.Equal(EncapsulationMode.CrossSubnet, copy.EncapsulationMode);
         Assert.Equal("24", copy.BlockSize);
         Assert.Equal(source.NetworkPolicies.Count, copy.NetworkPolicies.Count);
         Assert.Equal("10.2.0.0/16", copy.ContainersCidr);    // the first free /16 after 10.0/16, 10.1.0.0/20 (10.1/16 is partly held)

@@ -9,7 +9,7 @@ namespace Calico.Wizard.Core.Tests.Addresses;
 /// The planner against a brute-force oracle on random registries: its answer is the first aligned range of the
 /// size, in the spaces' order, that overlaps nothing given — so it is free, aligned, fits and avoids every range.
 /// </summary>
-public sealed class AddressPlannerTests
+public sealed class FreeRangeSearchTests
 {
     private static readonly IPNetwork[] SmallSpacesV4 = [IPNetwork.Parse("10.0.0.0/20"), IPNetwork.Parse("172.16.0.0/22")];
     private static readonly IPNetwork[] SmallSpacesV6 = [IPNetwork.Parse("fd00::/116"), IPNetwork.Parse("fd00:1::/118")];
@@ -49,7 +49,7 @@ public sealed class AddressPlannerTests
         gen.Sample((registered, avoid, prefix) =>
         {
             var usage = new NetworkUsage(registered.Select((r, i) => new UsedRange(r, $"c-{i}", "containers")));
-            var found = AddressPlanner.FirstFree(spaces, prefix, family, usage, avoid);
+            var found = FreeRangeSearch.FirstFree(spaces, prefix, family, usage, avoid);
             var expected = Oracle(spaces, prefix, family, registered.Concat(avoid));
             Assert.Equal(expected, found);
             if (found is not { } f) return;
@@ -72,8 +72,8 @@ public sealed class AddressPlannerTests
     public void A_full_network_says_nothing_fits_and_why()
     {
         var usage = new NetworkUsage([new UsedRange(IPNetwork.Parse("10.0.0.0/8"), "big", "containers")]);
-        var plan = AddressPlanner.Plan(RangeKind.Containers, NetworkStack.IPv4, 3, 26, new PlanningOptions());
-        var suggestion = AddressPlanner.Suggest(plan, [IPNetwork.Parse("10.0.0.0/8")], "rack-a", usage, []);
+        var plan = FreeRangeSearch.Plan(RangeKind.Containers, NetworkStack.IPv4, 3, 26, new PlanningOptions());
+        var suggestion = FreeRangeSearch.Suggest(plan, [IPNetwork.Parse("10.0.0.0/8")], "rack-a", usage, []);
         Assert.False(suggestion.Found);
         Assert.Contains("No free /23 for containers (3 nodes × 64 IPs per node ×2 headroom) on rack-a in 10.0.0.0/8", suggestion.Reason);
     }
@@ -82,8 +82,8 @@ public sealed class AddressPlannerTests
     public void A_suggestion_explains_itself_and_moves_on_to_the_next_space_when_the_first_is_full()
     {
         var usage = new NetworkUsage([new UsedRange(IPNetwork.Parse("10.0.0.0/8"), "big", "containers")]);
-        var plan = AddressPlanner.Plan(RangeKind.Containers, NetworkStack.IPv4, 64, 26, new PlanningOptions());
-        var suggestion = AddressPlanner.Suggest(plan, [IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("172.16.0.0/12")], "rack-a", usage, []);
+        var plan = FreeRangeSearch.Plan(RangeKind.Containers, NetworkStack.IPv4, 64, 26, new PlanningOptions());
+        var suggestion = FreeRangeSearch.Suggest(plan, [IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("172.16.0.0/12")], "rack-a", usage, []);
         Assert.Equal("172.16.0.0/19: 64 nodes × 64 IPs per node ×2 headroom; free on rack-a (in 172.16.0.0/12).", suggestion.Reason);
     }
 
@@ -95,7 +95,7 @@ public sealed class AddressPlannerTests
     [InlineData(1, 31, 30)]      // a /31 block (2 IPs) × 2
     public void IPv4_containers_are_sized_for_nodes_times_block_times_headroom(int nodes, int block, int prefix)
     {
-        var plan = AddressPlanner.Plan(RangeKind.Containers, NetworkStack.IPv4, nodes, block, new PlanningOptions());
+        var plan = FreeRangeSearch.Plan(RangeKind.Containers, NetworkStack.IPv4, nodes, block, new PlanningOptions());
         Assert.Equal(prefix, plan.Prefix);
         Assert.True(plan.Prefix <= block, "a pool is never narrower than its block");
         Assert.True(Core.Rules.BlockCapacity.Of(plan.Prefix, block, NetworkStack.IPv4).MaxNodes >= nodes, "every planned node gets a block");
@@ -104,28 +104,28 @@ public sealed class AddressPlannerTests
     [Fact]
     public void IPv6_and_Flannel_plans_use_their_own_per_node_sizes()
     {
-        Assert.Equal(114, AddressPlanner.Plan(RangeKind.Containers, NetworkStack.IPv6, 100, 122, new PlanningOptions()).Prefix); // 100 × 64 × 2 = 12,800 → 2^14
-        var flannel = AddressPlanner.Plan(RangeKind.Containers, NetworkStack.IPv4, 10, null, new PlanningOptions());
+        Assert.Equal(114, FreeRangeSearch.Plan(RangeKind.Containers, NetworkStack.IPv6, 100, 122, new PlanningOptions()).Prefix); // 100 × 64 × 2 = 12,800 → 2^14
+        var flannel = FreeRangeSearch.Plan(RangeKind.Containers, NetworkStack.IPv4, 10, null, new PlanningOptions());
         Assert.Equal(19, flannel.Prefix); // 10 × 256 (a /24 each) × 2 = 5,120 → 2^13
         Assert.Contains("Flannel", flannel.Why);
-        Assert.Equal(20, AddressPlanner.Plan(RangeKind.Services, NetworkStack.IPv4, 10, 26, new PlanningOptions()).Prefix);
-        Assert.Equal(112, AddressPlanner.Plan(RangeKind.Services, NetworkStack.IPv6, 10, 122, new PlanningOptions()).Prefix);
-        Assert.Equal(24, AddressPlanner.Plan(RangeKind.Containers, NetworkStack.IPv4, 3, 26, new PlanningOptions { Headroom = 1 }).Prefix);
+        Assert.Equal(20, FreeRangeSearch.Plan(RangeKind.Services, NetworkStack.IPv4, 10, 26, new PlanningOptions()).Prefix);
+        Assert.Equal(112, FreeRangeSearch.Plan(RangeKind.Services, NetworkStack.IPv6, 10, 122, new PlanningOptions()).Prefix);
+        Assert.Equal(24, FreeRangeSearch.Plan(RangeKind.Containers, NetworkStack.IPv4, 3, 26, new PlanningOptions { Headroom = 1 }).Prefix);
     }
 
     [Fact]
     public void Ranges_of_the_other_family_never_block()
     {
         var usage = new NetworkUsage([new UsedRange(IPNetwork.Parse("fd00::/8"), "v6", "containers")]);
-        Assert.Equal(IPNetwork.Parse("10.0.0.0/16"), AddressPlanner.FirstFree([IPNetwork.Parse("10.0.0.0/8")], 16, NetworkStack.IPv4, usage, [IPNetwork.Parse("fd00::/16")]));
+        Assert.Equal(IPNetwork.Parse("10.0.0.0/16"), FreeRangeSearch.FirstFree([IPNetwork.Parse("10.0.0.0/8")], 16, NetworkStack.IPv4, usage, [IPNetwork.Parse("fd00::/16")]));
     }
 
     [Fact]
     public void A_space_smaller_than_the_plan_is_skipped()
     {
-        Assert.Null(AddressPlanner.FirstFree([IPNetwork.Parse("10.0.0.0/24")], 16, NetworkStack.IPv4, NetworkUsage.Empty, []));
+        Assert.Null(FreeRangeSearch.FirstFree([IPNetwork.Parse("10.0.0.0/24")], 16, NetworkStack.IPv4, NetworkUsage.Empty, []));
         Assert.Equal(IPNetwork.Parse("172.16.0.0/16"),
-            AddressPlanner.FirstFree([IPNetwork.Parse("10.0.0.0/24"), IPNetwork.Parse("172.16.0.0/12")], 16, NetworkStack.IPv4, NetworkUsage.Empty, []));
+            FreeRangeSearch.FirstFree([IPNetwork.Parse("10.0.0.0/24"), IPNetwork.Parse("172.16.0.0/12")], 16, NetworkStack.IPv4, NetworkUsage.Empty, []));
     }
 
     [Fact]
@@ -137,8 +137,8 @@ public sealed class AddressPlannerTests
             .Select(i => new UsedRange(new IPNetwork(AddressInterval.Address((10u << 24) + (uint)i * 64, NetworkStack.IPv4), 26), $"c-{i}", "containers"));
         var usage = new NetworkUsage(ranges);
         Assert.Equal(new IPNetwork(AddressInterval.Address((10u << 24) + gap * 64u, NetworkStack.IPv4), 26),
-            AddressPlanner.FirstFree([IPNetwork.Parse("10.0.0.0/8")], 26, NetworkStack.IPv4, usage, []));
+            FreeRangeSearch.FirstFree([IPNetwork.Parse("10.0.0.0/8")], 26, NetworkStack.IPv4, usage, []));
         Assert.Equal(new IPNetwork(AddressInterval.Address((10u << 24) + slots * 64u, NetworkStack.IPv4), 23), // past the packed part, aligned
-            AddressPlanner.FirstFree([IPNetwork.Parse("10.0.0.0/8")], 23, NetworkStack.IPv4, usage, []));
+            FreeRangeSearch.FirstFree([IPNetwork.Parse("10.0.0.0/8")], 23, NetworkStack.IPv4, usage, []));
     }
 }

@@ -6,7 +6,7 @@ using Calico.Wizard.Core.Resources;
 namespace Calico.Wizard.Core.Rules;
 
 /// <summary>Calico's IP autodetection methods, judged the way calico-node would read them.</summary>
-public static partial class InterfaceDetectionRule
+public static partial class NodeAddressDetectionRule
 {
     /// <summary>Interface names an operator recognises, used to show what a pattern would pick.</summary>
     public static readonly IReadOnlyList<string> SampleInterfaces = ["eth0", "ens3", "enp6s0f0", "docker0", "cali0a1b", "tunl0", "lo"];
@@ -17,14 +17,14 @@ public static partial class InterfaceDetectionRule
     [GeneratedRegex(@"^[0-9.]+$")]
     private static partial Regex DigitsAndDots();
 
-    public static string? Check(InterfaceDetection method, string? value, NetworkStack stack) => method switch
+    public static string? Check(NodeAddressDetection method, string? value, NetworkStack stack) => method switch
     {
-        InterfaceDetection.FirstFound => null,
-        InterfaceDetection.CanReach => CheckCanReach((value ?? "").Trim(), stack),
-        InterfaceDetection.Interface => GoRegex.Compile((value ?? "").Trim()).Error,
-        InterfaceDetection.SkipInterface => CheckSkipList((value ?? "").Trim()),
-        InterfaceDetection.Kubernetes => null,
-        InterfaceDetection.Cidrs => CheckCidrList((value ?? "").Trim(), stack),
+        NodeAddressDetection.FirstFound => null,
+        NodeAddressDetection.CanReach => CheckCanReach((value ?? "").Trim(), stack),
+        NodeAddressDetection.Interface => GoRegex.Compile((value ?? "").Trim()).Error,
+        NodeAddressDetection.SkipInterface => CheckSkipList((value ?? "").Trim()),
+        NodeAddressDetection.Kubernetes => null,
+        NodeAddressDetection.Cidrs => CheckCidrList((value ?? "").Trim(), stack),
         _ => Messages.ChooseDetectionMethod,
     };
 
@@ -32,18 +32,18 @@ public static partial class InterfaceDetectionRule
     /// The method as calico-node reads it from IP_AUTODETECTION_METHOD / IP6_AUTODETECTION_METHOD ("can-reach=8.8.8.8",
     /// "kubernetes-internal-ip", "cidr=…"): how Review and the Network step show it.
     /// </summary>
-    public static string Describe(InterfaceDetection method, string? value) => method switch
+    public static string Describe(NodeAddressDetection method, string? value) => method switch
     {
-        InterfaceDetection.CanReach => $"can-reach={(value ?? "").Trim()}",
-        InterfaceDetection.Interface => $"interface={(value ?? "").Trim()}",
-        InterfaceDetection.SkipInterface => $"skip-interface={(value ?? "").Trim()}",
-        InterfaceDetection.Kubernetes => "kubernetes-internal-ip",
-        InterfaceDetection.Cidrs => $"cidr={string.Join(",", CidrsOf(value ?? ""))}",
+        NodeAddressDetection.CanReach => $"can-reach={(value ?? "").Trim()}",
+        NodeAddressDetection.Interface => $"interface={(value ?? "").Trim()}",
+        NodeAddressDetection.SkipInterface => $"skip-interface={(value ?? "").Trim()}",
+        NodeAddressDetection.Kubernetes => "kubernetes-internal-ip",
+        NodeAddressDetection.Cidrs => $"cidr={string.Join(",", CidrsOf(value ?? ""))}",
         _ => "first-found",
     };
 
     /// <summary>A draft's detection value for one family: the method's own check, then its place against the pod and service ranges.</summary>
-    public static string? CheckFor(ClusterDraft draft, InterfaceDetection method, string? value, NetworkStack family) =>
+    public static string? CheckFor(ClusterDraft draft, NodeAddressDetection method, string? value, NetworkStack family) =>
         Enum.IsDefined(method) ? Check(method, value, family) ?? CheckAgainstPodRanges(draft, method, value, family) : null;
 
     /// <summary>The CIDRs of a "cidrs" detection (assumed valid), in the form the Installation lists them.</summary>
@@ -69,13 +69,13 @@ public static partial class InterfaceDetectionRule
     /// A node's address is never a pod's or a service's: a detection CIDR, or a can-reach address, inside the
     /// Containers or Services CIDR would pick (or route to) the wrong interface. Null when it is clear of both.
     /// </summary>
-    public static string? CheckAgainstPodRanges(ClusterDraft draft, InterfaceDetection method, string? text, NetworkStack family)
+    public static string? CheckAgainstPodRanges(ClusterDraft draft, NodeAddressDetection method, string? text, NetworkStack family)
     {
         var v6Fields = draft.IsDualStack && family == NetworkStack.IPv6;
         var ranges = new[] { (Name: RangeKind.Containers, v6Fields ? draft.ContainersCidrV6 : draft.ContainersCidr), (Name: RangeKind.Services, v6Fields ? draft.ServicesCidrV6 : draft.ServicesCidr) }
             .Select(r => (Name: r.Item1, Cidr: StrictCidr.Parse(r.Item2, family))).Where(r => r.Cidr.Ok).ToList();
         var value = (text ?? "").Trim();
-        if (method == InterfaceDetection.Cidrs)
+        if (method == NodeAddressDetection.Cidrs)
         {
             foreach (var item in CidrsOf(value))
             {
@@ -85,7 +85,7 @@ public static partial class InterfaceDetectionRule
                 if (NodeNetworkRule.OutsideNodeNetwork(draft, cidr.Value) is { } outside) return outside;
             }
         }
-        else if (method == InterfaceDetection.CanReach && System.Net.IPAddress.TryParse(value, out var address)
+        else if (method == NodeAddressDetection.CanReach && System.Net.IPAddress.TryParse(value, out var address)
             && ranges.FirstOrDefault(r => r.Cidr.Ok && r.Cidr.Value.Contains(address)) is { Cidr.Ok: true } inside)
         {
             return Text.Format(inside.Name == RangeKind.Containers ? Messages.CanReachInContainers : Messages.CanReachInServices,
@@ -124,12 +124,12 @@ public static partial class InterfaceDetectionRule
     }
 
     /// <summary>For interface / skip-interface: which sample names the pattern(s) match, or null when not applicable or invalid.</summary>
-    public static IReadOnlyList<string>? MatchingSamples(InterfaceDetection method, string? value)
+    public static IReadOnlyList<string>? MatchingSamples(NodeAddressDetection method, string? value)
     {
         var patterns = method switch
         {
-            InterfaceDetection.Interface => [(value ?? "").Trim()],
-            InterfaceDetection.SkipInterface => (value ?? "").Split(',').Select(p => p.Trim()).ToArray(),
+            NodeAddressDetection.Interface => [(value ?? "").Trim()],
+            NodeAddressDetection.SkipInterface => (value ?? "").Split(',').Select(p => p.Trim()).ToArray(),
             _ => null,
         };
         if (patterns is null || patterns.Length > Input.InputLimits.MaxSkipPatterns) return null;

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Calico.Wizard.Core.Rules;
+namespace Calico.Wizard.Core.Registry;
 
 /// <summary>
 /// One wizard's memory of the registry's answers, so a keystroke in a field the registry does not read (the MTU,
