@@ -14,6 +14,9 @@ public sealed class Report(bool json, TextWriter output)
 
     public void Suggested(string field, string cidr, string reason) => Write(new { @event = "suggested", field, cidr, reason }, $"Suggested {field}: {reason}");
 
+    /// <summary>A spec key that does not apply to the draft (dataplane on Flannel): kept by the wizard, named in its warning.</summary>
+    public void Ignored(string field, string message) => Write(new { @event = "ignored", field, message }, $"Ignored {field}: {message}");
+
     public void Submitted(string clusterUrl) => Write(new { @event = "submitted", url = clusterUrl }, $"Submitted: {clusterUrl}");
 
     public void Finished(string state, string clusterUrl, string? error) => Write(new { @event = "finished", state, url = clusterUrl, error },

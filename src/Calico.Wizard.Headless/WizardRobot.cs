@@ -1,4 +1,5 @@
 using Calico.Wizard.Core.Drafts;
+using Calico.Wizard.Core.Rules;
 using Microsoft.Playwright;
 
 namespace Calico.Wizard.Headless;
@@ -18,65 +19,17 @@ public sealed class WizardRobot(IPage page, Report report)
     {
         await page.GotoAsync(new Uri(baseUrl, "/new").ToString());
         await page.Locator(BrowserContract.Interactive).WaitForAsync();
+        // the spec laid on a draft as the wizard will lay it: which keys apply is judged by the server's own rule
+        var draft = new ClusterDraft();
+        DraftFile.Apply(s, draft, Core.Providers.ProviderMatrix.Seed);
 
-        // Cluster
-        if (s.Provider is { } provider) await ChooseAsync($"provider-{provider.ToLowerInvariant()}", "provider", $"Provider '{provider}' is not offered by this wizard.");
-        if (s.MachineKind is { } kind) await ChooseAsync($"machine-{kind.ToString().ToLowerInvariant()}", "machine-kind", $"{s.Provider} does not offer {kind.ToString().ToLowerInvariant()} machines.");
-        await FillAsync("cluster-name", s.Name);
-        await FillAsync("l2-network", s.L2Network);
-        await FillAsync("planned-nodes", s.PlannedNodes);
-        if (s.Target is { Length: > 0 } target) await ChooseAsync($"target-{target}", "target", $"Target '{target}' is not configured on this server.");
+        await FillStepAsync(s, draft, WizardStep.Cluster);
         await NextAsync("network");
-
-        // Network Configuration (Advanced opened only when the spec uses it: PMK's flow otherwise)
-        var dual = s.NetworkStack == NetworkStack.DualStack;
-        if (s.NetworkStack is { } stack && !dual) await ChooseAsync($"stack-{stack.ToString().ToLowerInvariant()}", "network-stack", $"{stack} is not offered.");
-        if (UsesAdvanced(s)) await OpenAdvancedAsync();
-        if (dual) await SwitchAsync("dual-stack", true, "network-stack");
-        await RangeAsync("containers-cidr", s.ContainersCidr);
-        await RangeAsync("services-cidr", s.ServicesCidr);
-        if (dual)
-        {
-            await RangeAsync("containers-cidr-v6", s.ContainersCidrV6);
-            await RangeAsync("services-cidr-v6", s.ServicesCidrV6);
-        }
-        if (s.NodeNetworks is { Length: > 0 } nodes) await FillAsync("node-networks", nodes);
-        if (s.Backend is { } backend)
-            await ChooseAsync($"backend-{backend.ToString().ToLowerInvariant()}", "backend", await TextOfAsync("calico-unavailable") ?? $"{backend} is not offered.");
-        if (await page.GetByTestId("calico-options").CountAsync() > 0)
-        {
-            if (s.Overlay is { } overlay && await page.GetByTestId("overlay").CountAsync() > 0)
-                await ChooseAsync(overlay == Overlay.Vxlan ? "overlay-vxlan" : "overlay-ipip", "overlay", await TextOfAsync("overlay-permitted") ?? $"{overlay} is not offered.");
-            if (s.EncapsulationMode is { } mode)
-                await ChooseAsync($"ipip-{mode.ToString().ToLowerInvariant()}", "ipip-mode", await TextOfAsync("ipip-ipv6-note") ?? $"{mode} is not offered.");
-            if (s.NatOutgoing is { } nat) await SwitchAsync("nat-outgoing", nat, "nat");
-            if (s.Bgp is false) await SwitchAsync("bgp-enabled", false, "bgp");
-            await FillAsync("block-size", s.BlockSize);
-            if (dual) await FillAsync("block-size-v6", s.BlockSizeV6);
-            if (s.MtuAuto is true) await SwitchAsync("mtu-auto", true, "mtu");
-            else await FillAsync("mtu", s.Mtu);
-            await FillAsync("underlay-mtu", s.NodeNetworkMtu);
-            if (s.NodeAddressDetection is { } detection)
-                await ChooseAsync($"detect-{Kebab(detection.ToString())}", "interface-detection", $"{detection} is not offered.");
-            if (s.NodeAddressDetection is not null and not (NodeAddressDetection.FirstFound or NodeAddressDetection.Kubernetes)) await FillAsync("detect-value", s.NodeAddressDetectionValue ?? "");
-            if (dual && s.NodeAddressDetectionV6 is { } detection6)
-            {
-                await ChooseAsync($"detect6-{Kebab(detection6.ToString())}", "interface-detection-v6", $"{detection6} is not offered.");
-                if (detection6 is not (NodeAddressDetection.FirstFound or NodeAddressDetection.Kubernetes)) await FillAsync("detect-value-v6", s.NodeAddressDetectionValueV6 ?? "");
-            }
-            if (s.Dataplane is { } dataplane && await page.GetByTestId("dataplane").CountAsync() > 0)
-                await ChooseAsync($"dataplane-{dataplane.ToString().ToLowerInvariant()}", "dataplane", $"{dataplane} is not offered.");
-        }
+        // Advanced is opened only when the spec uses it: PMK's flow otherwise
+        if (s.Values.Any(v => v.Field.Advanced?.Invoke(v.Value) == true)) await OpenAdvancedAsync();
+        await FillStepAsync(s, draft, WizardStep.Network);
         await NextAsync("policies");
-
-        // Network Policies
-        var policies = s.NetworkPolicies ?? [];
-        for (var i = 0; i < policies.Count; i++)
-        {
-            await page.GetByTestId("add-policy-blank").ClickAsync();
-            await page.GetByTestId($"policy-{i}-view-yaml").ClickAsync();
-            await page.GetByTestId($"policy-{i}-yaml").FillAsync(policies[i]);
-        }
+        await FillStepAsync(s, draft, WizardStep.Policies);
         await NextAsync("review");
 
         // Review → hand-off
@@ -90,11 +43,54 @@ public sealed class WizardRobot(IPage page, Report report)
         return page.Url;
     }
 
-    /// <summary>Whether the spec sets anything only the Network step's Advanced part offers (or asks for it open).</summary>
-    private static bool UsesAdvanced(DraftFile.Spec s) =>
-        s.AdvancedOpen is true || s.NetworkStack == NetworkStack.DualStack || s.NodeNetworks is { Length: > 0 } || s.Overlay == Overlay.Vxlan
-        || s.Bgp is false || s.MtuAuto is true || s.Dataplane is Dataplane.Nftables or Dataplane.Bpf
-        || s.NodeAddressDetection is NodeAddressDetection.Kubernetes or NodeAddressDetection.Cidrs;
+    /// <summary>
+    /// Each key of the step the spec sets, in the field map's order, through the control its description names. A key
+    /// that does not apply (dataplane on Flannel) is reported as ignored, with the wizard's words, and left alone.
+    /// </summary>
+    private async Task FillStepAsync(DraftFile.Spec s, ClusterDraft draft, WizardStep step)
+    {
+        var ignored = DraftFields.Ignored(draft).ToDictionary(i => i.Field, i => i.Message);
+        foreach (var (field, value) in s.Values.Where(v => v.Field.Step == step))
+        {
+            if (DraftFields.WhyNotApplies(field, draft) is not null)
+            {
+                // the warning the server gives for it; a value at its default is nothing to say
+                if (ignored.TryGetValue(field, out var message)) report.Ignored(field.Key, message);
+                continue;
+            }
+            if (field.CalicoOnly && await page.GetByTestId("calico-options").CountAsync() == 0)
+            {
+                // this server's matrix chose Flannel for the provider where the spec named no backend
+                report.Ignored(field.Key, Core.Resources.Text.Format(Core.Resources.Messages.IgnoredNotCalico, NetworkBackend.Flannel));
+                continue;
+            }
+            await EnterAsync(field, value);
+        }
+    }
+
+    private async Task EnterAsync(DraftField field, object value)
+    {
+        switch (field.Control)
+        {
+            case FieldControl.Text: await FillAsync(field.TestId, (string)value); break;
+            case FieldControl.Range: await RangeAsync(field.TestId, (string)value); break;
+            case FieldControl.Switch: await SwitchAsync(field.TestId, (bool)value, field); break;
+            case FieldControl.Choice:
+                var option = value.ToString()!;
+                await ChooseAsync(field.OptionId!(option), field.TestId, (field.NoteId is { } note ? await TextOfAsync(note) : null) ?? $"{option} is not offered.");
+                break;
+            case FieldControl.Disclosure: if (value is true) await OpenAdvancedAsync(); break;
+            case FieldControl.Policies:
+                var policies = (List<string>)value;
+                for (var i = 0; i < policies.Count; i++)
+                {
+                    await page.GetByTestId("add-policy-blank").ClickAsync();
+                    await page.GetByTestId($"policy-{i}-view-yaml").ClickAsync();
+                    await page.GetByTestId($"policy-{i}-yaml").FillAsync(policies[i]);
+                }
+                break;
+        }
+    }
 
     private async Task OpenAdvancedAsync()
     {
@@ -147,12 +143,12 @@ public sealed class WizardRobot(IPage page, Report report)
         if (!await radio.IsCheckedAsync()) await radio.ClickAsync(new() { Timeout = Quick });
     }
 
-    private async Task SwitchAsync(string testId, bool on, string field)
+    private async Task SwitchAsync(string testId, bool on, DraftField field)
     {
         var toggle = page.GetByTestId(testId);
         if (await toggle.IsCheckedAsync() == on) return;
         if (await toggle.IsDisabledAsync())
-            throw new SpecRejected([(field, await TextOfAsync("nat-locked-reason") ?? "This switch is locked.")]);
+            throw new SpecRejected([(field.TestId, (field.NoteId is { } note ? await TextOfAsync(note) : null) ?? "This switch is locked.")]);
         await toggle.ClickAsync(new() { Timeout = Quick });
     }
 
@@ -180,5 +176,4 @@ public sealed class WizardRobot(IPage page, Report report)
         return await element.CountAsync() > 0 ? (await element.First.InnerTextAsync()).Trim() : null;
     }
 
-    private static string Kebab(string pascal) => string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

@@ -18,7 +18,12 @@ public sealed record SavedDraft(ClusterDraft Draft, int Step, Guid? ClusterId, s
 /// <summary>Drafts by id: created on first visit, saved on every change.</summary>
 public sealed class DraftStore(IDbContextFactory<WizardDbContext> dbFactory, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        // a draft stored under a field's old key reads as it was written
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { DraftFields.ReadAliases } },
+    };
 
     public async Task<SavedDraft?> LoadAsync(Guid id, CancellationToken ct = default)
     {

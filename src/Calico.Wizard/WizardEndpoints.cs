@@ -116,7 +116,8 @@ public static class WizardEndpoints
             return result.ClusterId is { } id
                 ? TypedResults.Created($"/api/clusters/{id}", new SubmittedResource(id,
                     // what each "suggest" became, and why
-                    (result.Suggested ?? []).Select(s => new SuggestedRangeResource(DraftFields.Find(s.Field)!.Key, s.Suggestion.Cidr?.ToString(), s.Suggestion.Reason)).ToArray()))
+                    (result.Suggested ?? []).Select(s => new SuggestedRangeResource(DraftFields.Find(s.Field)!.Key, s.Suggestion.Cidr?.ToString(), s.Suggestion.Reason)).ToArray(),
+                    result.Check.Warnings.Select(w => new WarningResource(DraftFields.Find(w.PropertyName)?.Key ?? w.PropertyName, w.ErrorMessage)).ToArray()))
                 : BrokenRules(result.Check);
         }).DisableAntiforgery().RequireAuthorization(SignIn.OperatorPolicy)
           .WithMetadata(new RequestSizeLimitAttribute(InputLimits.MaxRequestBytes))
@@ -299,6 +300,8 @@ public static class ApiJson
         Converters = { new JsonStringEnumConverter() },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         MaxDepth = InputLimits.MaxDepth,
+        // the keys of the last releases (ipInIpMode, interfaceDetection, underlayMtu) are read as the fields they became
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { DraftFields.ReadAliases } },
     };
 
     public static string Describe(JsonException e)

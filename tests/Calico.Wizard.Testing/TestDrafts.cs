@@ -37,19 +37,20 @@ public static class TestDrafts
     public static Task<DraftCheck> CheckAsync(this ClusterDraft draft, IClusterRegistry? registry = null) =>
         new ClusterRules(ProviderMatrix.Seed, registry ?? EmptyClusterRegistry.Instance).CheckAsync(draft);
 
-    /// <summary>Sets one draft property by its name (what the corpus names a field by).</summary>
+    /// <summary>Sets one draft field by its property name or spec key, parsed as a spec file would (what the corpus names a field by).</summary>
     public static void Set(ClusterDraft draft, string field, string value)
     {
-        switch (field)
-        {
-            case nameof(ClusterDraft.Name): draft.Name = value; break;
-            case nameof(ClusterDraft.ContainersCidr): draft.ContainersCidr = value; break;
-            case nameof(ClusterDraft.ServicesCidr): draft.ServicesCidr = value; break;
-            case nameof(ClusterDraft.BlockSize): draft.BlockSize = value; break;
-            case nameof(ClusterDraft.Mtu): draft.Mtu = value; break;
-            case nameof(ClusterDraft.PlannedNodes): draft.PlannedNodes = value; break;
-            default: throw new ArgumentOutOfRangeException(nameof(field), field, "not a text field of the draft");
-        }
+        var described = DraftFields.Find(field) ?? DraftFields.ByKey(field)
+            ?? throw new ArgumentOutOfRangeException(nameof(field), field, "not a field of the draft");
+        var (parsed, error) = described.Parse(value);
+        described.Set(draft, parsed ?? throw new ArgumentException(error, nameof(value)));
+    }
+
+    /// <summary><c>with</c>-style by field: the same draft with one field set as a spec file would set it.</summary>
+    public static ClusterDraft With(this ClusterDraft draft, string field, string value)
+    {
+        Set(draft, field, value);
+        return draft;
     }
 }
 

@@ -6,7 +6,7 @@ namespace Calico.Wizard.Core.Drafts;
 /// from it only once every rule passes. A text field is never null: JSON's null (the API, a stored draft) reads as
 /// empty, which its rule then names, so no rule, Review row or comparison meets a null.
 /// </summary>
-public sealed class ClusterDraft
+public sealed class ClusterDraft : System.Text.Json.Serialization.IJsonOnDeserializing, System.Text.Json.Serialization.IJsonOnDeserialized
 {
     /// <summary>The draft's identity (in the wizard's URL); a submitted draft becomes exactly one cluster.</summary>
     public Guid Id { get; set; } = Guid.NewGuid();
@@ -39,6 +39,16 @@ public sealed class ClusterDraft
     /// <summary>Advanced: whether Calico peers with BGP (IP-in-IP and unencapsulated pools need it; VXLAN does not).</summary>
     public bool Bgp { get; set; } = true;
     public bool NatOutgoing { get; set; } = true;
+
+    private bool? natOutgoingV6 = true;
+    /// <summary>Dual-stack only: the IPv6 pool's own NAT Outgoing (until it had one, the IPv6 pool shared the IPv4 switch).</summary>
+    public bool NatOutgoingV6 { get => natOutgoingV6 ?? NatOutgoing; set => natOutgoingV6 = value; }
+
+    // JSON written before NatOutgoingV6 existed (a stored draft, an API draft of the last release) has no such key:
+    // the IPv6 pool keeps the IPv4 switch's value, as it then did (DraftField.FollowsWhenAbsent; a spec file the same)
+    void System.Text.Json.Serialization.IJsonOnDeserializing.OnDeserializing() => natOutgoingV6 = null;
+
+    void System.Text.Json.Serialization.IJsonOnDeserialized.OnDeserialized() => natOutgoingV6 ??= NatOutgoing;
     public string BlockSize { get; set => field = value ?? ""; } = Defaults.IPv4.BlockSize;
     /// <summary>Dual-stack only: the IPv6 pool's block size.</summary>
     public string BlockSizeV6 { get; set => field = value ?? ""; } = Defaults.IPv6.BlockSize;
@@ -80,7 +90,7 @@ public sealed class ClusterDraft
         {
             // the IPv6 ranges typed so far become the dual-stack's IPv6 ones; the IPv4 ones start at PMK's defaults
             (ContainersCidrV6, ServicesCidrV6, BlockSizeV6) = (ContainersCidr, ServicesCidr, BlockSize);
-            (NodeAddressDetectionV6, NodeAddressDetectionValueV6) = (NodeAddressDetection, NodeAddressDetectionValue);
+            (NodeAddressDetectionV6, NodeAddressDetectionValueV6, NatOutgoingV6) = (NodeAddressDetection, NodeAddressDetectionValue, NatOutgoing);
             (ContainersCidr, ServicesCidr, BlockSize) = (Defaults.IPv4.ContainersCidr, Defaults.IPv4.ServicesCidr, Defaults.IPv4.BlockSize);
             (NodeAddressDetection, NodeAddressDetectionValue) = (NodeAddressDetection.FirstFound, "");
         }
@@ -88,6 +98,10 @@ public sealed class ClusterDraft
         {
             (ContainersCidr, ServicesCidr, BlockSize) = (ContainersCidrV6, ServicesCidrV6, BlockSizeV6);
             (NodeAddressDetection, NodeAddressDetectionValue) = (NodeAddressDetectionV6, NodeAddressDetectionValueV6);
+            NatOutgoing = NatOutgoingV6;
+            // moved, not copied: the dual-stack's IPv6 fields start again from their defaults (nothing typed is lost)
+            (ContainersCidrV6, ServicesCidrV6, BlockSizeV6) = (Defaults.IPv6.ContainersCidr, Defaults.IPv6.ServicesCidr, Defaults.IPv6.BlockSize);
+            (NodeAddressDetectionV6, NodeAddressDetectionValueV6, NatOutgoingV6) = (NodeAddressDetection.FirstFound, "", true);
         }
         else if (stack != NetworkStack.DualStack && NetworkStack != NetworkStack.DualStack)
         {
@@ -100,9 +114,9 @@ public sealed class ClusterDraft
         if (stack == NetworkStack.IPv6 && Overlay == Overlay.IpInIp && EncapsulationMode != EncapsulationMode.Never)
         {
             EncapsulationMode = EncapsulationMode.Never; // IPv6 pools cannot use IP-in-IP at all (VXLAN they can)
-            NatOutgoing = false;
         }
         NetworkStack = stack;
+        DraftFields.ApplyLocks(this);
     }
 
     /// <summary>
@@ -152,7 +166,7 @@ public sealed class ClusterDraft
     public void ChangeEncapsulationMode(EncapsulationMode mode)
     {
         EncapsulationMode = mode;
-        if (mode == EncapsulationMode.Never) NatOutgoing = false;
+        DraftFields.ApplyLocks(this);
     }
 }
 

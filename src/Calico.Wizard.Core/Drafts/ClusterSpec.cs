@@ -35,20 +35,26 @@ public sealed record ClusterSpec(
         JsonSerializer.Deserialize<ClusterSpec>(json, Json) ?? throw new JsonException("empty cluster spec");
 }
 
+/// <summary>
+/// A Calico cluster's settings. Built from the draft by <see cref="DraftFields.BuildSpec"/>: each parameter is the
+/// field of the same name. Stored specs are JSON: a renamed setting keeps the name specs were stored under.
+/// </summary>
 /// <param name="Mtu">The pod MTU, or null for Calico's auto-detection.</param>
+/// <param name="NatOutgoingV6">Dual-stack: the IPv6 pool's NAT Outgoing; null (a spec stored before it had one) is the IPv4 pool's.</param>
 public sealed record CalicoOptions(
-    EncapsulationMode EncapsulationMode,
+    [property: JsonPropertyName("ipInIpMode")] EncapsulationMode EncapsulationMode,
     bool NatOutgoing,
     int BlockSize,
     int? Mtu,
-    NodeAddressDetection NodeAddressDetection,
-    string? NodeAddressDetectionValue,
+    [property: JsonPropertyName("interfaceDetection")] NodeAddressDetection NodeAddressDetection,
+    [property: JsonPropertyName("interfaceDetectionValue")] string? NodeAddressDetectionValue,
     Overlay Overlay = Overlay.IpInIp,
     bool Bgp = true,
     Dataplane Dataplane = Dataplane.Iptables,
     int? BlockSizeV6 = null,
-    NodeAddressDetection NodeAddressDetectionV6 = NodeAddressDetection.FirstFound,
-    string? NodeAddressDetectionValueV6 = null)
+    [property: JsonPropertyName("interfaceDetectionV6")] NodeAddressDetection NodeAddressDetectionV6 = NodeAddressDetection.FirstFound,
+    [property: JsonPropertyName("interfaceDetectionValueV6")] string? NodeAddressDetectionValueV6 = null,
+    bool? NatOutgoingV6 = null)
 {
     public string Encapsulation => Encapsulations.Of(Overlay, EncapsulationMode);
 }
@@ -65,34 +71,5 @@ public sealed class IPNetworkJsonConverter : JsonConverter<IPNetwork>
 public static class ClusterSpecDrafts
 {
     /// <summary>The draft a spec came from (in canonical form), so the same rules can judge it again.</summary>
-    public static ClusterDraft ToDraft(this ClusterSpec spec) => new()
-    {
-        Id = spec.DraftId,
-        Name = spec.Name,
-        Provider = spec.Provider,
-        MachineKind = spec.MachineKind,
-        L2Network = spec.L2Network,
-        PlannedNodes = spec.PlannedNodes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        NetworkStack = spec.NetworkStack,
-        ContainersCidr = spec.ContainersCidr.ToString(),
-        ServicesCidr = spec.ServicesCidr.ToString(),
-        Backend = spec.Backend,
-        EncapsulationMode = spec.Calico?.EncapsulationMode ?? EncapsulationMode.Never,
-        NatOutgoing = spec.Calico?.NatOutgoing ?? false,
-        BlockSize = spec.Calico?.BlockSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.For(spec.NetworkStack).BlockSize,
-        Mtu = spec.Calico?.Mtu?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.Mtu,
-        MtuAuto = spec.Calico is { Mtu: null },
-        Overlay = spec.Calico?.Overlay ?? Overlay.IpInIp,
-        Bgp = spec.Calico?.Bgp ?? true,
-        Dataplane = spec.Calico?.Dataplane ?? Dataplane.Iptables,
-        NodeAddressDetection = spec.Calico?.NodeAddressDetection ?? NodeAddressDetection.FirstFound,
-        NodeAddressDetectionValue = spec.Calico?.NodeAddressDetectionValue ?? "",
-        NetworkPolicies = [.. spec.NetworkPolicies ?? []],
-        NodeNetworks = string.Join(",", spec.NodeNetworks ?? []),
-        ContainersCidrV6 = spec.ContainersCidrV6?.ToString() ?? Defaults.IPv6.ContainersCidr,
-        ServicesCidrV6 = spec.ServicesCidrV6?.ToString() ?? Defaults.IPv6.ServicesCidr,
-        BlockSizeV6 = spec.Calico?.BlockSizeV6?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Defaults.IPv6.BlockSize,
-        NodeAddressDetectionV6 = spec.Calico?.NodeAddressDetectionV6 ?? NodeAddressDetection.FirstFound,
-        NodeAddressDetectionValueV6 = spec.Calico?.NodeAddressDetectionValueV6 ?? "",
-    };
+    public static ClusterDraft ToDraft(this ClusterSpec spec) => DraftFields.ToDraft(spec);
 }

@@ -122,10 +122,9 @@ public static class ManifestRenderer
     {
         var calico = spec.Calico ?? throw new ArgumentException("a Calico spec needs Calico options", nameof(spec));
         var v6Only = spec.NetworkStack == NetworkStack.IPv6;
-        var nat = calico.NatOutgoing ? "Enabled" : "Disabled";
         var pools = new List<IpPoolSpec>();
         if (!v6Only)
-            pools.Add(new IpPoolSpec { Name = "default-ipv4-ippool", Cidr = spec.ContainersCidr.ToString(), BlockSize = calico.BlockSize, Encapsulation = calico.Encapsulation, NatOutgoing = nat });
+            pools.Add(new IpPoolSpec { Name = "default-ipv4-ippool", Cidr = spec.ContainersCidr.ToString(), BlockSize = calico.BlockSize, Encapsulation = calico.Encapsulation });
         if ((v6Only ? spec.ContainersCidr : spec.ContainersCidrV6) is { } v6Cidr)
             pools.Add(new IpPoolSpec
             {
@@ -133,7 +132,6 @@ public static class ManifestRenderer
                 Cidr = v6Cidr.ToString(),
                 BlockSize = v6Only ? calico.BlockSize : calico.BlockSizeV6 ?? throw new ArgumentException("a dual-stack spec needs the IPv6 block size", nameof(spec)),
                 Encapsulation = Encapsulations.OfIPv6Pool(calico.Overlay, calico.EncapsulationMode),
-                NatOutgoing = nat,
             });
         var installation = new TigeraInstallation
         {
@@ -161,6 +159,7 @@ public static class ManifestRenderer
         if (v6Only) network.NodeAddressAutodetectionV6 = primary;
         else network.NodeAddressAutodetectionV4 = primary;
         if (spec.NetworkStack == NetworkStack.DualStack) network.NodeAddressAutodetectionV6 = Detection(calico.NodeAddressDetectionV6, calico.NodeAddressDetectionValueV6);
+        foreach (var field in DraftFields.All) field.Render?.Invoke(calico, network); // the settings each field's description writes itself
         return new RenderedObject(installation.ApiVersion, installation.Kind, null, "default", installation);
     }
 

@@ -39,6 +39,14 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
     /// </summary>
     public ClusterDraftValidator(ProviderMatrix matrix)
     {
+        // A key that does not apply to the backend, stack or choices is kept and named: the one rule for the API, spec
+        // files, the headless runner and the prefill (DraftFields.Ignored)
+        RuleFor(d => d).Custom((draft, ctx) =>
+        {
+            foreach (var (field, message) in DraftFields.Ignored(draft))
+                ctx.AddFailure(new ValidationFailure(field.Property, message) { Severity = Severity.Warning });
+        });
+
         // Cluster
         RuleFor(d => d.Name).Custom((name, ctx) => Fail(ctx, HostName.CheckDns1123Label(name ?? "", LabelKind.ClusterName)));
         RuleFor(d => d.Provider).Custom((provider, ctx) =>
@@ -132,10 +140,12 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 if (dataplane == Dataplane.Nftables)
                     Warn(ctx, Messages.NftablesWarning);
             });
-            RuleFor(d => d.NatOutgoing).Custom((nat, ctx) =>
+            // the seed's lock, on every switch whose description it holds (both pools' NAT Outgoing)
+            RuleFor(d => d).Custom((draft, ctx) =>
             {
-                if (nat && ctx.InstanceToValidate.EncapsulationMode == EncapsulationMode.Never)
-                    ctx.AddFailure(Messages.NatOutgoingWithNever);
+                foreach (var field in DraftFields.All)
+                    if (field.LockedOff?.Invoke(draft) == true && field.Get(draft) is true && DraftFields.WhyNotApplies(field, draft) is null)
+                        ctx.AddFailure(new ValidationFailure(field.Property, Messages.NatOutgoingWithNever));
             });
             RuleFor(d => d.BlockSize).Custom((text, ctx) =>
                 Fail(ctx, BlockError(ctx.InstanceToValidate, text, ctx.InstanceToValidate.ContainersCidr, ctx.InstanceToValidate.NetworkStack)));

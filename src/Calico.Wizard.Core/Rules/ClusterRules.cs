@@ -124,32 +124,7 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
         return BlockCapacity.Of(containers.Value.PrefixLength, block.Value, family);
     }
 
-    private static ClusterSpec BuildSpec(ClusterDraft d) => new(
-        d.Id,
-        d.Name,
-        d.Provider,
-        d.MachineKind,
-        d.L2Network.Trim(),
-        int.Parse(d.PlannedNodes.Trim()),
-        d.NetworkStack,
-        StrictCidr.Parse(d.ContainersCidr, d.NetworkStack).Value,
-        StrictCidr.Parse(d.ServicesCidr, d.NetworkStack).Value,
-        d.Backend,
-        d.Backend == NetworkBackend.Calico
-            ? new CalicoOptions(d.EncapsulationMode, d.NatOutgoing, int.Parse(d.BlockSize.Trim()), d.MtuAuto ? null : int.Parse(d.Mtu.Trim()), d.NodeAddressDetection,
-                ValueOf(d.NodeAddressDetection, d.NodeAddressDetectionValue), d.Overlay, d.Bgp, d.Dataplane,
-                d.IsDualStack ? int.Parse(d.BlockSizeV6.Trim()) : null,
-                d.IsDualStack ? d.NodeAddressDetectionV6 : NodeAddressDetection.FirstFound,
-                d.IsDualStack ? ValueOf(d.NodeAddressDetectionV6, d.NodeAddressDetectionValueV6) : null)
-            : null,
-            // as the operator wrote them (the rules read exactly this text); the manifests write them out again
-            d.NetworkPolicies.Count == 0 ? null : [.. d.NetworkPolicies],
-            NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack).Networks is { Count: > 0 } nodes ? nodes.Select(n => n.ToString()).ToArray() : null,
-            d.IsDualStack ? StrictCidr.Parse(d.ContainersCidrV6, NetworkStack.IPv6).Value : null,
-            d.IsDualStack ? StrictCidr.Parse(d.ServicesCidrV6, NetworkStack.IPv6).Value : null);
-
-    private static string? ValueOf(NodeAddressDetection method, string value) =>
-        method is NodeAddressDetection.FirstFound or NodeAddressDetection.Kubernetes ? null : value.Trim();
+    private static ClusterSpec BuildSpec(ClusterDraft d) => DraftFields.BuildSpec(d);
 }
 
 /// <summary>What the rules found: errors block, warnings inform.</summary>

@@ -19,10 +19,12 @@ public sealed class DraftFieldsTests
     [Fact]
     public void The_spec_file_has_a_key_for_every_field_and_no_other()
     {
-        Assert.Equal(Editable(typeof(ClusterDraft)), Editable(typeof(DraftFile.Spec)));
-        var written = DraftFile.Write(Valid(d => d.Target = "lab", d => d.NodeAddressDetectionValue = "eth0", d => d.NodeAddressDetectionValueV6 = "eth1", d => d.NetworkPolicies = ["x"]));
+        var written = DraftFile.Write(Valid(d => d.Target = "lab", d => d.NodeAddressDetectionValue = "eth0", d => d.NodeAddressDetectionValueV6 = "eth1", d => d.NetworkPolicies = ["x"], d => d.NodeNetworks = "192.168.0.0/24"));
         foreach (var field in DraftFields.All)
             Assert.Contains($"\n{field.Key}:", written);
+        var (read, error) = DraftFile.Read(written);
+        Assert.Null(error);
+        Assert.Equal(DraftFields.All.Select(f => f.Key), read!.Values.Select(v => v.Field.Key));
     }
 
     [Theory]

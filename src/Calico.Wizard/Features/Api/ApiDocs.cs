@@ -99,11 +99,11 @@ public static class ApiDocs
           "containersCidr": "suggest",
           "servicesCidr": "10.21.0.0/16",
           "backend": "Calico",
-          "ipInIpMode": "Always",
+          "encapsulationMode": "Always",
           "natOutgoing": true,
           "blockSize": "26",
           "mtu": "1440",
-          "interfaceDetection": "FirstFound"
+          "nodeAddressDetection": "FirstFound"
         }
         """;
 
@@ -121,7 +121,9 @@ public static class ApiDocs
                 continue;
             }
             if (DraftFields.All.FirstOrDefault(f => f.Key == key) is not { } field) continue;
-            p.Description = $"{field.Label} ({field.Step} step).";
+            p.Description = $"{field.Label} ({field.Step} step)." + (field.Aliases.Count > 0 ? $" Also read under its earlier key {string.Join(", ", field.Aliases)}." : "")
+                + (field.CalicoOnly ? " Calico only." : "") + (field.Family == FieldFamily.DualStackIPv6 ? " Dual-stack only." : "")
+                + (field.Use == FieldUse.Layout ? " The wizard's layout, not part of the cluster." : "");
             if (p.Type?.HasFlag(JsonSchemaType.String) == true && p.Enum is not { Count: > 0 }) p.MaxLength = field.MaxLength;
         }
     }

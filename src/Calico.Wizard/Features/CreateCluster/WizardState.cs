@@ -80,7 +80,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
             DraftFile.Apply(prefill, Draft, rules.Matrix);
             await ResolveSuggestWordsAsync();
         }
-        if (Draft.EncapsulationMode == EncapsulationMode.Never) Draft.NatOutgoing = false; // a draft saved before the seed's rule, or edited elsewhere
+        DraftFields.ApplyLocks(Draft); // a draft saved before the seed's rule, or edited elsewhere
         Step = saved is null ? WizardStep.Cluster : (WizardStep)Math.Clamp(saved.Step, 0, (int)WizardStep.Review);
         Check = await rules.CheckAsync(Draft, memo, policies);
         if (saved is not null) for (var s = WizardStep.Cluster; s < Step; s++) attempted.Add(s); // a resumed draft shows what is still wrong behind it
