@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
+namespace Calico.Wizard.Provisioning.Tests.Targets.Kubernetes;
 
 /// <summary>
 /// The fake refuses what a real API server refuses, so a target that stopped sending a proper server-side apply
@@ -97,7 +97,8 @@ public sealed class FakeKubeApiTests
 
         using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Patch, FakeKubeApi.InstallationPath + "?fieldManager=m")
         {
-            Content = new StringContent("""{"apiVersion":"operator.tigera.io/v1","kind":"Installation","metadata":{"name":"default"}}""", Encoding.UTF8, FakeKubeApi.ApplyPatchContentType),
+            Content = new StringContent("""{"apiVersion":"operator.tigera.io/v1","kind":"Installation","metadata":{"name":"default"}}""",
+                Encoding.UTF8, FakeKubeApi.ApplyPatchContentType),
         });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Store;
 
-namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
+namespace Calico.Wizard.Provisioning.Tests.Targets.Kubernetes;
 
 /// <summary>
 /// Each preflight check stops the job before anything is written, at its own step, with a message that says what
@@ -47,7 +47,8 @@ public sealed class KubernetesPreflightTests
 
         var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
 
-        AssertFailedAt(job, ApiReachable, "The API server is not reachable", "could not reach the API server", "Check the target's kubeconfig, context and network path");
+        AssertFailedAt(job, ApiReachable,
+            "The API server is not reachable", "could not reach the API server", "Check the target's kubeconfig, context and network path");
         Assert.Empty(bed.Api.Requests);
     }
 

@@ -7,7 +7,7 @@ using Calico.Wizard.Store;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
+namespace Calico.Wizard.Provisioning.Tests.Targets.Kubernetes;
 
 /// <summary>
 /// A real API server's judgement, brought to the fake: the Tigera operator's own Installation CRD (and its CEL rules,
@@ -29,7 +29,8 @@ public sealed class KubernetesSchemaTests
 
         var e = await Assert.ThrowsAsync<ProvisioningException>(() => ApplyAsync(api, installation, dryRun: true));
 
-        Assert.Equal("The dry run of Installation default failed: the API server answered 400 BadRequest: strict decoding error: unknown field \"spec.calicoNetwork.bgpPeers\".", e.Message);
+        Assert.Equal("The dry run of Installation default failed: the API server answered 400 BadRequest: " +
+            "strict decoding error: unknown field \"spec.calicoNetwork.bgpPeers\".", e.Message);
         var request = Assert.Single(api.DryRuns);
         Assert.Equal("Strict", request.Q("fieldValidation"));
         Assert.Null(api.Get(FakeKubeApi.InstallationPath)); // a dry run stores nothing, refused or not
@@ -45,7 +46,8 @@ public sealed class KubernetesSchemaTests
 
         var e = await Assert.ThrowsAsync<ProvisioningException>(() => ApplyAsync(api, installation, dryRun: false));
 
-        Assert.StartsWith("Applying Installation default failed: the API server answered 422 UnprocessableEntity: Installation.operator.tigera.io \"default\" is invalid: [", e.Message);
+        Assert.StartsWith("Applying Installation default failed: the API server answered 422 UnprocessableEntity: " +
+            "Installation.operator.tigera.io \"default\" is invalid: [", e.Message);
         Assert.Contains("spec.calicoNetwork.ipPools[0].encapsulation: Unsupported value: \"IPIPAlways\": supported values: ", e.Message);
         Assert.Contains("spec.calicoNetwork.bgp: Unsupported value: \"On\": supported values: \"Enabled\", \"Disabled\"", e.Message);
         Assert.Equal(422, Assert.Single(api.Patches).Status);
@@ -62,7 +64,8 @@ public sealed class KubernetesSchemaTests
 
         var e = await Assert.ThrowsAsync<ProvisioningException>(() => ApplyAsync(api, installation, dryRun: true));
 
-        Assert.Contains("422 UnprocessableEntity: Installation.operator.tigera.io \"default\" is invalid: spec.calicoNetwork.nodeAddressAutodetectionV4: Invalid value: \"object\": no more than one autodetection method can be specified", e.Message);
+        Assert.Contains("422 UnprocessableEntity: Installation.operator.tigera.io \"default\" is invalid: spec.calicoNetwork.nodeAddressAutodetectionV4: " +
+            "Invalid value: \"object\": no more than one autodetection method can be specified", e.Message);
     }
 
     [Fact]
@@ -88,16 +91,19 @@ public sealed class KubernetesSchemaTests
         var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
 
         var step = AssertFailedInPreflight(bed, job, KubeTestBed.OperatorStep);
-        Assert.Equal("This cluster's Tigera operator does not know spec.calicoNetwork.ipPools[0].name: upgrade the operator, or set Provisioning:OperatorManifest to a newer tigera-operator.yaml so the wizard upgrades it first.", step.Message);
+        Assert.Equal("This cluster's Tigera operator does not know spec.calicoNetwork.ipPools[0].name: upgrade the operator, " +
+            "or set Provisioning:OperatorManifest to a newer tigera-operator.yaml so the wizard upgrades it first.", step.Message);
         Assert.Empty(bed.Api.DryRuns); // refused before the server was even asked
     }
 
     [Fact]
     public async Task The_same_older_cluster_with_a_newer_operator_manifest_is_judged_by_the_manifests_crd_and_succeeds()
     {
-        var manifest = KubernetesTargetTests.OperatorManifest.Replace(ToyCrdDocument(), Upstream.InstallationCrdYaml.TrimEnd() + "\n", StringComparison.Ordinal);
+        var manifest = KubernetesTargetTests.OperatorManifest.Replace(
+            ToyCrdDocument(), Upstream.InstallationCrdYaml.TrimEnd() + "\n", StringComparison.Ordinal);
         Assert.NotEqual(KubernetesTargetTests.OperatorManifest, manifest);
-        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { OperatorManifestYaml = manifest }, api => api.ChangeInstallationCrd(OlderOperatorWithoutPoolNames));
+        await using var bed = await KubeTestBed.StartAsync(
+            new KubeBedOptions { OperatorManifestYaml = manifest }, api => api.ChangeInstallationCrd(OlderOperatorWithoutPoolNames));
 
         var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
 
@@ -105,7 +111,7 @@ public sealed class KubernetesSchemaTests
         Assert.StartsWith("The operator manifest tigera-operator.yaml's CRD (applied before the Installation)", job.Step(KubeTestBed.OperatorStep).Message);
         // the manifest's CRD replaced the older one before the Installation was applied
         Assert.Equal([.. KubernetesTargetTests.OperatorManifestPaths, FakeKubeApi.InstallationPath], bed.Api.Patches.Select(p => p.Path));
-        Assert.NotNull(bed.Api.Get(FakeKubeApi.TigeraCrdPath)!["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["calicoNetwork"]!["properties"]!["ipPools"]!["items"]!["properties"]!["name"]);
+        Assert.NotNull(PoolProperties(bed.Api.Get(FakeKubeApi.TigeraCrdPath)!)["name"]);
         Assert.True(bed.Api.DryRuns.Max(d => d.Seq) < bed.Api.Patches.Min(p => p.Seq), "a dry run came after a write");
     }
 
@@ -117,7 +123,9 @@ public sealed class KubernetesSchemaTests
         var failed = await RunWithStoredManifestChangedAsync(bed, "encapsulation: IPIP\n", "encapsulation: IPIPAlways\n");
 
         var step = AssertFailedInPreflight(bed, failed, KubeTestBed.OperatorStep);
-        Assert.StartsWith("This cluster's Tigera operator refuses spec.calicoNetwork.ipPools[0].encapsulation: Unsupported value: \"IPIPAlways\": supported values: ", step.Message);
+        Assert.StartsWith(
+            "This cluster's Tigera operator refuses spec.calicoNetwork.ipPools[0].encapsulation: Unsupported value: \"IPIPAlways\": supported values: ",
+            step.Message);
         Assert.Contains("\"IPIPCrossSubnet\"", step.Message);
     }
 
@@ -129,8 +137,10 @@ public sealed class KubernetesSchemaTests
         var failed = await RunWithStoredManifestChangedAsync(bed, "firstFound: true\n", "firstFound: true\n      interface: eth0\n");
 
         var step = AssertFailedInPreflight(bed, failed, KubeTestBed.DryRunStep);
-        Assert.Equal("The API server refused 1 object(s) in a dry run; nothing was written. The dry run of Installation default failed: the API server answered 422 UnprocessableEntity: " +
-            "Installation.operator.tigera.io \"default\" is invalid: spec.calicoNetwork.nodeAddressAutodetectionV4: Invalid value: \"object\": no more than one autodetection method can be specified.", step.Message);
+        Assert.Equal("The API server refused 1 object(s) in a dry run; nothing was written. " +
+            "The dry run of Installation default failed: the API server answered 422 UnprocessableEntity: " +
+            "Installation.operator.tigera.io \"default\" is invalid: spec.calicoNetwork.nodeAddressAutodetectionV4: " +
+            "Invalid value: \"object\": no more than one autodetection method can be specified.", step.Message);
         Assert.Equal(422, Assert.Single(bed.Api.DryRuns).Status);
     }
 
@@ -165,7 +175,8 @@ public sealed class KubernetesSchemaTests
 
         Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
         var network = bed.Api.Get(FakeKubeApi.InstallationPath)!["spec"]!["calicoNetwork"]!;
-        Assert.Equal(("VXLAN", "Disabled", "BPF", "NodeInternalIP"), (network["ipPools"]![0]!["encapsulation"]!.GetValue<string>(), network["bgp"]!.GetValue<string>(),
+        Assert.Equal(("VXLAN", "Disabled", "BPF", "NodeInternalIP"), (
+            network["ipPools"]![0]!["encapsulation"]!.GetValue<string>(), network["bgp"]!.GetValue<string>(),
             network["linuxDataplane"]!.GetValue<string>(), network["nodeAddressAutodetectionV4"]!["kubernetes"]!.GetValue<string>()));
         Assert.Null(network["mtu"]);
         Assert.Equal(201, Assert.Single(bed.Api.DryRuns).Status);
@@ -187,7 +198,8 @@ public sealed class KubernetesSchemaTests
         var job = await bed.Fixture.WaitForJobAsync(refused.Id, j => j.State is JobState.Succeeded or JobState.Failed);
 
         Assert.True(job.State == JobState.Succeeded, $"{job.State}: {job.Error}");
-        Assert.Equal("kubeadm podSubnet 10.20.0.0/16,fd00:10:20::/56 contains 10.20.0.0/16 and fd00:10:20::/64", job.Step("Preflight: cluster pod CIDR contains the Containers CIDR").Message);
+        Assert.Equal("kubeadm podSubnet 10.20.0.0/16,fd00:10:20::/56 contains 10.20.0.0/16 and fd00:10:20::/64",
+            job.Step("Preflight: cluster pod CIDR contains the Containers CIDR").Message);
         Assert.Contains("block size 122 in fd00:10:20::/64", job.Step("Preflight: nodes fit the block size").Message);
         var pools = bed.Api.Get(FakeKubeApi.InstallationPath)!["spec"]!["calicoNetwork"]!["ipPools"]!.AsArray();
         Assert.Equal(["10.20.0.0/16", "fd00:10:20::/64"], pools.Select(p => p!["cidr"]!.GetValue<string>()));
@@ -297,7 +309,8 @@ public sealed class KubernetesSchemaTests
         // the manifest (without its own kube-flannel-cfg), the wizard's ConfigMap, then the restart annotation
         Assert.Equal([.. FlannelManifestPaths, FakeKubeApi.FlannelConfigMapPath, FakeKubeApi.FlannelDaemonSetPath], bed.Api.Patches.Select(p => p.Path));
         Assert.All(bed.Api.Patches, p => Assert.Equal(200 / 100, p.Status / 100));
-        Assert.Equal(["calico-wizard", "calico-wizard", "calico-wizard", "calico-wizard", "calico-wizard", "calico-wizard", KubernetesTarget.RestartFieldManager],
+        Assert.Equal(
+            ["calico-wizard", "calico-wizard", "calico-wizard", "calico-wizard", "calico-wizard", "calico-wizard", KubernetesTarget.RestartFieldManager],
             bed.Api.Patches.Select(p => p.Q("fieldManager")));
         var netConf = JsonNode.Parse(bed.Api.Get(FakeKubeApi.FlannelConfigMapPath)!["data"]!["net-conf.json"]!.GetValue<string>())!;
         Assert.Equal("10.20.0.0/16", netConf["Network"]!.GetValue<string>()); // the Containers CIDR, not the manifest's 10.244.0.0/16
@@ -308,7 +321,8 @@ public sealed class KubernetesSchemaTests
         Assert.Equal(2, ds["metadata"]!["generation"]!.GetValue<long>());
         Assert.Equal("DaemonSet kube-flannel/kube-flannel-ds: 3/3 ready, rolled out", job.Steps[^1].Message);
         // the namespace did not exist, so what lives in it was named rather than dry-run
-        Assert.Contains("not dry-run: ServiceAccount/kube-flannel/flannel (namespace kube-flannel is created by this job)", job.Step(KubeTestBed.DryRunStep).Message);
+        Assert.Contains("not dry-run: ServiceAccount/kube-flannel/flannel (namespace kube-flannel is created by this job)",
+            job.Step(KubeTestBed.DryRunStep).Message);
         Assert.True(bed.Api.DryRuns.Max(d => d.Seq) < bed.Api.Patches.Min(p => p.Seq), "a dry run came after a write");
     }
 
@@ -379,8 +393,12 @@ public sealed class KubernetesSchemaTests
     }
 
     /// <summary>An older operator's CRD: Installation pools without the name field.</summary>
-    private static void OlderOperatorWithoutPoolNames(JsonObject crd) =>
-        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["calicoNetwork"]!["properties"]!["ipPools"]!["items"]!["properties"]!.AsObject().Remove("name");
+    private static void OlderOperatorWithoutPoolNames(JsonObject crd) => PoolProperties(crd).AsObject().Remove("name");
+
+    /// <summary>The properties an Installation CRD declares for spec.calicoNetwork.ipPools[] (its first version's schema).</summary>
+    private static JsonNode PoolProperties(JsonObject crd) =>
+        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["calicoNetwork"]!
+            ["properties"]!["ipPools"]!["items"]!["properties"]!;
 
     /// <summary>The CRD document of the test operator manifest (a schema that preserves unknown fields).</summary>
     private static string ToyCrdDocument()
@@ -411,9 +429,11 @@ public sealed class KubernetesSchemaTests
         Directory.CreateDirectory(directory);
         try
         {
-            using var client = KubernetesConnection.Create(new KubernetesTargetOptions { Name = "t", Kubeconfig = api.WriteKubeconfig(directory), Context = "fake" },
+            using var client = KubernetesConnection.Create(
+                new KubernetesTargetOptions { Name = "t", Kubeconfig = api.WriteKubeconfig(directory), Context = "fake" },
                 new KubernetesApplyOptions { RetryAttempts = 1 }); // a 400 or 422 is not retried anyway
-            return await new ServerSideApply(client).ApplyAsync(Tigera.ApiVersion, Tigera.InstallationKind, null, "default", installation, CancellationToken.None, dryRun);
+            return await new ServerSideApply(client).ApplyAsync(
+                Tigera.ApiVersion, Tigera.InstallationKind, null, "default", installation, CancellationToken.None, dryRun);
         }
         finally
         {

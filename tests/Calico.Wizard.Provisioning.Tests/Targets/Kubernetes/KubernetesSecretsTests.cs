@@ -4,7 +4,7 @@ using Calico.Wizard.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
+namespace Calico.Wizard.Provisioning.Tests.Targets.Kubernetes;
 
 /// <summary>The kubeconfig's token is used on the wire and nowhere else: not in the database, the job's log or the logs.</summary>
 public sealed class KubernetesSecretsTests
@@ -60,7 +60,8 @@ public sealed class KubernetesSecretsTests
                 $"{file} does not hold the job log: the byte search would prove nothing");
             Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(token)) < 0, $"the token is in {file}");
             Assert.True(bytes.AsSpan().IndexOf(Encoding.Unicode.GetBytes(token)) < 0, $"the token is in {file} (UTF-16)");
-            Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Convert.ToBase64String(Encoding.UTF8.GetBytes(token)))) < 0, $"the token is in {file} (base64)");
+            Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Convert.ToBase64String(Encoding.UTF8.GetBytes(token)))) < 0,
+                $"the token is in {file} (base64)");
         }
 
         // not in any log message

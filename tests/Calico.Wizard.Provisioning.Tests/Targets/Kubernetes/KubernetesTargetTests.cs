@@ -3,7 +3,7 @@ using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Store;
 using k8s;
 
-namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
+namespace Calico.Wizard.Provisioning.Tests.Targets.Kubernetes;
 
 /// <summary>Whole jobs on the Kubernetes target against the fake API server: what is sent, in which order, and what is stored.</summary>
 public sealed class KubernetesTargetTests
@@ -159,7 +159,8 @@ public sealed class KubernetesTargetTests
         Assert.Equal(patch.Path, dryRun.Path);
         Assert.Equal(patch.Body, dryRun.Body);
         Assert.True(dryRun.Seq < patch.Seq);
-        Assert.Equal("1 object(s) accepted by the API server's dry run (admission, schema, strict fields; nothing persisted)", job.Step(KubeTestBed.DryRunStep).Message);
+        Assert.Equal("1 object(s) accepted by the API server's dry run (admission, schema, strict fields; nothing persisted)",
+            job.Step(KubeTestBed.DryRunStep).Message);
         // and it is exactly what the renderer makes of the spec the job stored
         var rendered = ManifestRenderer.Render(await bed.SpecOfAsync(job.ClusterId));
         AssertJsonEqual(KubernetesJson.Serialize(Assert.Single(rendered).Body), patch.Body);
@@ -204,7 +205,8 @@ public sealed class KubernetesTargetTests
         Assert.True(watch.Seq > bed.Api.Patches[1].Seq);
         Assert.Contains(bed.Api.Events, e => e.What == "DaemonSet kube-flannel-ds ready");
         // nothing Calico was touched or asked about
-        Assert.DoesNotContain(bed.Api.Requests, r => r.Path.Contains("tigera", StringComparison.Ordinal) || r.Body.Contains("tigera", StringComparison.Ordinal));
+        Assert.DoesNotContain(bed.Api.Requests,
+            r => r.Path.Contains("tigera", StringComparison.Ordinal) || r.Body.Contains("tigera", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -236,7 +238,8 @@ public sealed class KubernetesTargetTests
     [Fact]
     public async Task Missing_operator_crd_with_an_operator_manifest_should_apply_each_object_wait_for_the_crd_established_then_apply_the_installation()
     {
-        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { OperatorManifestYaml = OperatorManifest }, api => api.OperatorInstalled = false);
+        await using var bed = await KubeTestBed.StartAsync(
+            new KubeBedOptions { OperatorManifestYaml = OperatorManifest }, api => api.OperatorInstalled = false);
 
         var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
 
@@ -246,7 +249,8 @@ public sealed class KubernetesTargetTests
         // what can be judged before the namespace and the CRD exist was dry-run; the rest is named
         Assert.Equal(["/api/v1/namespaces/tigera-operator", FakeKubeApi.TigeraCrdPath], bed.Api.DryRuns.Select(d => d.Path));
         Assert.Equal("2 object(s) accepted by the API server's dry run (admission, schema, strict fields; nothing persisted); not dry-run: " +
-            "ServiceAccount/tigera-operator/tigera-operator (namespace tigera-operator is created by this job), Deployment/tigera-operator/tigera-operator (namespace tigera-operator is created by this job), " +
+            "ServiceAccount/tigera-operator/tigera-operator (namespace tigera-operator is created by this job), " +
+            "Deployment/tigera-operator/tigera-operator (namespace tigera-operator is created by this job), " +
             "Installation/default (its CRD comes with this job's manifest)", job.Step(KubeTestBed.DryRunStep).Message);
         var patches = bed.Api.Patches;
         Assert.Equal([.. OperatorManifestPaths, FakeKubeApi.InstallationPath], patches.Select(p => p.Path));
@@ -269,7 +273,8 @@ public sealed class KubernetesTargetTests
     [Fact]
     public async Task Run_again_with_the_operator_manifest_should_patch_every_object_exactly_once_and_change_no_resource_version()
     {
-        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { OperatorManifestYaml = OperatorManifest }, api => api.OperatorInstalled = false);
+        await using var bed = await KubeTestBed.StartAsync(
+            new KubeBedOptions { OperatorManifestYaml = OperatorManifest }, api => api.OperatorInstalled = false);
         var first = await bed.RunAsync(KubeTestBed.CalicoDraft());
         Assert.True(first.State == JobState.Succeeded, $"{first.State}: {first.Error}");
         string[] paths = [.. OperatorManifestPaths, FakeKubeApi.InstallationPath];
@@ -282,7 +287,12 @@ public sealed class KubernetesTargetTests
         Assert.Equal(paths, bed.Api.Patches.Where(p => p.Seq > seen).Select(p => p.Path));
         Assert.Equal(versions, paths.Select(bed.Api.ResourceVersionOf));
         Assert.All(bed.Api.Patches.Where(p => p.Seq > seen), p => Assert.Equal(200, p.Status));
-        foreach (var key in new[] { "Namespace/tigera-operator", "ServiceAccount/tigera-operator/tigera-operator", "Deployment/tigera-operator/tigera-operator", "Installation/default" })
+        string[] keys =
+        [
+            "Namespace/tigera-operator", "ServiceAccount/tigera-operator/tigera-operator", "Deployment/tigera-operator/tigera-operator",
+            "Installation/default",
+        ];
+        foreach (var key in keys)
             Assert.Contains(again.Log, l => l.Message.StartsWith($"{key}: unchanged (", StringComparison.Ordinal));
         Assert.Equal("unchanged", again.Step(ApplyInstallation).Message);
     }
@@ -290,7 +300,8 @@ public sealed class KubernetesTargetTests
     [Fact]
     public async Task Run_again_after_controllers_updated_status_should_still_say_unchanged()
     {
-        await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { OperatorManifestYaml = OperatorManifest }, api => api.OperatorInstalled = false);
+        await using var bed = await KubeTestBed.StartAsync(
+            new KubeBedOptions { OperatorManifestYaml = OperatorManifest }, api => api.OperatorInstalled = false);
         var first = await bed.RunAsync(KubeTestBed.CalicoDraft());
         Assert.True(first.State == JobState.Succeeded, $"{first.State}: {first.Error}");
         // the operator reports on its Installation, as it does on a real cluster
@@ -367,7 +378,8 @@ public sealed class KubernetesTargetTests
         var job = await bed.SubmitAsync(KubeTestBed.CalicoDraft());
         await bed.WaitForStepAsync(job.Id, WaitForCalico, StepState.Running);
         await bed.Api.WaitUntilAsync(() => bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 1, "an open watch of TigeraStatus calico");
-        await bed.Fixture.WaitForJobAsync(job.Id, j => j.Log.Any(l => l.Message == $"TigeraStatus calico: {FakeKubeApi.DegradedConditions}")); // shown live, while it waits
+        // shown live, while it waits
+        await bed.Fixture.WaitForJobAsync(job.Id, j => j.Log.Any(l => l.Message == $"TigeraStatus calico: {FakeKubeApi.DegradedConditions}"));
 
         Assert.True(await bed.Fixture.Commands.CancelAsync(job.Id));
         var cancelled = await bed.Fixture.WaitUntilFinishedAsync(job.Id);
@@ -399,7 +411,8 @@ public sealed class KubernetesTargetTests
             api.CalicoReadiness = CalicoReadiness.Never; // calico exists, not Available, until the test says so
         });
         var job = await bed.SubmitAsync(KubeTestBed.CalicoDraft());
-        await bed.Api.WaitUntilAsync(() => bed.Api.WatchesOf(FakeKubeApi.TigeraStatusesPath).Count >= 1 && bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 0,
+        await bed.Api.WaitUntilAsync(
+            () => bed.Api.WatchesOf(FakeKubeApi.TigeraStatusesPath).Count >= 1 && bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 0,
             "a watch of TigeraStatus calico that the server ended before calico was Available");
 
         bed.Api.SetCalicoAvailable();
@@ -419,7 +432,8 @@ public sealed class KubernetesTargetTests
             api.CalicoReadiness = CalicoReadiness.NoTigeraStatus;
         });
         var job = await bed.SubmitAsync(KubeTestBed.CalicoDraft());
-        await bed.Api.WaitUntilAsync(() => bed.Api.WatchesOf(FakeKubeApi.TigeraStatusesPath).Count >= 1 && bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 0,
+        await bed.Api.WaitUntilAsync(
+            () => bed.Api.WatchesOf(FakeKubeApi.TigeraStatusesPath).Count >= 1 && bed.Api.OpenWatchCount(FakeKubeApi.TigeraStatusesPath) == 0,
             "a watch of TigeraStatus calico that ended empty");
 
         bed.Api.SetCalicoAvailable(); // the operator finally reports
@@ -446,7 +460,8 @@ public sealed class KubernetesTargetTests
         var job = await bed.RunAsync(calico ? KubeTestBed.CalicoDraft() : KubeTestBed.FlannelOnAzureDraft());
 
         Assert.Equal(JobState.Failed, job.State);
-        Assert.True(job.Error!.Contains(calico ? "Calico did not become Available within 00:00:05" : "Flannel was not ready within 00:00:05", StringComparison.Ordinal), job.Error);
+        Assert.True(job.Error!.Contains(calico ? "Calico did not become Available within 00:00:05" : "Flannel was not ready within 00:00:05",
+            StringComparison.Ordinal), job.Error);
         // a pause between watches: a handful in the 5 s, not thousands (9,940 before the fix)
         var watches = bed.Api.WatchesOf(calico ? FakeKubeApi.TigeraStatusesPath : FakeKubeApi.FlannelDaemonSetsPath).Count;
         Assert.InRange(watches, 1, 10);

@@ -1,7 +1,7 @@
 using System.Net;
 using Calico.Wizard.Store;
 
-namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
+namespace Calico.Wizard.Provisioning.Tests.Targets.Kubernetes;
 
 /// <summary>The resilience handler in the client's chain: 429 (after Retry-After), 409 and 5xx are retried a capped number of times.</summary>
 public sealed class KubernetesTransientErrorTests
@@ -11,7 +11,8 @@ public sealed class KubernetesTransientErrorTests
     [Fact]
     public async Task Too_many_requests_with_retry_after_should_be_retried_after_the_servers_delay_and_the_job_succeed()
     {
-        await using var bed = await KubeTestBed.StartAsync(arrange: api => api.FailNext("PATCH", FakeKubeApi.InstallationPath, 1, HttpStatusCode.TooManyRequests));
+        await using var bed = await KubeTestBed.StartAsync(
+            arrange: api => api.FailNext("PATCH", FakeKubeApi.InstallationPath, 1, HttpStatusCode.TooManyRequests));
 
         var job = await bed.RunAsync(KubeTestBed.CalicoDraft());
 
@@ -31,7 +32,8 @@ public sealed class KubernetesTransientErrorTests
     [InlineData("PATCH", FakeKubeApi.InstallationPath, HttpStatusCode.Conflict, 1)]
     [InlineData("GET", "/api/v1/nodes", HttpStatusCode.ServiceUnavailable, 2)]
     [InlineData("POST", FakeKubeApi.AccessReviewsPath, HttpStatusCode.InternalServerError, 1)]
-    public async Task Transient_failures_fewer_than_the_retry_cap_should_be_retried_and_the_job_succeed(string method, string path, HttpStatusCode status, int times)
+    public async Task Transient_failures_fewer_than_the_retry_cap_should_be_retried_and_the_job_succeed(
+        string method, string path, HttpStatusCode status, int times)
     {
         await using var bed = await KubeTestBed.StartAsync(new KubeBedOptions { RetryAttempts = 3 }, api => api.FailNext(method, path, times, status));
 
@@ -56,7 +58,8 @@ public sealed class KubernetesTransientErrorTests
         Assert.Equal(JobState.Failed, job.State);
         var step = job.Steps.Single(s => s.State == StepState.Failed);
         Assert.Equal(ApplyInstallation, step.Name);
-        Assert.Equal("Applying Installation default failed: the API server answered 500 InternalServerError: injected failure: 500 for PATCH /apis/operator.tigera.io/v1/installations/default.", step.Message);
+        Assert.Equal("Applying Installation default failed: the API server answered 500 InternalServerError: " +
+            "injected failure: 500 for PATCH /apis/operator.tigera.io/v1/installations/default.", step.Message);
         Assert.Equal($"{ApplyInstallation}: {step.Message}", job.Error);
         Assert.Equal(StepState.Pending, job.Steps[^1].State);
         // one try and RetryAttempts retries, then it gives up: no more, no fewer

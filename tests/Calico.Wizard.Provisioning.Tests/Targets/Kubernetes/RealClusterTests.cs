@@ -5,7 +5,7 @@ using Calico.Wizard.Store;
 using k8s;
 using k8s.Autorest;
 
-namespace Calico.Wizard.Provisioning.Tests.Kubernetes;
+namespace Calico.Wizard.Provisioning.Tests.Targets.Kubernetes;
 
 /// <summary>A [Fact] that runs only when <c>CALICO_WIZARD_KUBECONFIG</c> names a kubeconfig; otherwise a visible skip saying how to run it.</summary>
 public sealed class RealClusterFactAttribute : FactAttribute
@@ -83,16 +83,19 @@ public sealed class RealClusterTests
         {
             var map = await client.CoreV1.ReadNamespacedConfigMapAsync("kubeadm-config", "kube-system");
             if (map.Data?.TryGetValue("ClusterConfiguration", out var yaml) == true
-                && new YamlDotNet.Serialization.Deserializer().Deserialize<Dictionary<string, object>>(yaml)?.GetValueOrDefault("networking") is Dictionary<object, object> networking
+                && new YamlDotNet.Serialization.Deserializer().Deserialize<Dictionary<string, object>>(yaml)?.GetValueOrDefault("networking")
+                    is Dictionary<object, object> networking
                 && networking.GetValueOrDefault("podSubnet") is string subnets
-                && subnets.Split(',', StringSplitOptions.TrimEntries).Select(s => (IPNetwork?)IPNetwork.Parse(s)).FirstOrDefault(n => n!.Value.BaseAddress.AddressFamily == AddressFamily.InterNetwork) is { } v4)
+                && subnets.Split(',', StringSplitOptions.TrimEntries).Select(s => (IPNetwork?)IPNetwork.Parse(s))
+                    .FirstOrDefault(n => n!.Value.BaseAddress.AddressFamily == AddressFamily.InterNetwork) is { } v4)
                 return (v4, nodes.Items.Count);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
             // not kubeadm (k3s): fall back to the nodes
         }
-        var podCidr = nodes.Items.Select(n => n.Spec?.PodCIDR).FirstOrDefault(p => p is not null && IPNetwork.Parse(p).BaseAddress.AddressFamily == AddressFamily.InterNetwork);
+        var podCidr = nodes.Items.Select(n => n.Spec?.PodCIDR)
+            .FirstOrDefault(p => p is not null && IPNetwork.Parse(p).BaseAddress.AddressFamily == AddressFamily.InterNetwork);
         if (podCidr is null) return (IPNetwork.Parse("10.244.0.0/16"), nodes.Items.Count);
         var bytes = IPNetwork.Parse(podCidr).BaseAddress.GetAddressBytes();
         return (new IPNetwork(new IPAddress([bytes[0], bytes[1], 0, 0]), 16), nodes.Items.Count);
