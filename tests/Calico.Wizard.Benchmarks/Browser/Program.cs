@@ -33,13 +33,16 @@ namespace Calico.Wizard.Benchmarks.Browser;
 ///   --only apicosts         the review's hostile drafts over HTTP (issue 27): the 422's size and the server CPU of the
 ///                           amplification draft, the manifests GET at the caps, whether the poison draft's job ends
 ///                           (Phases/ApiCosts.cs)
-///   --only sidebyside       the wizard against the floor app (Floor/): CPU per keystroke, keystroke p50/p95 and
-///                           managed heap per idle circuit, each app published Release, two runs each, alternating;
-///                           --side-keys N [390], --side-tabs N [30], --side-runs N [2], --side-warmup N [600]
-///                           (keys typed first, until the JIT's tiering has settled). The CPU per key is also
-///                           given without the runtime's tiered-compilation thread (/proc/PID/task: one-time JIT
-///                           work of a young process). Diagnostics over the measured keys: --side-allocs (bytes
-///                           allocated, GCs and the app's own time in each event handler per key, over EventPipe),
+///   --only sidebyside       the wizard against the floor app (Floor/), each published Release, two runs each,
+///                           alternating; --side-keys N [390], --side-tabs N [30], --side-runs N [2],
+///                           --side-warmup N [600] (keys typed first, until the JIT's tiering has settled).
+///                           Server CPU per keystroke and keystroke p50/p95: the wizard's Network step against the
+///                           floor's one-field page (/). Managed heap per idle circuit: the wizard's Network step
+///                           against the floor's /network-floor (the step's MudBlazor controls bound to plain
+///                           fields), and against the one-field page as before. The CPU per key is also given
+///                           without the runtime's tiered-compilation thread (/proc/PID/task: one-time JIT work of a
+///                           young process). Diagnostics over the measured keys: --side-allocs (bytes allocated, GCs
+///                           and the app's own time in each event handler per key, over EventPipe),
 ///                           --side-perf (perf record into artifacts/perf/{floor,wizard}.perf.data)
 ///
 /// Layout: this file runs the chosen phases; Phases/ holds one file per phase (Phases/SideBySide.cs and SideRun.cs
