@@ -26,13 +26,20 @@ public static class ApiCosts
 
         // A fresh process compiles every path on its first request: warm them on small drafts first, and measure each
         // hostile request more than once (the first of each kind still pays some tier-up; later ones are the steady cost).
-        var small = TestDrafts.Valid(d => { d.Name = "warm-up"; d.L2Network = "rack-warm"; d.NetworkPolicies.Add(Calico.Wizard.Core.Policies.PolicyStarters.SeedExample); });
+        var small = TestDrafts.Valid(d =>
+        {
+            d.Name = "warm-up";
+            d.L2Network = "rack-warm";
+            d.NetworkPolicies.Add(Calico.Wizard.Core.Policies.PolicyStarters.SeedExample);
+        });
         await MeasureAsync(app, () => http.PostAsJsonAsync("api/clusters", Body(small)));
         await MeasureAsync(app, () => http.GetAsync($"api/drafts/{small.Id}/manifests.yaml"));
-        await MeasureAsync(app, () => http.PostAsJsonAsync("api/clusters", Body(TestDrafts.Valid(d => { d.L2Network = "rack-warm2"; d.Mtu = "1"; d.NetworkPolicies.Add("kind: x"); }))));
+        var invalid = TestDrafts.Valid(d => { d.L2Network = "rack-warm2"; d.Mtu = "1"; d.NetworkPolicies.Add("kind: x"); });
+        await MeasureAsync(app, () => http.PostAsJsonAsync("api/clusters", Body(invalid)));
 
         var amplify = new List<Measured>();
-        for (var i = 0; i < 3; i++) amplify.Add(await MeasureAsync(app, () => http.PostAsJsonAsync("api/clusters", Body(HostileDrafts.Amplification($"amplify-{i}")))));
+        for (var i = 0; i < 3; i++)
+            amplify.Add(await MeasureAsync(app, () => http.PostAsJsonAsync("api/clusters", Body(HostileDrafts.Amplification($"amplify-{i}")))));
         results["amplification"] = amplify;
         foreach (var a in amplify) Console.WriteLine($"amplification POST: {a}");
 
@@ -73,7 +80,10 @@ public static class ApiCosts
 
     private static Dictionary<string, object> Body(ClusterDraft d)
     {
-        var json = JsonSerializer.SerializeToElement(d, new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } });
+        var json = JsonSerializer.SerializeToElement(d, new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        });
         // the API's keys are the spec file's: the draft's own JSON minus what is not a field
         return json.EnumerateObject().Where(p => p.Name is not "advancedOpen" and not "isDualStack" and not "hasIPv6" and not "encapsulation")
             .ToDictionary(p => p.Name, p => (object)p.Value);
@@ -87,13 +97,13 @@ public static class ApiCosts
 
     private static async Task<Measured> MeasureAsync(App app, Func<Task<HttpResponseMessage>> send)
     {
-        var before = Program.StatTicks(await File.ReadAllTextAsync($"/proc/{app.Pid}/stat"));
+        var before = ProcessCpu.StatTicks(await File.ReadAllTextAsync($"/proc/{app.Pid}/stat"));
         var watch = Stopwatch.StartNew();
         using var response = await send();
         var body = await response.Content.ReadAsByteArrayAsync();
         watch.Stop();
-        var after = Program.StatTicks(await File.ReadAllTextAsync($"/proc/{app.Pid}/stat"));
+        var after = ProcessCpu.StatTicks(await File.ReadAllTextAsync($"/proc/{app.Pid}/stat"));
         return new Measured((int)response.StatusCode, body.LongLength, watch.Elapsed.TotalMilliseconds,
-            (after - before) * 1000 / Program.ClockTicksPerSecond, System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 2000)));
+            (after - before) * 1000 / ProcessCpu.ClockTicksPerSecond, System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 2000)));
     }
 }
