@@ -80,6 +80,9 @@ public sealed record DraftField(string Property, string LabelName, WizardStep St
     /// <summary>The test id of the text that says why a control or option is not offered.</summary>
     public string? NoteId { get; init; }
 
+    /// <summary>The Network step's fieldset that draws this field's control from this description (null: the fieldset's own markup does).</summary>
+    public string? Fieldset { get; init; }
+
     /// <summary>The help text's resource name in <see cref="Messages"/>, for fields whose control is drawn from this description.</summary>
     public string? HelpName { get; init; }
 
@@ -119,6 +122,9 @@ public sealed record DraftField(string Property, string LabelName, WizardStep St
 
     /// <summary>What the field writes into the rendered Installation's calicoNetwork, if the renderer does not write it.</summary>
     public Action<CalicoOptions, Rendering.CalicoNetworkSpec>? Render { get; init; }
+
+    /// <summary>The help text in the current UI language, or null.</summary>
+    public string? Help => HelpName is null ? null : Text.Get(HelpName);
 
     public Type Type => property.PropertyType;
 

@@ -22,6 +22,13 @@ public static class DraftFields
 {
     private static readonly NumberFormatInfo Invariant = NumberFormatInfo.InvariantInfo;
 
+    /// <summary>The NAT Outgoing fieldset: the pools' switches (IPv4 or the stack's own, and dual-stack's IPv6).</summary>
+    public const string Nat = "nat";
+
+    /// <summary>The fields a fieldset draws from their descriptions that apply to the draft, in the map's order.</summary>
+    public static IEnumerable<DraftField> In(string fieldset, ClusterDraft draft) =>
+        All.Where(f => f.Fieldset == fieldset && WhyNotApplies(f, draft) is null);
+
     public static readonly IReadOnlyList<DraftField> All =
     [
         new(nameof(ClusterDraft.Name), nameof(Messages.FieldName), WizardStep.Cluster)
@@ -91,13 +98,13 @@ public static class DraftFields
             { Control = FieldControl.Switch, TestId = "bgp-enabled", CalicoOnly = true, Advanced = v => v is false, Show = Calico(d => d.Bgp ? null : Messages.ShowDisabled) },
         new(nameof(ClusterDraft.NatOutgoing), nameof(Messages.FieldNatOutgoing), WizardStep.Network)
         {
-            Control = FieldControl.Switch, TestId = "nat-outgoing", NoteId = "nat-locked-reason", CalicoOnly = true, LockedOff = NatLocked,
+            Control = FieldControl.Switch, TestId = "nat-outgoing", NoteId = "nat-locked-reason", CalicoOnly = true, LockedOff = NatLocked, Fieldset = Nat,
             Show = Calico(d => d.NatOutgoing ? Messages.ShowEnabled : Messages.ShowDisabled),
             Render = (c, network) => network.IpPools[0].NatOutgoing = Enabled(c.NatOutgoing), // the stack's own pool: IPv4, or the IPv6-only one
         },
         new(nameof(ClusterDraft.NatOutgoingV6), nameof(Messages.FieldNatOutgoingV6), WizardStep.Network)
         {
-            Control = FieldControl.Switch, TestId = "nat-outgoing-v6", NoteId = "nat-locked-reason", HelpName = nameof(Messages.HelpNatOutgoingV6),
+            Control = FieldControl.Switch, TestId = "nat-outgoing-v6", NoteId = "nat-locked-reason", HelpName = nameof(Messages.HelpNatOutgoingV6), Fieldset = Nat,
             CalicoOnly = true, Family = FieldFamily.DualStackIPv6, LockedOff = NatLocked, FollowsWhenAbsent = nameof(ClusterDraft.NatOutgoing),
             Show = Calico(d => d.IsDualStack ? d.NatOutgoingV6 ? Messages.ShowEnabled : Messages.ShowDisabled : null), ToSpec = d => d.IsDualStack ? d.NatOutgoingV6 : null,
             FromSpec = s => s.Calico is { } c ? c.NatOutgoingV6 ?? c.NatOutgoing : null,
