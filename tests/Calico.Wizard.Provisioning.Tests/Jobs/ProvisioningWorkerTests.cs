@@ -5,6 +5,7 @@ using Calico.Wizard.Store;
 using Calico.Wizard.Provisioning.Targets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Calico.Wizard.Provisioning.Tests;
 
@@ -55,6 +56,19 @@ public sealed class ProvisioningWorkerTests
         await db.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// A restart: a new process on the same store, whose worker finds the job on its first poll (nothing is in its own
+    /// queue), which comes round when the test moves <paramref name="clock"/> on rather than after real seconds.
+    /// </summary>
+    private static async Task<ServiceProvider> RestartAsync(ProvisioningFixture f, TestClock clock)
+    {
+        var restarted = await f.StartProcessAsync();
+        var poll = restarted.GetRequiredService<IOptions<ProvisioningOptions>>().Value.PollInterval;
+        await clock.ArmedAsync(poll);
+        clock.Advance(poll);
+        return restarted;
+    }
+
     [Fact]
     public async Task Worker_should_run_a_submitted_job_to_succeeded_with_every_step_succeeded_and_finished_ready_logged()
     {
@@ -85,12 +99,13 @@ public sealed class ProvisioningWorkerTests
     [Fact]
     public async Task Worker_should_finish_a_running_job_after_restart_without_rerunning_its_succeeded_first_step()
     {
-        await using var f = await ProvisioningFixture.CreateAsync();
+        var clock = new TestClock();
+        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddSingleton<TimeProvider>(clock));
         var submitted = await SubmitAsync(f); // no worker in this "process": it crashes before running anything
         var dryRunSteps = await DryRunStepNamesAsync(f);
         await SimulateCrashAsync(f, submitted.Id, dryRunSteps, succeeded: 1);
 
-        var restarted = await f.StartProcessAsync();
+        var restarted = await RestartAsync(f, clock);
         var job = await f.WaitUntilFinishedAsync(submitted.Id, restarted);
 
         Assert.Equal(JobState.Succeeded, job.State);
@@ -109,11 +124,12 @@ public sealed class ProvisioningWorkerTests
     public async Task Worker_should_not_run_a_target_step_again_after_restart_when_it_succeeded_before_the_crash()
     {
         var target = new CountingTarget();
-        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddDefaultTarget(target));
+        var clock = new TestClock();
+        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddDefaultTarget(target).AddSingleton<TimeProvider>(clock));
         var submitted = await SubmitAsync(f);
         await SimulateCrashAsync(f, submitted.Id, CountingTarget.StepNames, succeeded: 2); // rules and the target's first step
 
-        var restarted = await f.StartProcessAsync();
+        var restarted = await RestartAsync(f, clock);
         var job = await f.WaitUntilFinishedAsync(submitted.Id, restarted);
 
         Assert.Equal(JobState.Succeeded, job.State);
@@ -127,14 +143,15 @@ public sealed class ProvisioningWorkerTests
     [Fact]
     public async Task Worker_should_fail_the_job_naming_the_target_when_the_target_is_unknown()
     {
-        await using var f = await ProvisioningFixture.CreateAsync();
+        var clock = new TestClock();
+        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddSingleton<TimeProvider>(clock));
         var submitted = await SubmitAsync(f);
         // Submission refuses unknown targets, so this is a job whose target was removed from the configuration
         // between the submission and the run.
         await using (var db = await f.NewDbContextAsync())
             await db.Jobs.Where(j => j.Id == submitted.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Target, "k8s-prod"));
 
-        var restarted = await f.StartProcessAsync();
+        var restarted = await RestartAsync(f, clock);
         var job = await f.WaitUntilFinishedAsync(submitted.Id, restarted);
 
         Assert.Equal(JobState.Failed, job.State);
