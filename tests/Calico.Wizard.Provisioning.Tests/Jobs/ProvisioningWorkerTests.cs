@@ -70,7 +70,7 @@ public sealed class ProvisioningWorkerTests
     }
 
     [Fact]
-    public async Task Worker_should_run_a_submitted_job_to_succeeded_with_every_step_succeeded_and_finished_ready_logged()
+    public async Task Worker_should_run_a_submitted_job_to_succeeded_with_every_step_succeeded_and_finished_succeeded_logged()
     {
         await using var f = await ProvisioningFixture.CreateAsync();
         await f.StartWorkerAsync();
@@ -91,8 +91,8 @@ public sealed class ProvisioningWorkerTests
         });
         Assert.Equal(StepRunner.CheckRulesStep, job.Steps[0].Name);
         Assert.Equal(await DryRunStepNamesAsync(f), job.Steps.Skip(1).Select(s => s.Name));
-        Assert.Contains(job.Log, l => l.Message == "Finished: Ready");
-        Assert.Equal("Finished: Ready", job.Log[^1].Message);
+        Assert.Contains(job.Log, l => l.Message == "Finished: Succeeded");
+        Assert.Equal("Finished: Succeeded", job.Log[^1].Message);
         Assert.Contains("kind: Installation", job.ManifestYaml, StringComparison.Ordinal);
     }
 
@@ -117,7 +117,7 @@ public sealed class ProvisioningWorkerTests
         Assert.Equal("done before the crash", first.Message);
         Assert.DoesNotContain(job.Log, l => l.Message.StartsWith("Step 1 of 4", StringComparison.Ordinal));
         for (var step = 2; step <= 4; step++) Assert.Contains(job.Log, l => l.Message.StartsWith($"Step {step} of 4", StringComparison.Ordinal));
-        Assert.Equal("Finished: Ready", job.Log[^1].Message);
+        Assert.Equal("Finished: Succeeded", job.Log[^1].Message);
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public sealed class ProvisioningWorkerTests
         Assert.Equal("applied on the second try", retried.Steps[1].Message);
         Assert.Equal(failed.Steps[0].FinishedAt, retried.Steps[0].FinishedAt); // the rules step was not run again
         Assert.Contains(retried.Log, l => l.Message == "Retry requested");
-        Assert.Equal("Finished: Ready", retried.Log[^1].Message);
+        Assert.Equal("Finished: Succeeded", retried.Log[^1].Message);
     }
 
     [Fact]
