@@ -12,7 +12,7 @@ public sealed record HeadlessOptions(Uri Url, string SpecPath, string Chromium, 
           --timeout     seconds to wait for provisioning to finish (default 900)
           --screenshot  save the last page seen as a PNG
 
-        Exit codes: 0 the cluster is Ready · 1 provisioning failed, was cancelled or timed out · 2 the spec breaks a rule (the
+        Exit codes: 0 the job Succeeded · 1 provisioning failed, was cancelled or timed out · 2 the spec breaks a rule (the
         messages are printed as the wizard shows them) · 64 bad usage.
         """;
 

@@ -64,7 +64,7 @@ public static class WizardEndpoints
         clusters.MapGet("/{id:guid}", async (Guid id, ClusterQueries queries, CancellationToken ct) =>
             await queries.GetAsync(id, ct) is { } view ? TypedResults.Ok(ClusterResource.Of(view)) : NoCluster(id))
           .WithName("GetCluster").WithSummary("A cluster, its newest job and its audit trail")
-          .WithDescription("Poll it to watch provisioning: job.state goes Pending → Running → Succeeded (Ready), Failed or Cancelled; job.steps and job.log say what happened.")
+          .WithDescription("Poll it to watch provisioning: job.state goes Pending → Running → Succeeded, Failed or Cancelled; job.steps and job.log say what happened.")
           .Produces<ClusterResource>().ProducesProblem(StatusCodes.Status404NotFound);
 
         clusters.MapGet("/{id:guid}/manifests.yaml", async (Guid id, ClusterQueries queries, HttpContext http, CancellationToken ct) =>

@@ -7,7 +7,7 @@ namespace Calico.Wizard.Benchmarks;
 /// <see cref="ClusterQueries.PageAsync"/> — one page of the clusters list (25 rows and the filter's total) — on SQLite
 /// with 10k / 100k clusters (<see cref="ClusterSeed"/>). Each filter and sort seeks an index of its own, so a page
 /// costs about the same at any size; what grows is the total, a COUNT over the filter's matches (the crowded
-/// network holds half the fleet; Ready, 92% of it).
+/// network holds half the fleet; Succeeded, 92% of it).
 /// </summary>
 [MemoryDiagnoser]
 public class ClusterListBenchmarks

@@ -71,7 +71,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         await AuditAsync(page, "Review step", found);
         await wizard.Field("submit").ClickAsync();
         await Expect(page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
-        await AuditAsync(page, "Cluster page, Ready", found);
+        await AuditAsync(page, "Cluster page, Succeeded", found);
 
         await page.GotoAsync(new Uri(fixture.App.BaseUrl, "clusters").ToString());
         await Expect(page.GetByTestId("cluster-row").First).ToBeVisibleAsync();

@@ -216,7 +216,7 @@ public sealed class ApiTests(BrowserFixture fixture) : IAsyncLifetime
             Assert.True(runner.ExitCode == 0, $"exit {runner.ExitCode}:\n{text}");
             Assert.Contains("job: Cancelled", text);
             Assert.Contains("attempt 1 ended Cancelled: retrying", text);
-            Assert.Contains($"cluster {id} is Ready", text);
+            Assert.Contains($"cluster {id}: job Succeeded", text);
             var audit = (await ClusterAsync(http, id)).GetProperty("audit").EnumerateArray().Select(a => a.GetProperty("action").GetString()).ToArray();
             Assert.Contains("Retried", audit);
         }

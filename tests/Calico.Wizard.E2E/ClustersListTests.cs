@@ -157,10 +157,14 @@ public sealed class ClustersListTests(BrowserFixture fixture) : IAsyncLifetime
         var row = Rows.Filter(new() { HasText = $"{prefix}-00" });
         await Expect(row).ToHaveCountAsync(1);
         await Expect(row.GetByTestId("cluster-state")).ToHaveAttributeAsync("data-state", "Succeeded");
-        await Expect(row.GetByTestId("cluster-state")).ToHaveTextAsync("Ready");
+        await Expect(row.GetByTestId("cluster-state")).ToHaveTextAsync("Succeeded");
         await Expect(row.GetByTestId("cluster-duplicate")).ToHaveAttributeAsync("href", $"/clusters/{id}/duplicate");
         await Expect(row.Locator("td.col-name a")).ToHaveAttributeAsync("href", $"/clusters/{id}");
         await Expect(Page).ToHaveURLAsync(new Regex("[?&]state=Succeeded(&|$)")); // normalized
+
+        await OpenAsync($"?name={prefix}&state=Ready"); // a link from when the chip said Ready still filters
+        await Expect(Rows.Filter(new() { HasText = $"{prefix}-00" })).ToHaveCountAsync(1);
+        await Expect(Page).ToHaveURLAsync(new Regex("[?&]state=Succeeded(&|$)"));
 
         await OpenAsync($"?name={prefix}&state=Failed");
         await Expect(Table).ToHaveAttributeAsync("data-total", "0");

@@ -57,7 +57,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
 
         await wizard.Field("submit").ClickAsync();
         await Expect(Page.GetByTestId("job-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = Waits.JobFinished });
-        await Expect(Page.GetByTestId("job-state")).ToHaveTextAsync("Ready");
+        await Expect(Page.GetByTestId("job-state")).ToHaveTextAsync("Succeeded");
         await Expect(Page.GetByTestId("job-progress")).ToHaveTextAsync("Step 4 of 4");
         // the operator sees the Installation judged by the Tigera operator's own CRD, as an API server would
         var schemaStep = Page.GetByTestId("job-steps").Locator("li").Filter(new() { HasText = "Check the Installation against the Tigera operator's CRD schema" });
@@ -69,7 +69,7 @@ public sealed class WizardFlowTests(BrowserFixture fixture) : IAsyncLifetime
             await Page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "docs", "images", "cluster-ready.png"), FullPage = true });
 
         await Page.GetByTestId("nav-clusters").ClickAsync();
-        await Expect(Page.GetByTestId("cluster-row").Filter(new() { HasText = name })).ToContainTextAsync("Ready");
+        await Expect(Page.GetByTestId("cluster-row").Filter(new() { HasText = name })).ToContainTextAsync("Succeeded");
     }
 
     [Fact]

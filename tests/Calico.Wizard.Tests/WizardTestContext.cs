@@ -43,6 +43,17 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
 
     protected Bunit.TestDoubles.BunitAuthorizationContext Operator { get; }
 
+    /// <summary>
+    /// Puts the app on a <see cref="TestClock"/> (from a test class's constructor, before anything is resolved): the
+    /// autosave window and the address map's pause then pass only when the test moves the clock on.
+    /// </summary>
+    protected TestClock UseTestClock()
+    {
+        var clock = new TestClock();
+        Services.AddSingleton<TimeProvider>(clock);
+        return clock;
+    }
+
     protected ClusterRules Rules => Services.GetRequiredService<ClusterRules>();
 
     protected DraftStore Drafts => Services.GetRequiredService<DraftStore>();
@@ -103,15 +114,18 @@ public abstract class WizardTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>
     /// The stored draft once it satisfies <paramref name="saved"/>: writes are coalesced (one per autosave window), so
-    /// a change reaches the store within that window, not with the keystroke.
+    /// a change reaches the store within that window, not with the keystroke. On a <see cref="TestClock"/> each look
+    /// lets a window pass on it.
     /// </summary>
     protected async Task<WizardState> SavedStateAsync(Guid draftId, Func<ClusterDraft, bool> saved)
     {
         var deadline = DateTime.UtcNow + DefaultWaitTimeout;
+        var clock = Services.GetRequiredService<TimeProvider>() as TestClock;
         while (true)
         {
             if (await Drafts.LoadAsync(draftId) is { } stored && saved(stored.Draft)) return await LoadStateAsync(draftId);
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"draft {draftId} was not saved as expected within {DefaultWaitTimeout}");
+            clock?.Advance(Services.GetRequiredService<DraftAutosave>().Delay);
             await Task.Delay(20);
         }
     }

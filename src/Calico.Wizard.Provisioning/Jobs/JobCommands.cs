@@ -23,7 +23,7 @@ public sealed class JobCommands(IDbContextFactory<WizardDbContext> dbFactory, Jo
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var outcome = await ClusterStates.InTransactionAsync(db, async () =>
         {
-            // Queued: cancelled at once. Conditional, so a worker claiming it at the same moment and this cancel cannot both win.
+            // Pending: cancelled at once. Conditional, so a worker claiming it at the same moment and this cancel cannot both win.
             var jobs = db.Jobs.Where(j => j.Id == jobId);
             if (await jobs.Where(j => j.State == JobState.Pending).ExecuteUpdateAsync(s => s
                     .SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.Error, "Cancelled before it started").SetProperty(j => j.FinishedAt, now), ct) > 0)
@@ -93,7 +93,7 @@ public sealed class JobCommands(IDbContextFactory<WizardDbContext> dbFactory, Jo
         db.Audit.Add(new AuditEntry { At = now, Actor = actor, Action = AuditAction.RunAgain, ClusterId = clusterId, JobId = job.Id });
         try
         {
-            await ClusterStates.SaveChangesAsync(db, job.Id, ct); // the newest job now: the cluster reads "Queued"
+            await ClusterStates.SaveChangesAsync(db, job.Id, ct); // the newest job now: the cluster reads "Pending"
         }
         catch (Exception e) when (StoreConflicts.Of(e) == StoreConflict.ActiveJob)
         {

@@ -80,7 +80,7 @@ public sealed class JobLease : IAsyncDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                await Task.Delay(settings.HeartbeatInterval, stop.Token);
+                await Task.Delay(settings.HeartbeatInterval, time, stop.Token);
                 await using var db = await dbFactory.CreateDbContextAsync(stop.Token);
                 var until = Now + settings.LeaseDuration;
                 var owner = replica.Owner;

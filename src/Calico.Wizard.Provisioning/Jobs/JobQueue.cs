@@ -3,7 +3,8 @@ using System.Threading.Channels;
 namespace Calico.Wizard.Provisioning.Jobs;
 
 /// <summary>Jobs waiting for the worker in this process; the database is the source of truth.</summary>
-public sealed class JobQueue
+/// <param name="time">What the wait for the next job is timed on (a test's clock decides when the worker polls).</param>
+public sealed class JobQueue(TimeProvider time)
 {
     private readonly Channel<Guid> channel = Channel.CreateUnbounded<Guid>();
 
@@ -13,8 +14,9 @@ public sealed class JobQueue
     public async Task<Guid?> NextAsync(TimeSpan wait, CancellationToken ct)
     {
         if (channel.Reader.TryRead(out var id)) return id;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(wait);
+        // a linked source's CancelAfter would run on the system's timers: the wait is its own source, on the clock
+        using var waited = new CancellationTokenSource(wait, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, waited.Token);
         try
         {
             return await channel.Reader.WaitToReadAsync(timeout.Token) && channel.Reader.TryRead(out id) ? id : null;

@@ -43,7 +43,7 @@ public sealed class ProvisioningWorker(
             catch (Exception e)
             {
                 logger.LogError(e, "The provisioning worker could not read the store; trying again");
-                await Task.Delay(settings.PollInterval, stoppingToken);
+                await Task.Delay(settings.PollInterval, time, stoppingToken);
             }
         }
     }

@@ -196,7 +196,7 @@ public sealed class StepRunner(
         job.LeaseExpiresAt = null;
         Log(db, job, state switch
         {
-            JobState.Succeeded => "Finished: Ready",
+            JobState.Succeeded => "Finished: Succeeded",
             JobState.Cancelled => $"Finished: Cancelled — {error}",
             _ => $"Finished: Failed — {error}",
         });

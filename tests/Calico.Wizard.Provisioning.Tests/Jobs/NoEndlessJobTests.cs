@@ -5,6 +5,7 @@ using Calico.Wizard.Provisioning.Targets;
 using Calico.Wizard.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Calico.Wizard.Provisioning.Tests;
 
@@ -65,7 +66,7 @@ public sealed class NoEndlessJobTests
         var job = await db.Jobs.Include(j => j.Steps).SingleAsync(j => j.Id == jobId);
         job.State = JobState.Running;
         job.LeaseOwner = "replica-gone";
-        job.LeaseExpiresAt = DateTime.UtcNow.AddMinutes(-1);
+        job.LeaseExpiresAt = f.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddMinutes(-1);
         job.Attempts = attempts;
         job.Steps.Add(new JobStep { JobId = jobId, Index = 0, Name = StepRunner.CheckRulesStep, State = StepState.Succeeded });
         job.Steps.Add(new JobStep { JobId = jobId, Index = 1, Name = "Render manifests", State = StepState.Running });
@@ -160,18 +161,23 @@ public sealed class NoEndlessJobTests
     [Fact]
     public async Task A_cancel_asked_of_a_running_job_is_asked_once_and_honoured_by_the_replica_that_claims_it_next()
     {
-        await using var f = await ProvisioningFixture.CreateAsync();
+        var clock = new TestClock();
+        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddSingleton<TimeProvider>(clock));
         var result = await f.Submission.SubmitAsync(TestDrafts.Valid());
         var jobId = (await f.SingleJobOfAsync(result.ClusterId)).Id;
         await LeaveAsIfItsWorkerDiedAsync(f, jobId, attempts: 1);
         await using (var db = await f.NewDbContextAsync()) // its owner is alive (lease not run out) but on another replica
-            await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, DateTime.UtcNow.AddSeconds(1)));
+            await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, clock.UtcNow.AddSeconds(1)));
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => f.Commands.CancelAsync(jobId, "ops@example.com")));
         Assert.Single(answers, a => a);
 
-        // that replica dies before its heartbeat reads the request: whoever claims the job next ends it
+        // that replica dies before its heartbeat reads the request: whoever claims the job next ends it, on the first
+        // poll after the lease ran out (the job was queued in this process, so its worker finds the lease held at once)
+        var poll = f.Services.GetRequiredService<IOptions<ProvisioningOptions>>().Value.PollInterval;
         await f.StartWorkerAsync();
+        await clock.ArmedAsync(poll);
+        clock.Advance(poll);
         var job = await f.WaitUntilFinishedAsync(jobId);
         Assert.Equal(JobState.Cancelled, job.State);
         Assert.Equal("Cancelled before 'Render manifests'", job.Error); // the unfinished step is not started again

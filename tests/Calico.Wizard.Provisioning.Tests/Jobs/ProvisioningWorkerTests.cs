@@ -5,6 +5,7 @@ using Calico.Wizard.Store;
 using Calico.Wizard.Provisioning.Targets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Calico.Wizard.Provisioning.Tests;
 
@@ -55,8 +56,21 @@ public sealed class ProvisioningWorkerTests
         await db.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// A restart: a new process on the same store, whose worker finds the job on its first poll (nothing is in its own
+    /// queue), which comes round when the test moves <paramref name="clock"/> on rather than after real seconds.
+    /// </summary>
+    private static async Task<ServiceProvider> RestartAsync(ProvisioningFixture f, TestClock clock)
+    {
+        var restarted = await f.StartProcessAsync();
+        var poll = restarted.GetRequiredService<IOptions<ProvisioningOptions>>().Value.PollInterval;
+        await clock.ArmedAsync(poll);
+        clock.Advance(poll);
+        return restarted;
+    }
+
     [Fact]
-    public async Task Worker_should_run_a_submitted_job_to_succeeded_with_every_step_succeeded_and_finished_ready_logged()
+    public async Task Worker_should_run_a_submitted_job_to_succeeded_with_every_step_succeeded_and_finished_succeeded_logged()
     {
         await using var f = await ProvisioningFixture.CreateAsync();
         await f.StartWorkerAsync();
@@ -77,20 +91,21 @@ public sealed class ProvisioningWorkerTests
         });
         Assert.Equal(StepRunner.CheckRulesStep, job.Steps[0].Name);
         Assert.Equal(await DryRunStepNamesAsync(f), job.Steps.Skip(1).Select(s => s.Name));
-        Assert.Contains(job.Log, l => l.Message == "Finished: Ready");
-        Assert.Equal("Finished: Ready", job.Log[^1].Message);
+        Assert.Contains(job.Log, l => l.Message == "Finished: Succeeded");
+        Assert.Equal("Finished: Succeeded", job.Log[^1].Message);
         Assert.Contains("kind: Installation", job.ManifestYaml, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Worker_should_finish_a_running_job_after_restart_without_rerunning_its_succeeded_first_step()
     {
-        await using var f = await ProvisioningFixture.CreateAsync();
+        var clock = new TestClock();
+        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddSingleton<TimeProvider>(clock));
         var submitted = await SubmitAsync(f); // no worker in this "process": it crashes before running anything
         var dryRunSteps = await DryRunStepNamesAsync(f);
         await SimulateCrashAsync(f, submitted.Id, dryRunSteps, succeeded: 1);
 
-        var restarted = await f.StartProcessAsync();
+        var restarted = await RestartAsync(f, clock);
         var job = await f.WaitUntilFinishedAsync(submitted.Id, restarted);
 
         Assert.Equal(JobState.Succeeded, job.State);
@@ -102,18 +117,19 @@ public sealed class ProvisioningWorkerTests
         Assert.Equal("done before the crash", first.Message);
         Assert.DoesNotContain(job.Log, l => l.Message.StartsWith("Step 1 of 4", StringComparison.Ordinal));
         for (var step = 2; step <= 4; step++) Assert.Contains(job.Log, l => l.Message.StartsWith($"Step {step} of 4", StringComparison.Ordinal));
-        Assert.Equal("Finished: Ready", job.Log[^1].Message);
+        Assert.Equal("Finished: Succeeded", job.Log[^1].Message);
     }
 
     [Fact]
     public async Task Worker_should_not_run_a_target_step_again_after_restart_when_it_succeeded_before_the_crash()
     {
         var target = new CountingTarget();
-        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddDefaultTarget(target));
+        var clock = new TestClock();
+        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddDefaultTarget(target).AddSingleton<TimeProvider>(clock));
         var submitted = await SubmitAsync(f);
         await SimulateCrashAsync(f, submitted.Id, CountingTarget.StepNames, succeeded: 2); // rules and the target's first step
 
-        var restarted = await f.StartProcessAsync();
+        var restarted = await RestartAsync(f, clock);
         var job = await f.WaitUntilFinishedAsync(submitted.Id, restarted);
 
         Assert.Equal(JobState.Succeeded, job.State);
@@ -127,14 +143,15 @@ public sealed class ProvisioningWorkerTests
     [Fact]
     public async Task Worker_should_fail_the_job_naming_the_target_when_the_target_is_unknown()
     {
-        await using var f = await ProvisioningFixture.CreateAsync();
+        var clock = new TestClock();
+        await using var f = await ProvisioningFixture.CreateAsync(s => s.AddSingleton<TimeProvider>(clock));
         var submitted = await SubmitAsync(f);
         // Submission refuses unknown targets, so this is a job whose target was removed from the configuration
         // between the submission and the run.
         await using (var db = await f.NewDbContextAsync())
             await db.Jobs.Where(j => j.Id == submitted.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Target, "k8s-prod"));
 
-        var restarted = await f.StartProcessAsync();
+        var restarted = await RestartAsync(f, clock);
         var job = await f.WaitUntilFinishedAsync(submitted.Id, restarted);
 
         Assert.Equal(JobState.Failed, job.State);
@@ -170,7 +187,7 @@ public sealed class ProvisioningWorkerTests
         Assert.Equal("applied on the second try", retried.Steps[1].Message);
         Assert.Equal(failed.Steps[0].FinishedAt, retried.Steps[0].FinishedAt); // the rules step was not run again
         Assert.Contains(retried.Log, l => l.Message == "Retry requested");
-        Assert.Equal("Finished: Ready", retried.Log[^1].Message);
+        Assert.Equal("Finished: Succeeded", retried.Log[^1].Message);
     }
 
     [Fact]

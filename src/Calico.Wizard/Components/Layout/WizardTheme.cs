@@ -8,7 +8,7 @@ namespace Calico.Wizard.Components.Layout;
 /// </summary>
 /// <remarks>
 /// The state colours are chosen for contrast (WCAG AA, 4.5:1, checked by axe in the browser tests): MudBlazor's
-/// defaults put white on #00c853 (2.2:1) in the "Ready" chip and #ff9800-on-cream in the warning alerts (2.9:1).
+/// defaults put white on #00c853 (2.2:1) in the "Succeeded" chip and #ff9800-on-cream in the warning alerts (2.9:1).
 /// Light: each colour is dark enough for white text on it and for text on white or its own tinted alert. Dark:
 /// each is light enough for text on the dark surfaces, so the text on a filled chip or button is dark.
 /// </remarks>

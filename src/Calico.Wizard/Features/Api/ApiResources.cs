@@ -19,7 +19,7 @@ public sealed record ClusterResource(Guid Id, string Name, Guid DraftId, DateTim
         view.Audit.Select(a => new AuditResource(a.At, a.Actor, a.Action, a.Detail)).ToArray());
 }
 
-/// <summary>A provisioning job: Pending (queued), Running, Succeeded (the cluster is Ready), Failed or Cancelled.</summary>
+/// <summary>A provisioning job: Pending (waiting for a worker), Running, Succeeded, Failed or Cancelled.</summary>
 /// <param name="Target">The target it deploys to (<c>dry-run</c> stores the manifests only).</param>
 /// <param name="Error">Why it failed or was cancelled, in the words the cluster page shows.</param>
 /// <param name="LeaseOwner">The replica running it, while it runs.</param>

@@ -18,7 +18,7 @@ public sealed record ListQuery(ClusterFilter Filter, ClusterOrder Order, int Ski
 
     public const string Description =
         "Query (all optional): name (a prefix, any case), provider, network (the L2 network, VPC or virtual network), " +
-        "state (Pending, Running, Succeeded, Failed, Cancelled: the newest job's; Queued and Ready are accepted for Pending and Succeeded), " +
+        "state (Pending, Running, Succeeded, Failed, Cancelled: the newest job's, as every answer names it; the older Queued and Ready are still accepted for Pending and Succeeded), " +
         "sort (created, name, provider, network, state; default created), order (desc, the default, or asc), " +
         "skip (default 0) and take (1–100, default 25). next is the query of the following page.";
 
@@ -42,14 +42,9 @@ public sealed record ListQuery(ClusterFilter Filter, ClusterOrder Order, int Ski
         JobState? state = null;
         if (Text("state") is { Length: > 0 } stateText)
         {
-            // the list's state names, and the words its chips show for two of them
-            state = stateText.ToLowerInvariant() switch
-            {
-                "queued" => JobState.Pending,
-                "ready" => JobState.Succeeded,
-                _ => ListView.StateNamed(stateText),
-            };
-            if (state is null) return Bad("state", $"state must be one of {string.Join(", ", Enum.GetNames<JobState>())} (or Queued, Ready).");
+            state = ListView.StateNamed(stateText); // the states' names, and the two older words still accepted
+            if (state is null)
+                return Bad("state", $"state must be one of {string.Join(", ", Enum.GetNames<JobState>())} (or {string.Join(", ", ListView.OldStateWords.Select(w => w.Word))}).");
         }
 
         var sortText = Text("sort");

@@ -56,10 +56,22 @@ public sealed record ListView
         return SortNamed(descending ? text[..^"-desc".Length] : text) is { } by ? new ClusterOrder(by, descending) : ClusterOrder.Newest;
     }
 
-    /// <summary>A job state by its name, any case (the list's links and the API share the words); null for anything else.</summary>
-    public static JobState? StateNamed(string? name) =>
+    /// <summary>
+    /// A job state by its name, any case (the list's links and the API share the words), or by the words the chips
+    /// showed before they used the names (<see cref="OldStateWords"/>: links and scripts written then keep working);
+    /// null for anything else.
+    /// </summary>
+    public static JobState? StateNamed(string? name)
+    {
+        if (Clean(name, 16) is not { } s) return null;
+        foreach (var (word, old) in OldStateWords)
+            if (word.Equals(s, StringComparison.OrdinalIgnoreCase)) return old;
         // letters only: Enum.TryParse would also take "7" or "Failed,Running"
-        Clean(name, 16) is { } s && s.All(char.IsAsciiLetter) && Enum.TryParse<JobState>(s, ignoreCase: true, out var state) ? state : null;
+        return s.All(char.IsAsciiLetter) && Enum.TryParse<JobState>(s, ignoreCase: true, out var state) ? state : null;
+    }
+
+    /// <summary>Queued and Ready, still read for Pending and Succeeded wherever a state is asked for; never written.</summary>
+    public static readonly (string Word, JobState State)[] OldStateWords = [("Queued", JobState.Pending), ("Ready", JobState.Succeeded)];
 
     /// <summary>A sort by its query-string key (created, name, provider, network, state), any case; null for anything else.</summary>
     public static ClusterSort? SortNamed(string? key) =>

@@ -28,11 +28,17 @@ public sealed class WizardOptions
 /// Coalesces each circuit's draft writes (one per <see cref="WizardOptions.AutosaveDelay"/>) and, on a graceful
 /// shutdown, writes every draft that still has unsaved changes before the host stops.
 /// </summary>
-public sealed class DraftAutosave(IOptions<WizardOptions> options, ILogger<DraftAutosave> logger) : IHostedService
+/// <param name="time">What the window is timed on, and "Draft saved" stamped with (a test's clock lets the window pass).</param>
+public sealed class DraftAutosave(IOptions<WizardOptions> options, TimeProvider time, ILogger<DraftAutosave> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<WizardState, byte> live = new();
 
     public TimeSpan Delay => options.Value.AutosaveDelay;
+
+    /// <summary>Completes once the autosave window has passed on the clock.</summary>
+    public Task WindowAsync() => Task.Delay(Delay, time);
+
+    public DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public void Track(WizardState state) => live.TryAdd(state, 0);
 

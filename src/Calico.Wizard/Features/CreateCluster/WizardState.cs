@@ -233,7 +233,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     {
         try
         {
-            await Task.Delay(autosave.Delay);
+            await autosave.WindowAsync();
             await FlushAsync();
         }
         finally { pendingSave = null; }
@@ -267,7 +267,7 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
                 await audit.RecordAsync(actor, AuditAction.DraftCreated, draftId: Draft.Id);
             }
             SavedVersion++;
-            SavedAt = DateTime.UtcNow;
+            SavedAt = autosave.Now;
         }
         finally { saving.Release(); }
         Saved?.Invoke();

@@ -7,8 +7,19 @@ using static Calico.Wizard.Tests.WizardDom;
 
 namespace Calico.Wizard.Tests;
 
+/// <summary>Drafts are written once per autosave window, timed on a <see cref="TestClock"/>; the rest write at once.</summary>
 public sealed class DraftPersistenceTests : WizardTestContext
 {
+    private static readonly TimeSpan Moment = TimeSpan.FromMilliseconds(1);
+    private readonly TestClock clock;
+
+    public DraftPersistenceTests()
+    {
+        clock = UseTestClock();
+        // longer than any test runs: only the test clock closes it, so a window timed on real time would fail here
+        Services.Configure<WizardOptions>(o => o.AutosaveDelay = TimeSpan.FromMinutes(10));
+    }
+
     [Fact]
     public async Task Draft_persistence_should_save_change_when_field_is_typed()
     {
@@ -61,16 +72,30 @@ public sealed class DraftPersistenceTests : WizardTestContext
     }
 
     [Fact]
-    public async Task Quick_changes_are_written_once_per_autosave_window_and_the_last_one_wins()
+    public async Task Quick_changes_are_written_once_when_the_autosave_window_has_passed_and_the_last_one_wins()
     {
+        var window = Services.GetRequiredService<DraftAutosave>().Delay;
         var id = Guid.NewGuid();
         var state = await LoadStateAsync(id);
-        for (var i = 0; i < 20; i++) await state.ChangeAsync(nameof(ClusterDraft.Mtu), d => d.Mtu = (1400 + i).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        state.Saved += () => written.TrySetResult();
+        Task Type(int i) => state.ChangeAsync(nameof(ClusterDraft.Mtu), d => d.Mtu = (1400 + i).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var saved = await SavedStateAsync(id, d => d.Mtu == "1419");
-        Assert.Equal("1419", saved.Draft.Mtu);
-        for (var waited = 0; state.SavedVersion == 0 && waited < 3000; waited++) await Task.Delay(10); // the row is visible a moment before the state counts its write
-        Assert.InRange(state.SavedVersion, 1, 2); // twenty keystrokes, at most two writes (a window can close mid-burst)
+        await Type(0);
+        clock.Advance(window / 2);
+        for (var i = 1; i < 20; i++) await Type(i); // the window runs from the first unsaved change: later keys do not start it again
+        clock.Advance(window / 2 - Moment);
+        Assert.Null(await Drafts.LoadAsync(id)); // the window's last moment: nothing written yet
+        Assert.Equal(0, state.SavedVersion);
+
+        clock.Advance(Moment);
+        await written.Task.WaitAsync(DefaultWaitTimeout);
+        Assert.Equal("1419", (await Drafts.LoadAsync(id))!.Draft.Mtu);
+        Assert.Equal(1, state.SavedVersion); // twenty keystrokes, one write
+        Assert.Equal(clock.Start.UtcDateTime + window, state.SavedAt); // what "Draft saved" shows
+
+        clock.Advance(window);
+        Assert.Equal(1, state.SavedVersion); // nothing left to write: no second write
     }
 
     [Fact]

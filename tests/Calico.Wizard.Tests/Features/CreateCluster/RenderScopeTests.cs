@@ -11,15 +11,24 @@ namespace Calico.Wizard.Tests;
 /// <summary>
 /// What a keystroke draws again (issue 16): the step that shows the draft, not the page around it; the address map once
 /// per pause in typing, not once per key. Each would fail if the page re-rendered with every change or the map with
-/// every key, which is the server work per keystroke these cuts removed.
+/// every key, which is the server work per keystroke these cuts removed. The autosave window and the map's pause pass
+/// on a <see cref="TestClock"/>, when a test moves it on.
 /// </summary>
 public sealed class RenderScopeTests : WizardTestContext
 {
-    // Read when the options are first asked for (the first render), so each test sets them before it renders.
-    private TimeSpan autosaveDelay = new WizardOptions().AutosaveDelay;
-    private TimeSpan mapDelay = new WizardOptions().MapDelay;
+    private static readonly TimeSpan Moment = TimeSpan.FromMilliseconds(1);
+    private readonly TestClock clock;
 
-    public RenderScopeTests() => Services.Configure<WizardOptions>(o => (o.AutosaveDelay, o.MapDelay) = (autosaveDelay, mapDelay));
+    // Read when the options are first asked for (the first render), so each test sets them before it renders. Longer
+    // than any test runs: only the test clock ends them, so a wait that went back to real time would fail here.
+    private TimeSpan autosaveDelay = TimeSpan.FromMinutes(10);
+    private readonly TimeSpan mapDelay = TimeSpan.FromMinutes(10);
+
+    public RenderScopeTests()
+    {
+        Services.Configure<WizardOptions>(o => (o.AutosaveDelay, o.MapDelay) = (autosaveDelay, mapDelay));
+        clock = UseTestClock();
+    }
 
     [Fact]
     public async Task A_keystroke_renders_the_step_and_its_message_but_not_the_page_around_it()
@@ -54,6 +63,7 @@ public sealed class RenderScopeTests : WizardTestContext
         var saved = cut.ByTestId("draft-status").GetAttribute("data-saved-version");
 
         await cut.TypeAsync("containers-cidr", "10.20.0.0/169");
+        clock.Advance(autosaveDelay);
         cut.WaitForAssertion(() => Assert.NotEqual(saved, cut.ByTestId("draft-status").GetAttribute("data-saved-version")));
 
         await cut.ClickAsync("next");
@@ -65,17 +75,21 @@ public sealed class RenderScopeTests : WizardTestContext
     [Fact]
     public async Task A_burst_of_keys_draws_the_address_map_once_after_the_typing_stops()
     {
-        // A window no burst of in-process keystrokes can outlast, even on a loaded machine.
-        mapDelay = TimeSpan.FromSeconds(5);
         var cut = await RenderWizardAsync(ValidDraft(), WizardStep.Network);
         var map = cut.FindComponent<AddressMapPicture>();
         var renders = map.RenderCount;
         Assert.Contains(cut.FindAll(By("address-map-segment")), s => s.GetAttribute("aria-label") == "this draft containers 10.20.0.0/16");
 
         foreach (var typed in new[] { "10.20.0.0/1", "10.20.0.0/17", "10.30.0.0/17", "10.30.0.0/16" })
+        {
             await cut.TypeAsync("containers-cidr", typed);
+            clock.Advance(mapDelay - Moment); // a pause just shorter than the map's: each key starts the wait again
+        }
         Assert.Contains("up to 1,024 nodes", cut.TextOf("capacity")); // the rules answered every key at once
+        Assert.Equal(renders, map.RenderCount);
+        Assert.Contains(cut.FindAll(By("address-map-segment")), s => s.GetAttribute("aria-label") == "this draft containers 10.20.0.0/16");
 
+        clock.Advance(Moment);
         cut.WaitForAssertion(() =>
             Assert.Contains(cut.FindAll(By("address-map-segment")), s => s.GetAttribute("aria-label") == "this draft containers 10.30.0.0/16"));
         Assert.Equal(renders + 1, map.RenderCount);
