@@ -70,6 +70,9 @@ public sealed class WizardRobot(IPage page, Report report)
 
     private async Task EnterAsync(DraftField field, object value)
     {
+        // a value that needs no Advanced (bgp: true, overlay: IpInIp) of a control only Advanced shows is its default there
+        var controlId = field.Control == FieldControl.Choice ? field.OptionId!(value.ToString()!) : field.TestId;
+        if (field.Advanced is { } advanced && !advanced(value) && await page.GetByTestId(controlId).CountAsync() == 0) return;
         switch (field.Control)
         {
             case FieldControl.Text: await FillAsync(field.TestId, (string)value); break;
