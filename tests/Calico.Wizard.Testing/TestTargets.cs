@@ -4,7 +4,7 @@ using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Provisioning.Targets;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Testing;
 
 public static class TestTargetRegistration
 {

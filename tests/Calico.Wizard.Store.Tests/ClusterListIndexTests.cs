@@ -3,7 +3,7 @@ using Calico.Wizard.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Store.Tests;
 
 /// <summary>
 /// Each filter of the clusters list is a seek: SQLite's EXPLAIN QUERY PLAN for the page's count and rows, with

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Store.Tests;
 
 /// <summary>
 /// What the database itself refuses, on each provider (issue 27): a range overlapping another cluster's on the same

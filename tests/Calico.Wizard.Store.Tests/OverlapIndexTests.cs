@@ -4,7 +4,7 @@ using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Store;
 using Calico.Wizard.Core.Registry;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Store.Tests;
 
 /// <summary>The indexed overlap query must find exactly what comparing every cluster would.</summary>
 public sealed class OverlapIndexTests

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Store.Tests;
 
 /// <summary>
 /// The clusters list (<see cref="ClusterQueries.PageAsync"/>) on each provider: every page, filter and sort is what

@@ -1,14 +1,16 @@
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
+using Calico.Wizard.Provisioning;
 using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Xunit;
 using Calico.Wizard.Core.Registry;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Testing;
 
 /// <summary>
 /// One test's world: a migrated SQLite database in a temp file of its own, and the provisioning services wired

@@ -1,7 +1,7 @@
 using System.Net;
 using Calico.Wizard.Store;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Store.Tests;
 
 public sealed class StoreClusterRegistryTests
 {

@@ -5,7 +5,7 @@ using Calico.Wizard.Provisioning.Jobs;
 using Calico.Wizard.Store;
 using Microsoft.EntityFrameworkCore;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Store.Tests;
 
 /// <summary>The store's behaviour, on each provider: the same model and rules must hold on SQLite and PostgreSQL.</summary>
 public abstract class StoreContract(StoreProvider provider)

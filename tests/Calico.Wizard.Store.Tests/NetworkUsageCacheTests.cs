@@ -5,7 +5,7 @@ using Calico.Wizard.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Store.Tests;
 
 /// <summary>The registry's cached usage of a network: the planner's and the map's starting point, never stale past a submission on it.</summary>
 public sealed class NetworkUsageCacheTests

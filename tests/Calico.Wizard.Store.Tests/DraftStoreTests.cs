@@ -3,7 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rules;
 using Microsoft.EntityFrameworkCore;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Store.Tests;
 
 public sealed class DraftStoreTests
 {
