@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Calico.Wizard.Tests.Features.Api;
+namespace Calico.Wizard.Host.Tests.Features.Api;
 
 /// <summary>The app in process (its own SQLite file): the document it serves, checked against the endpoints it maps.</summary>
 public sealed class ApiHost : IAsyncLifetime

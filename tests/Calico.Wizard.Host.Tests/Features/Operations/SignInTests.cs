@@ -1,6 +1,6 @@
 using Calico.Wizard.Features.Operations;
 
-namespace Calico.Wizard.Tests.Features.Operations;
+namespace Calico.Wizard.Host.Tests.Features.Operations;
 
 public sealed class SignInTests
 {

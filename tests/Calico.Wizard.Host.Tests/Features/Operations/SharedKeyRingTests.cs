@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Calico.Wizard.Store;
-using Calico.Wizard.Tests.Hosting;
+using Calico.Wizard.Host.Tests.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Calico.Wizard.Tests.Features.Operations;
+namespace Calico.Wizard.Host.Tests.Features.Operations;
 
 /// <summary>
 /// Two replicas of the app on one store read each other's protected data: an antiforgery token, the sign-in cookie

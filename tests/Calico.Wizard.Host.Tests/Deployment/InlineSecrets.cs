@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using k8s.Models;
 
-namespace Calico.Wizard.Tests.Deployment;
+namespace Calico.Wizard.Host.Tests.Deployment;
 
 /// <summary>
 /// Every place a secret value could sit in the manifests instead of in a Secret the operator creates: a Secret with

@@ -2,7 +2,7 @@ using k8s;
 using k8s.Models;
 using Npgsql;
 
-namespace Calico.Wizard.Tests.Deployment;
+namespace Calico.Wizard.Host.Tests.Deployment;
 
 /// <summary>
 /// deploy/kubernetes, rendered by kubectl kustomize (CI installs Debian's kubectl 1.20 when none is there; a current

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Calico.Wizard.Store;
-using Calico.Wizard.Tests.Hosting;
+using Calico.Wizard.Host.Tests.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Calico.Wizard.Tests.Features.Operations;
+namespace Calico.Wizard.Host.Tests.Features.Operations;
 
 /// <summary>
 /// What the store keeps at rest (issue 27): the embedded SQLite file and its folder are the app's user's alone, and

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Calico.Wizard.Tests.Deployment;
+namespace Calico.Wizard.Host.Tests.Deployment;
 
 /// <summary>src/Calico.Wizard/Dockerfile, read as text (no container engine here): the final image's user, health check and writable paths.</summary>
 public sealed partial class ContainerImageTests

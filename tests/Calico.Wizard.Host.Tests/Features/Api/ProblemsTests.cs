@@ -1,7 +1,7 @@
 using Calico.Wizard.Core.Rules;
 using FluentValidation.Results;
 
-namespace Calico.Wizard.Tests.Features.Api;
+namespace Calico.Wizard.Host.Tests.Features.Api;
 
 /// <summary>A 422's messages stay under their budget, however many fields and policies break a rule, and say what was left out.</summary>
 public sealed class ProblemsTests

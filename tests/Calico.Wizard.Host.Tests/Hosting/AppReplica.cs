@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Calico.Wizard.Tests.Hosting;
+namespace Calico.Wizard.Host.Tests.Hosting;
 
 /// <summary>
 /// The whole app (Program, its pipeline, its migrations) in this process on a test server, configured by settings

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using k8s;
 using k8s.Models;
 
-namespace Calico.Wizard.Tests.Deployment;
+namespace Calico.Wizard.Host.Tests.Deployment;
 
 /// <summary>
 /// deploy/kubernetes as <c>kubectl kustomize</c> renders it, parsed into KubernetesClient's typed objects (strictly:

@@ -1,11 +1,11 @@
 using System.Net;
-using Calico.Wizard.Tests.Hosting;
+using Calico.Wizard.Host.Tests.Hosting;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
-namespace Calico.Wizard.Tests.Features.Operations;
+namespace Calico.Wizard.Host.Tests.Features.Operations;
 
 /// <summary>
 /// Behind an ingress that ends TLS (deploy/kubernetes): the app sees http from the ingress's pod. It must take
