@@ -2,7 +2,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 
-namespace Calico.Wizard.Core.Tests;
+namespace Calico.Wizard.Core.Tests.Rules;
 
 /// <summary>The rules of design.md that the input corpus does not cover.</summary>
 public sealed class RulesTests

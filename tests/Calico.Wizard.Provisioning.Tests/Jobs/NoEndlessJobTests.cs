@@ -6,7 +6,7 @@ using Calico.Wizard.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Provisioning.Tests.Jobs;
 
 /// <summary>
 /// Every job ends (issue 27): an exception anywhere — before the first step, in a step, reading the stored
