@@ -3,6 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Input;
 using Calico.Wizard.Core.Policies;
 using Calico.Wizard.Core.Providers;
+using Calico.Wizard.Core.Rules;
 
 namespace Calico.Wizard.Core.Tests.Input;
 
@@ -88,7 +89,7 @@ public sealed class HostileInputTests
         var check = await TestDrafts.Valid(d => d.NodeAddressDetection = NodeAddressDetection.SkipInterface, d => d.NodeAddressDetectionValue = patterns).CheckAsync();
 
         Assert.Contains("At most 16 patterns (this list has 17)", Assert.Single(check.Errors).ErrorMessage);
-        Assert.Null(Rules.NodeAddressDetectionRule.MatchingSamples(NodeAddressDetection.SkipInterface, patterns));
+        Assert.Null(NodeAddressDetectionRule.MatchingSamples(NodeAddressDetection.SkipInterface, patterns));
     }
 
     [Theory]

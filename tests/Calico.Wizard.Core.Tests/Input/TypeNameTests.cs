@@ -2,7 +2,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Policies;
 using Calico.Wizard.Core.Tests.Localization;
 
-namespace Calico.Wizard.Core.Tests;
+namespace Calico.Wizard.Core.Tests.Input;
 
 /// <summary>
 /// A spec file, a prefill or a policy of the wrong shape is answered in the words of YAML — a text value, a list, a

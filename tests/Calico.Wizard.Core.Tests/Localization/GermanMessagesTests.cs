@@ -7,6 +7,7 @@ using Calico.Wizard.Core.Policies;
 using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Core.Tests.Policies;
+using Calico.Wizard.Core.Tests.Rules;
 using FluentValidation;
 
 namespace Calico.Wizard.Core.Tests.Localization;

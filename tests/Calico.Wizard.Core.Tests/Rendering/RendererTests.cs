@@ -3,7 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rendering;
 using YamlDotNet.Serialization;
 
-namespace Calico.Wizard.Core.Tests;
+namespace Calico.Wizard.Core.Tests.Rendering;
 
 /// <summary>
 /// What is deployed: the rendered YAML is parsed back (YamlDotNet, untyped, so every key is checked by the

@@ -6,7 +6,7 @@ using Calico.Wizard.Core.Rules;
 using k8s;
 using Calico.Wizard.Core.Registry;
 
-namespace Calico.Wizard.Core.Tests;
+namespace Calico.Wizard.Core.Tests.Rules;
 
 /// <summary>
 /// The Network step's Advanced part: VXLAN, BGP, MTU auto-detection, the Kubernetes and CIDRs detection methods, the

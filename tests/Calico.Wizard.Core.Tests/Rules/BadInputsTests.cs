@@ -4,7 +4,7 @@ using Calico.Wizard.Core.Providers;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Core.Registry;
 
-namespace Calico.Wizard.Core.Tests;
+namespace Calico.Wizard.Core.Tests.Rules;
 
 /// <summary>
 /// The whole input corpus of shared/bad-inputs.md, row by row. Every row starts from a fully valid draft and

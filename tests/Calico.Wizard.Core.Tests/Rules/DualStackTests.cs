@@ -4,7 +4,7 @@ using Calico.Wizard.Core.Rendering;
 using Calico.Wizard.Core.Rules;
 using k8s;
 
-namespace Calico.Wizard.Core.Tests;
+namespace Calico.Wizard.Core.Tests.Rules;
 
 /// <summary>
 /// Dual-stack (Advanced): the IPv4 ranges in PMK's fields, the IPv6 ones in their own, each family judged by its

@@ -2,7 +2,7 @@ using System.Globalization;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rules;
 
-namespace Calico.Wizard.Core.Tests;
+namespace Calico.Wizard.Core.Tests.Rules;
 
 public sealed class FormattingTests
 {

@@ -7,7 +7,7 @@ using Calico.Wizard.Core.Tests.Localization;
 using FluentValidation.Results;
 using Calico.Wizard.Core.Registry;
 
-namespace Calico.Wizard.Core.Tests;
+namespace Calico.Wizard.Core.Tests.Rules;
 
 /// <summary>
 /// Volume (issue 27): what a draft at the caps may cost is bounded — a policy's nodes before it is read, its findings

@@ -5,7 +5,7 @@ using Calico.Wizard.Store;
 using Calico.Wizard.Provisioning.Targets;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Provisioning.Tests.Jobs;
 
 /// <summary>Cancel arriving at the worst moments: it either stops the job or says it could not — never both.</summary>
 public sealed class CancellationRaceTests

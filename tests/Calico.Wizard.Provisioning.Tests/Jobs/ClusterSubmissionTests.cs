@@ -5,7 +5,7 @@ using Calico.Wizard.Provisioning.Targets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Provisioning.Tests.Jobs;
 
 public sealed class ClusterSubmissionTests
 {

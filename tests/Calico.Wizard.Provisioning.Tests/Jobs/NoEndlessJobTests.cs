@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Provisioning.Tests.Jobs;
 
 /// <summary>
 /// Every job ends (issue 27): an exception anywhere — before the first step, in a step, reading the stored

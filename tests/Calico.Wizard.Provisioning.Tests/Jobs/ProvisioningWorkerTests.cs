@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Calico.Wizard.Provisioning.Tests;
+namespace Calico.Wizard.Provisioning.Tests.Jobs;
 
 public sealed class ProvisioningWorkerTests
 {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using static Calico.Wizard.Tests.WizardDom;
 
-namespace Calico.Wizard.Tests;
+namespace Calico.Wizard.Tests.Features.CreateCluster;
 
 /// <summary>Suggest beside the range fields, the live address map, and a duplicated cluster's draft.</summary>
 public sealed class AddressPlanningTests : WizardTestContext

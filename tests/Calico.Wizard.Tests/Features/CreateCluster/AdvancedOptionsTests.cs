@@ -3,7 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rules;
 using static Calico.Wizard.Tests.WizardDom;
 
-namespace Calico.Wizard.Tests;
+namespace Calico.Wizard.Tests.Features.CreateCluster;
 
 /// <summary>The Network step's Advanced part: collapsed for PMK's flow, its state kept with the draft, every choice checked live.</summary>
 public sealed class AdvancedOptionsTests : WizardTestContext

@@ -4,7 +4,7 @@ using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Features.CreateCluster;
 using static Calico.Wizard.Tests.WizardDom;
 
-namespace Calico.Wizard.Tests;
+namespace Calico.Wizard.Tests.Features.CreateCluster;
 
 public sealed class ClusterStepTests : WizardTestContext
 {

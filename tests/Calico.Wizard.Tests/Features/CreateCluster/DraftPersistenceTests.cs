@@ -5,7 +5,7 @@ using Calico.Wizard.Features.CreateCluster;
 using Microsoft.Extensions.DependencyInjection;
 using static Calico.Wizard.Tests.WizardDom;
 
-namespace Calico.Wizard.Tests;
+namespace Calico.Wizard.Tests.Features.CreateCluster;
 
 /// <summary>Drafts are written once per autosave window, timed on a <see cref="TestClock"/>; the rest write at once.</summary>
 public sealed class DraftPersistenceTests : WizardTestContext

@@ -4,7 +4,7 @@ using Calico.Wizard.Provisioning.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using static Calico.Wizard.Tests.WizardDom;
 
-namespace Calico.Wizard.Tests;
+namespace Calico.Wizard.Tests.Features.CreateCluster;
 
 /// <summary>/networks/{provider}/{network}: a network's address map, where the clusters list's network filter leads.</summary>
 public sealed class NetworkPageTests : WizardTestContext

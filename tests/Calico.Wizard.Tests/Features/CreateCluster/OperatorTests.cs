@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Calico.Wizard.Tests.WizardDom;
 
-namespace Calico.Wizard.Tests;
+namespace Calico.Wizard.Tests.Features.CreateCluster;
 
 public sealed class OperatorTests : WizardTestContext
 {

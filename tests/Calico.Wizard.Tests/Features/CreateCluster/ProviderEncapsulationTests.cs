@@ -3,7 +3,7 @@ using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rules;
 using static Calico.Wizard.Tests.WizardDom;
 
-namespace Calico.Wizard.Tests;
+namespace Calico.Wizard.Tests.Features.CreateCluster;
 
 /// <summary>A deployment that configures Azure for Calico with VXLAN only: the wizard offers exactly that.</summary>
 public sealed class ProviderEncapsulationTests() : WizardTestContext(TestMatrices.AzureWithVxlan())

@@ -6,7 +6,7 @@ using Calico.Wizard.Features.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using static Calico.Wizard.Tests.WizardDom;
 
-namespace Calico.Wizard.Tests;
+namespace Calico.Wizard.Tests.Features.CreateCluster;
 
 /// <summary>
 /// What a keystroke draws again (issue 16): the step that shows the draft, not the page around it; the address map once

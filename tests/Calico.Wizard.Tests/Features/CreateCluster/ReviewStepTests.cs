@@ -3,10 +3,10 @@ using Bunit;
 using Calico.Wizard.Core.Drafts;
 using Calico.Wizard.Core.Rules;
 using Calico.Wizard.Features.CreateCluster;
-using static Calico.Wizard.Tests.ClusterStepTests;
+using static Calico.Wizard.Tests.Features.CreateCluster.ClusterStepTests;
 using static Calico.Wizard.Tests.WizardDom;
 
-namespace Calico.Wizard.Tests;
+namespace Calico.Wizard.Tests.Features.CreateCluster;
 
 public sealed class ReviewStepTests : WizardTestContext
 {
