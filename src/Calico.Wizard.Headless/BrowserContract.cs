@@ -11,7 +11,10 @@ public static class BrowserContract
 
     /// <summary>Headless as root, on a machine whose only network is loopback.</summary>
     public static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+        [
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync",
+        ];
 
     /// <summary>
     /// Present once the page's circuit is up: prerendered HTML looks interactive before it is, and a click on it

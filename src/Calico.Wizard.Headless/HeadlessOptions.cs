@@ -31,9 +31,15 @@ public sealed record HeadlessOptions(Uri Url, string SpecPath, string Chromium, 
                 default: error = $"Unknown or incomplete argument '{args[i]}'."; return null;
             }
         }
-        if (!values.TryGetValue("url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri)) { error = "--url is required (http://host:port)."; return null; }
+        if (!values.TryGetValue("url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            error = "--url is required (http://host:port).";
+            return null;
+        }
         if (!values.TryGetValue("spec", out var spec)) { error = "--spec is required."; return null; }
-        var timeout = values.TryGetValue("timeout", out var t) && int.TryParse(t, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(15);
+        var timeout = values.TryGetValue("timeout", out var t) && int.TryParse(t, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromMinutes(15);
         var chromium = values.GetValueOrDefault("chromium") ?? BrowserContract.ChromiumPath;
         return new HeadlessOptions(uri, spec, chromium, json, timeout, values.GetValueOrDefault("screenshot"));
     }

@@ -80,7 +80,8 @@ public sealed class WizardRobot(IPage page, Report report)
             case FieldControl.Switch: await SwitchAsync(field.TestId, (bool)value, field); break;
             case FieldControl.Choice:
                 var option = value.ToString()!;
-                await ChooseAsync(field.OptionId!(option), field.TestId, (field.NoteId is { } note ? await TextOfAsync(note) : null) ?? $"{option} is not offered.");
+                await ChooseAsync(field.OptionId!(option), field.TestId,
+                    (field.NoteId is { } note ? await TextOfAsync(note) : null) ?? $"{option} is not offered.");
                 break;
             case FieldControl.Disclosure: if (value is true) await OpenAdvancedAsync(); break;
             case FieldControl.Policies:

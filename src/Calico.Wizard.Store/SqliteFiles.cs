@@ -28,7 +28,8 @@ public static class SqliteFiles
         for (var dir = folder; !Directory.Exists(dir); dir = Path.GetDirectoryName(dir)!) missing.Push(dir);
         while (missing.TryPop(out var dir)) Directory.CreateDirectory(dir, FolderMode);
         if (!File.Exists(databasePath))
-            using (new FileStream(databasePath, new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode })) { }
+            using (new FileStream(databasePath,
+                new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode })) { }
         var narrowed = new List<string>();
         foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal" })
         {

@@ -61,7 +61,8 @@ public sealed class StoreClusterRegistry(IDbContextFactory<WizardDbContext> dbFa
     /// SELECT (UNION ALL): joined with OR, SQLite (no statistics) seeks only the (provider, network) prefix and
     /// filters every range of the network, linear in a crowded network (docs/performance.md).
     /// </summary>
-    public async Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(
+        string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default)
     {
         var key = NetworkKey(l2Network);
         var first = AddressKey.First(range);

@@ -18,7 +18,8 @@ public sealed class StoreOptions
 internal sealed class PostgresFactory(IDbContextFactory<PostgresWizardDbContext> inner) : IDbContextFactory<WizardDbContext>
 {
     public WizardDbContext CreateDbContext() => inner.CreateDbContext();
-    public async Task<WizardDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) => await inner.CreateDbContextAsync(cancellationToken);
+    public async Task<WizardDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+        await inner.CreateDbContextAsync(cancellationToken);
 }
 
 public static class StoreServices
@@ -37,7 +38,8 @@ public static class StoreServices
         if (store.Provider == StoreProvider.PostgreSQL)
         {
             services.AddDbContextFactory<PostgresWizardDbContext>(o => o.UseNpgsql(store.ConnectionString));
-            services.AddSingleton<IDbContextFactory<WizardDbContext>>(sp => new PostgresFactory(sp.GetRequiredService<IDbContextFactory<PostgresWizardDbContext>>()));
+            services.AddSingleton<IDbContextFactory<WizardDbContext>>(sp =>
+                new PostgresFactory(sp.GetRequiredService<IDbContextFactory<PostgresWizardDbContext>>()));
             health.AddDbContextCheck<PostgresWizardDbContext>(HealthCheck, tags: ["ready"]);
         }
         else
@@ -79,7 +81,8 @@ public static class StoreServices
     /// with the same password) still decrypt keys written under a certificate that was replaced. Nothing configured:
     /// nothing changes. Every replica needs the same certificate.
     /// </summary>
-    public static IDataProtectionBuilder ProtectKeysWithConfiguredCertificate(this IDataProtectionBuilder builder, Microsoft.Extensions.Configuration.IConfiguration section)
+    public static IDataProtectionBuilder ProtectKeysWithConfiguredCertificate(
+        this IDataProtectionBuilder builder, Microsoft.Extensions.Configuration.IConfiguration section)
     {
         if (section["CertificatePath"] is not { Length: > 0 } path) return builder;
         var password = section["CertificatePassword"];
@@ -89,7 +92,8 @@ public static class StoreServices
             catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
             {
                 // never the password or the file's bytes: what failed and what to check
-                throw new InvalidOperationException($"The Data Protection certificate {file} could not be loaded ({e.GetType().Name}): check the path, that the file is a PKCS#12 (.pfx) with its private key, and DataProtection:CertificatePassword.");
+                throw new InvalidOperationException($"The Data Protection certificate {file} could not be loaded (" +
+                    $"{e.GetType().Name}): check the path, that the file is a PKCS#12 (.pfx) with its private key, and DataProtection:CertificatePassword.");
             }
         }
         var current = Load(path);

@@ -42,7 +42,8 @@ public static class StoreStartup
                 try { await write.SaveChangesAsync(ct); }
                 catch (DbUpdateException e) when (StoreConflicts.Of(e) == StoreConflict.RangeTaken)
                 {
-                    logger.LogWarning("Cluster {Cluster} shares {Cidr} with another cluster on {Network}: indexed as a known clash", cluster.Name, range.Cidr, cluster.L2Network);
+                    logger.LogWarning("Cluster {Cluster} shares {Cidr} with another cluster on {Network}: indexed as a known clash",
+                        cluster.Name, range.Cidr, cluster.L2Network);
                     await using var clash = await factory.CreateDbContextAsync(ct);
                     range.Exclusive = false;
                     clash.ClusterRanges.Add(range);

@@ -52,7 +52,8 @@ public class WizardDbContext : DbContext, IDataProtectionKeyContext
             e.HasIndex(c => new { c.State, c.CreatedAt });
             e.HasIndex(c => new { c.Provider, c.CreatedAt });
             e.HasIndex(c => new { c.NetworkKey, c.CreatedAt });
-            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.CreatedAt }); // a network's page: both equal, newest first (else SQLite walks all of a provider's clusters by CreatedAt)
+            // a network's page: both equal, newest first (else SQLite walks all of a provider's clusters by CreatedAt)
+            e.HasIndex(c => new { c.Provider, c.NetworkKey, c.CreatedAt });
         });
         model.Entity<ClusterRange>(e =>
         {

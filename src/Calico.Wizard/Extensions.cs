@@ -26,7 +26,8 @@ public static class Extensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter())); // the API speaks enum names
+        // the API speaks enum names
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddProblemDetails();
         services.AddApiDocs();
 
@@ -48,7 +49,8 @@ public static class Extensions
     }
 
     /// <summary>The rules on a provider matrix, and each circuit's wizard (what the pages and the components' tests need).</summary>
-    public static IServiceCollection AddWizard(this IServiceCollection services, ProviderMatrix matrix, Core.Addresses.PlanningOptions? planning = null) => services
+    public static IServiceCollection AddWizard(
+        this IServiceCollection services, ProviderMatrix matrix, Core.Addresses.PlanningOptions? planning = null) => services
         .AddSingleton(matrix)
         .AddSingleton(planning ?? new Core.Addresses.PlanningOptions())
         .AddSingleton<ClusterRules>()

@@ -37,8 +37,10 @@ public static class WizardEndpoints
                 ? Results.Text(yaml, Yaml)
                 : BrokenRules(new DraftCheck([new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.NetworkPolicies), check.Manifest.Problem)]));
         }).WithName("DraftManifests").WithSummary("The manifests a saved draft would apply")
-          .WithDescription("The Installation, IPPools and network policies exactly as the provisioner would apply them. A draft that breaks a rule answers 422 with each field's message.")
-          .Produces<string>(StatusCodes.Status200OK, "application/yaml").ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+          .WithDescription("The Installation, IPPools and network policies exactly as the provisioner would apply them. " +
+                           "A draft that breaks a rule answers 422 with each field's message.")
+          .Produces<string>(StatusCodes.Status200OK, "application/yaml").ProducesProblem(StatusCodes.Status404NotFound)
+          .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         drafts.MapGet("/{id:guid}/spec.yaml", async (Guid id, DraftStore store, HttpContext http, CancellationToken ct) =>
         {
@@ -64,7 +66,8 @@ public static class WizardEndpoints
         clusters.MapGet("/{id:guid}", async (Guid id, ClusterQueries queries, CancellationToken ct) =>
             await queries.GetAsync(id, ct) is { } view ? TypedResults.Ok(ClusterResource.Of(view)) : NoCluster(id))
           .WithName("GetCluster").WithSummary("A cluster, its newest job and its audit trail")
-          .WithDescription("Poll it to watch provisioning: job.state goes Pending → Running → Succeeded, Failed or Cancelled; job.steps and job.log say what happened.")
+          .WithDescription("Poll it to watch provisioning: job.state goes Pending → Running → Succeeded, Failed or Cancelled; " +
+                           "job.steps and job.log say what happened.")
           .Produces<ClusterResource>().ProducesProblem(StatusCodes.Status404NotFound);
 
         clusters.MapGet("/{id:guid}/manifests.yaml", async (Guid id, ClusterQueries queries, HttpContext http, CancellationToken ct) =>
@@ -73,7 +76,8 @@ public static class WizardEndpoints
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{view.FileName}\"";
             return Results.Text(yaml, Yaml);
         }).WithName("ClusterManifests").WithSummary("The manifests a cluster's job applied")
-          .WithDescription("On the dry-run target: the manifests it stored. Apply them by hand with kubectl apply --server-side --field-manager=calico-wizard -f FILE.")
+          .WithDescription("On the dry-run target: the manifests it stored. " +
+                           "Apply them by hand with kubectl apply --server-side --field-manager=calico-wizard -f FILE.")
           .Produces<string>(StatusCodes.Status200OK, "application/yaml").ProducesProblem(StatusCodes.Status404NotFound);
 
         MapJobActions(clusters);
@@ -93,17 +97,21 @@ public static class WizardEndpoints
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 return Results.Problem(statusCode: e.StatusCode, title: "The draft is too large",
-                    detail: Invariant($"A draft is at most {InputLimits.MaxRequestBytes / 1024:N0} KB ({InputLimits.MaxPolicies} policies of {InputLimits.MaxPolicyBytes / 1024} KB each at most)."));
+                    detail: Invariant($"A draft is at most {InputLimits.MaxRequestBytes / 1024:N0} KB ({InputLimits.MaxPolicies} policies of {
+                        InputLimits.MaxPolicyBytes / 1024} KB each at most)."));
             }
             catch (JsonException e)
             {
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The draft cannot be read", detail: ApiJson.Describe(e));
             }
             if (draft is null)
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The draft cannot be read", detail: "The body is empty: send the draft as a JSON object.");
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The draft cannot be read",
+                    detail: "The body is empty: send the draft as a JSON object.");
             if (draft.Id == Guid.Empty)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id: leave it out (the server issues one) or send a new GUID; the empty GUID is nobody's draft."] },
-                    statusCode: StatusCodes.Status422UnprocessableEntity, title: "The cluster breaks the rules");
+                return Results.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["id"] = ["id: leave it out (the server issues one) or send a new GUID; the empty GUID is nobody's draft."],
+                }, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The cluster breaks the rules");
 
             var result = await submission.SubmitAsync(draft, OperatorIdentity.Name(request.HttpContext.User), ct);
             if (result.Forbidden is { } forbidden)
@@ -112,17 +120,20 @@ public static class WizardEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Other submissions kept winning", detail: busy);
             if (result.Conflicts is { Count: > 0 } conflicts)
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "This draft id already made another cluster",
-                    detail: $"Draft {draft.Id} was submitted before with a different {string.Join(", ", conflicts)}: leave the id out (or send a new one) for a new cluster.");
+                    detail: $"Draft {draft.Id} was submitted before with a different " +
+                        $"{string.Join(", ", conflicts)}: leave the id out (or send a new one) for a new cluster.");
             return result.ClusterId is { } id
                 ? TypedResults.Created($"/api/clusters/{id}", new SubmittedResource(id,
                     // what each "suggest" became, and why
-                    (result.Suggested ?? []).Select(s => new SuggestedRangeResource(DraftFields.Find(s.Field)!.Key, s.Suggestion.Cidr?.ToString(), s.Suggestion.Reason)).ToArray(),
+                    (result.Suggested ?? []).Select(s =>
+                        new SuggestedRangeResource(DraftFields.Find(s.Field)!.Key, s.Suggestion.Cidr?.ToString(), s.Suggestion.Reason)).ToArray(),
                     result.Check.Warnings.Select(w => new WarningResource(DraftFields.Find(w.PropertyName)?.Key ?? w.PropertyName, w.ErrorMessage)).ToArray()))
                 : BrokenRules(result.Check);
         }).DisableAntiforgery().RequireAuthorization(SignIn.OperatorPolicy)
           .WithMetadata(new RequestSizeLimitAttribute(InputLimits.MaxRequestBytes))
           .WithName("CreateCluster").WithSummary("Create a cluster from a draft")
-          .WithDescription("Checks every rule the wizard checks, with the same messages, then queues provisioning. Posting the same id again answers the same cluster. " +
+          .WithDescription("Checks every rule the wizard checks, with the same messages, then queues provisioning. " +
+                           "Posting the same id again answers the same cluster. " +
                            "A range that says \"suggest\" is replaced by a free one; the answer's suggested list says what each became and why.")
           .Produces<SubmittedResource>(StatusCodes.Status201Created)
           .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
@@ -145,7 +156,8 @@ public static class WizardEndpoints
                 ? Accepted(id, jobId, JobState.Pending)
                 : NotNow(id, title, rule, await queries.NewestJobAsync(id, ct)); // another request moved it meanwhile
         }).AsJobAction().WithName("RetryCluster").WithSummary("Retry a failed or cancelled job")
-          .WithDescription("Runs the cluster's newest job again from its first unfinished step, with the same spec and target. 409 when the newest job is not Failed or Cancelled.");
+          .WithDescription("Runs the cluster's newest job again from its first unfinished step, with the same spec and target. " +
+                           "409 when the newest job is not Failed or Cancelled.");
 
         clusters.MapPost("/{id:guid}/cancel", async (Guid id, ClusterQueries queries, JobCommands commands, HttpContext http, CancellationToken ct) =>
         {
@@ -156,7 +168,8 @@ public static class WizardEndpoints
             var after = await queries.NewestJobAsync(id, ct); // a queued job is Cancelled now; a running one stops at its next step
             return cancelled ? Accepted(id, jobId, after?.State ?? JobState.Cancelled) : NotNow(id, title, rule, after);
         }).AsJobAction().WithName("CancelCluster").WithSummary("Cancel a queued or running job")
-          .WithDescription("A queued job is cancelled at once; a running one stops at its next step boundary, on whichever replica runs it (state Running until then: poll the cluster). 409 when the newest job has finished.");
+          .WithDescription("A queued job is cancelled at once; a running one stops at its next step boundary, on whichever replica runs it " +
+                           "(state Running until then: poll the cluster). 409 when the newest job has finished.");
 
         clusters.MapPost("/{id:guid}/run-again", async (Guid id, ClusterQueries queries, JobCommands commands, HttpContext http, CancellationToken ct) =>
         {
@@ -165,10 +178,14 @@ public static class WizardEndpoints
                 ? Accepted(id, jobId, JobState.Pending)
                 : NotNow(id, "Not now", "A cluster runs again only when its newest job has finished", await queries.NewestJobAsync(id, ct));
         }).AsJobAction().WithName("RunClusterAgain").WithSummary("Apply a cluster's spec again as a new job")
-          .WithDescription("The same manifests on the same target: objects that did not change are reported unchanged. 409 while the newest job is queued or running.");
+          .WithDescription("The same manifests on the same target: objects that did not change are reported unchanged. " +
+                           "409 while the newest job is queued or running.");
     }
 
-    /// <summary>What every job action shares: the operator role, no antiforgery token (a script has none; the request guards refuse other sites), its answers.</summary>
+    /// <summary>
+    /// What every job action shares: the operator role, no antiforgery token (a script has none; the request guards
+    /// refuse other sites), its answers.
+    /// </summary>
     private static RouteHandlerBuilder AsJobAction(this RouteHandlerBuilder action) => action
         .DisableAntiforgery().RequireAuthorization(SignIn.OperatorPolicy)
         .Produces<JobActionResource>(StatusCodes.Status202Accepted)
@@ -182,7 +199,8 @@ public static class WizardEndpoints
             detail: $"{rule}; the newest job is {(newest?.State is { } s ? s.ToString() : "not there yet")}. GET /api/clusters/{id} shows it.");
 
     private static IResult NoCluster(Guid id) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such cluster", detail: $"There is no cluster {id}: GET /api/clusters lists them.");
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such cluster",
+            detail: $"There is no cluster {id}: GET /api/clusters lists them.");
 
     private static IResult NoDraft(Guid id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such draft", detail: $"There is no saved draft {id}.");
@@ -198,7 +216,8 @@ public static class WizardEndpoints
     {
         var networks = api.MapGroup("/networks/{provider}/{network}").WithTags("Address planning");
 
-        networks.MapGet("/free", async (string provider, string network, HttpRequest request, RangeSuggester planner, ProviderMatrix matrix, CancellationToken ct) =>
+        networks.MapGet("/free", async (string provider, string network, HttpRequest request, RangeSuggester planner, ProviderMatrix matrix,
+            CancellationToken ct) =>
         {
             if (NetworkProblem(provider, network, matrix) is { } problem) return problem;
             var query = request.Query;
@@ -214,7 +233,8 @@ public static class WizardEndpoints
             NetworkStack? family = familyText.Length == 0 || familyText.Equals("IPv4", StringComparison.OrdinalIgnoreCase) ? NetworkStack.IPv4
                 : familyText.Equals("IPv6", StringComparison.OrdinalIgnoreCase) ? NetworkStack.IPv6 : null;
             if (family is not { } f) return BadQuery("family", "family must be IPv4 (the default) or IPv6.");
-            var nodes = WholeNumber.Parse(query["nodes"].ToString() is { Length: > 0 } n ? n : "1", 1, ClusterDraftValidator.MaxNodes, Core.Resources.Messages.UnitNodes);
+            var nodes = WholeNumber.Parse(query["nodes"].ToString() is { Length: > 0 } n ? n : "1", 1, ClusterDraftValidator.MaxNodes,
+                Core.Resources.Messages.UnitNodes);
             if (!nodes.Ok) return BadQuery("nodes", $"nodes: {nodes.Error}");
             var (min, max) = BlockCapacity.Range(f);
             var block = WholeNumber.Parse(query["blockSize"].ToString() is { Length: > 0 } b ? b : Defaults.For(f).BlockSize, min, max, "");
@@ -229,9 +249,11 @@ public static class WizardEndpoints
           .WithDescription("Query: kind=containers|services (required); family=IPv4|IPv6; nodes (default 1) and blockSize size a containers range " +
                            "(nodes × addresses per block × the headroom); avoid=CIDR,… keeps clear of ranges such as the node network. " +
                            "409 with the reason when nothing fits.")
-          .Produces<FreeRangeResource>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+          .Produces<FreeRangeResource>().ProducesValidationProblem()
+          .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-        networks.MapGet("/map", async (string provider, string network, HttpRequest request, IClusterRegistry registry, ProviderMatrix matrix, CancellationToken ct) =>
+        networks.MapGet("/map", async (string provider, string network, HttpRequest request, IClusterRegistry registry, ProviderMatrix matrix,
+            CancellationToken ct) =>
         {
             if (NetworkProblem(provider, network, matrix) is { } problem) return problem;
             if (QueryKeys.Check(request.Query, []) is { } refused) return refused;
@@ -239,7 +261,8 @@ public static class WizardEndpoints
             var map = AddressMap.Build(network.Trim(), matrix.AddressSpacesOf(option), await registry.UsageAsync(option.Name, network.Trim(), ct), [], []);
             return TypedResults.Ok(new AddressMapResource(option.Name, map.Network, matrix.AddressSpacesOf(option).Select(s => s.ToString()).ToArray(),
                 map.Bars.Select(b => new AddressBarResource(b.Space, b.Domain.ToString(), b.FirstAddress, b.LastAddress, b.Ranges,
-                    b.Segments.Select(g => new AddressSegmentResource(Math.Round(g.X, 3), Math.Round(g.Width, 3), g.Kind.ToString(), g.Label, g.Count)).ToArray())).ToArray(),
+                    b.Segments.Select(g =>
+                        new AddressSegmentResource(Math.Round(g.X, 3), Math.Round(g.Width, 3), g.Kind.ToString(), g.Label, g.Count)).ToArray())).ToArray(),
                 map.Rows.Select(r => new AddressRowResource(r.Cidr, r.Holder, r.What, r.Kind.ToString())).ToArray(),
                 map.TotalRows));
         }).WithName("AddressMap").WithSummary("A network's address map")
@@ -282,7 +305,8 @@ public static class WizardEndpoints
             {
                 var rest = fields[i..];
                 var last = problems.Keys.Last();
-                problems[last] = [.. problems[last], Invariant($"… and {rest.Sum(g => g.Count())} more messages for {rest.Length} more fields or policies: fix these first.")];
+                problems[last] = [.. problems[last],
+                    Invariant($"… and {rest.Sum(g => g.Count())} more messages for {rest.Length} more fields or policies: fix these first.")];
                 break;
             }
             problems[fields[i].Key] = messages;
@@ -310,6 +334,7 @@ public static class ApiJson
         // "The JSON property 'containerCidr' could not be mapped to any .NET member contained in type '…'."
         if (message.StartsWith("The JSON property '", StringComparison.Ordinal) && message.IndexOf('\'', 19) is var end and > 19)
             return $"Unknown key '{message[19..end]}': the keys are id, {string.Join(", ", DraftFields.All.Select(f => f.Key))}.";
-        return $"The body is not a valid draft{(e.Path is { Length: > 0 } path ? $" (at {path})" : "")}: send JSON with the spec file's keys and string values for text fields.";
+        return $"The body is not a valid draft{(e.Path is { Length: > 0 } path ? $" (at {path})" : "")}: " +
+            "send JSON with the spec file's keys and string values for text fields.";
     }
 }

@@ -15,7 +15,8 @@ public sealed record MapSegment(double X, double Width, MapKind Kind, string Lab
 
 /// <summary>One bar: a stretch of one address space (all of it, or the part around its ranges), with the ranges in it.</summary>
 /// <param name="Zoom">A close-up of the bar above it, around the highlighted ranges.</param>
-public sealed record MapBar(NetworkStack Family, IPNetwork Domain, string Space, string FirstAddress, string LastAddress, IReadOnlyList<MapSegment> Segments, int Ranges, bool Zoom = false);
+public sealed record MapBar(NetworkStack Family, IPNetwork Domain, string Space, string FirstAddress, string LastAddress,
+    IReadOnlyList<MapSegment> Segments, int Ranges, bool Zoom = false);
 
 /// <summary>One row of the table beside the picture (<see cref="Holder"/> and <see cref="What"/> in the UI language it was built in).</summary>
 public sealed record MapRow(string Cidr, string Holder, string What, MapKind Kind);
@@ -37,7 +38,8 @@ public static class AddressMap
 
     /// <param name="mine">The draft's ranges (or, on a cluster's page, that cluster's), drawn as <see cref="MapKind.Mine"/>.</param>
     /// <param name="nodes">The node networks the draft names.</param>
-    public static AddressMapView Build(string network, IReadOnlyList<IPNetwork> spaces, NetworkUsage usage, IReadOnlyList<UsedRange> mine, IReadOnlyList<IPNetwork> nodes)
+    public static AddressMapView Build(string network, IReadOnlyList<IPNetwork> spaces, NetworkUsage usage, IReadOnlyList<UsedRange> mine,
+        IReadOnlyList<IPNetwork> nodes)
     {
         // A registered range is drawn as "mine" when it is the cluster shown (same holder and range), a clash when a draft range overlaps it.
         var registered = usage.Ranges.Where(r => !mine.Any(m => m.Holder == r.Holder && m.Cidr.Equals(r.Cidr))).ToArray();
@@ -58,7 +60,8 @@ public static class AddressMap
         foreach (var space in spaces)
         {
             var family = AddressInterval.FamilyOf(space);
-            var inside = all.Where(a => a.Range.Family == family && space.Contains(a.Range.Cidr.BaseAddress) && a.Range.Cidr.PrefixLength >= space.PrefixLength && !placed.Contains(a.Range)).ToList();
+            var inside = all.Where(a => a.Range.Family == family && space.Contains(a.Range.Cidr.BaseAddress)
+                && a.Range.Cidr.PrefixLength >= space.PrefixLength && !placed.Contains(a.Range)).ToList();
             if (inside.Count == 0) continue;
             inside.ForEach(a => placed.Add(a.Range));
             var domain = Domain(space, inside.Select(a => a.Range.Cidr));
@@ -145,7 +148,8 @@ public static class AddressMap
                 if (count > 1)
                 {
                     var lastAddress = AddressInterval.Address(ordered[i].Range.Interval.Last, family);
-                    segments.Add(new(x, Math.Max(MinWidth, end - x), kind, Text.Format(Messages.MapGroupedRanges, count, first.Cidr.BaseAddress, lastAddress), count));
+                    segments.Add(new(x, Math.Max(MinWidth, end - x), kind,
+                        Text.Format(Messages.MapGroupedRanges, count, first.Cidr.BaseAddress, lastAddress), count));
                     continue;
                 }
             }

@@ -62,7 +62,8 @@ public sealed class RangeSuggester(ProviderMatrix matrix, IClusterRegistry regis
             block = parsed.Value;
         }
         var field = FieldOf(draft, kind, family);
-        return await SuggestAsync(new SuggestRequest(draft.Provider, draft.L2Network, kind, family, nodes.Value, block, AvoidFor(draft, field)), cancellationToken);
+        return await SuggestAsync(
+            new SuggestRequest(draft.Provider, draft.L2Network, kind, family, nodes.Value, block, AvoidFor(draft, field)), cancellationToken);
     }
 
     /// <summary>

@@ -28,7 +28,10 @@ public static class SpecialRanges
     {
         foreach (var (range, what) in Blocks)
             if (range.BaseAddress.AddressFamily == network.BaseAddress.AddressFamily && StrictCidr.Overlap(range, network))
-                return Text.Format(range.Contains(network.BaseAddress) && range.PrefixLength <= network.PrefixLength ? Messages.SpecialRangeIs : Messages.SpecialRangeIncludes,
+                return Text.Format(
+                    range.Contains(network.BaseAddress) && range.PrefixLength <= network.PrefixLength
+                        ? Messages.SpecialRangeIs
+                        : Messages.SpecialRangeIncludes,
                     network, what(), example);
         return null;
     }

@@ -140,7 +140,8 @@ public sealed class ClusterDraft : System.Text.Json.Serialization.IJsonOnDeseria
     public void ChangeOverlay(Overlay overlay)
     {
         Overlay = overlay;
-        if (overlay == Overlay.IpInIp && NetworkStack == NetworkStack.IPv6 && EncapsulationMode != EncapsulationMode.Never) ChangeEncapsulationMode(EncapsulationMode.Never);
+        if (overlay == Overlay.IpInIp && NetworkStack == NetworkStack.IPv6 && EncapsulationMode != EncapsulationMode.Never)
+            ChangeEncapsulationMode(EncapsulationMode.Never);
     }
 
     [System.Text.Json.Serialization.JsonIgnore]

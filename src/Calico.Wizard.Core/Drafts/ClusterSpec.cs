@@ -5,7 +5,10 @@ using System.Text.Json.Serialization;
 namespace Calico.Wizard.Core.Drafts;
 
 /// <summary>A cluster whose every rule passed: immutable, typed, what the provisioner receives.</summary>
-/// <param name="NetworkPolicies">Each policy's YAML as the operator wrote it (specs stored before issue 27 hold it as written out again); the manifests write each one out.</param>
+/// <param name="NetworkPolicies">
+/// Each policy's YAML as the operator wrote it (specs stored before issue 27 hold it as written out again); the
+/// manifests write each one out.
+/// </param>
 public sealed record ClusterSpec(
     Guid DraftId,
     string Name,

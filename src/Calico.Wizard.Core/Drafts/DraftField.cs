@@ -180,5 +180,6 @@ public sealed record DraftField(string Property, string LabelName, WizardStep St
     };
 
     private object? ByName(ClusterSpec spec) =>
-        typeof(ClusterSpec).GetProperty(Property)?.GetValue(spec) ?? (spec.Calico is { } calico ? typeof(CalicoOptions).GetProperty(Property)?.GetValue(calico) : null);
+        typeof(ClusterSpec).GetProperty(Property)?.GetValue(spec)
+            ?? (spec.Calico is { } calico ? typeof(CalicoOptions).GetProperty(Property)?.GetValue(calico) : null);
 }

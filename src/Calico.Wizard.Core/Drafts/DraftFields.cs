@@ -58,25 +58,35 @@ public static class DraftFields
             Change = (d, v, _) => d.ChangeNetworkStack((NetworkStack)v),
         },
         new(nameof(ClusterDraft.ContainersCidr), nameof(Messages.FieldContainersCidr), WizardStep.Network)
-            { Control = FieldControl.Range, TestId = "containers-cidr", Show = d => Canonical(d.ContainersCidr, d.NetworkStack), ToSpec = d => Cidr(d.ContainersCidr, d.NetworkStack) },
+        {
+            Control = FieldControl.Range, TestId = "containers-cidr", Show = d => Canonical(d.ContainersCidr, d.NetworkStack),
+            ToSpec = d => Cidr(d.ContainersCidr, d.NetworkStack),
+        },
         new(nameof(ClusterDraft.ServicesCidr), nameof(Messages.FieldServicesCidr), WizardStep.Network)
-            { Control = FieldControl.Range, TestId = "services-cidr", Show = d => Canonical(d.ServicesCidr, d.NetworkStack), ToSpec = d => Cidr(d.ServicesCidr, d.NetworkStack) },
+        {
+            Control = FieldControl.Range, TestId = "services-cidr", Show = d => Canonical(d.ServicesCidr, d.NetworkStack),
+            ToSpec = d => Cidr(d.ServicesCidr, d.NetworkStack),
+        },
         new(nameof(ClusterDraft.ContainersCidrV6), nameof(Messages.FieldContainersCidrV6), WizardStep.Network)
         {
             Control = FieldControl.Range, TestId = "containers-cidr-v6", Family = FieldFamily.DualStackIPv6,
-            Show = d => d.IsDualStack ? Canonical(d.ContainersCidrV6, NetworkStack.IPv6) : null, ToSpec = d => d.IsDualStack ? Cidr(d.ContainersCidrV6, NetworkStack.IPv6) : null,
+            Show = d => d.IsDualStack ? Canonical(d.ContainersCidrV6, NetworkStack.IPv6) : null,
+            ToSpec = d => d.IsDualStack ? Cidr(d.ContainersCidrV6, NetworkStack.IPv6) : null,
         },
         new(nameof(ClusterDraft.ServicesCidrV6), nameof(Messages.FieldServicesCidrV6), WizardStep.Network)
         {
             Control = FieldControl.Range, TestId = "services-cidr-v6", Family = FieldFamily.DualStackIPv6,
-            Show = d => d.IsDualStack ? Canonical(d.ServicesCidrV6, NetworkStack.IPv6) : null, ToSpec = d => d.IsDualStack ? Cidr(d.ServicesCidrV6, NetworkStack.IPv6) : null,
+            Show = d => d.IsDualStack ? Canonical(d.ServicesCidrV6, NetworkStack.IPv6) : null,
+            ToSpec = d => d.IsDualStack ? Cidr(d.ServicesCidrV6, NetworkStack.IPv6) : null,
         },
         new(nameof(ClusterDraft.NodeNetworks), nameof(Messages.FieldNodeNetworks), WizardStep.Network)
         {
             TestId = "node-networks", MaxLength = InputLimits.MaxNodeNetworks * 44, Advanced = v => v is string { Length: > 0 },
             Show = d => NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack) is { Error: null, Networks.Count: > 0 } n ? string.Join(", ", n.Networks)
                 : d.NodeNetworks.Trim() is { Length: > 0 } raw ? raw : null,
-            ToSpec = d => NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack).Networks is { Count: > 0 } nodes ? nodes.Select(n => n.ToString()).ToArray() : null,
+            ToSpec = d => NodeNetworkRule.Parse(d.NodeNetworks, d.NetworkStack).Networks is { Count: > 0 } nodes
+                ? nodes.Select(n => n.ToString()).ToArray()
+                : null,
         },
         new(nameof(ClusterDraft.Backend), nameof(Messages.FieldBackend), WizardStep.Network)
         {
@@ -85,17 +95,22 @@ public static class DraftFields
         },
         new(nameof(ClusterDraft.Overlay), nameof(Messages.FieldOverlay), WizardStep.Network)
         {
-            Control = FieldControl.Choice, TestId = "overlay", OptionId = v => v == nameof(Overlay.Vxlan) ? "overlay-vxlan" : "overlay-ipip", NoteId = "overlay-permitted",
-            CalicoOnly = true, Advanced = v => v is Overlay.Vxlan, Show = Calico(d => d.Overlay == Overlay.Vxlan ? $"VXLAN ({d.Encapsulation})" : null),
+            Control = FieldControl.Choice, TestId = "overlay", OptionId = v => v == nameof(Overlay.Vxlan) ? "overlay-vxlan" : "overlay-ipip",
+            NoteId = "overlay-permitted", CalicoOnly = true, Advanced = v => v is Overlay.Vxlan,
+            Show = Calico(d => d.Overlay == Overlay.Vxlan ? $"VXLAN ({d.Encapsulation})" : null),
             Change = (d, v, _) => d.ChangeOverlay((Overlay)v),
         },
         new(nameof(ClusterDraft.EncapsulationMode), nameof(Messages.FieldEncapsulationMode), WizardStep.Network)
         {
-            Aliases = ["ipInIpMode"], Control = FieldControl.Choice, TestId = "ipip-mode", OptionId = v => $"ipip-{v.ToLowerInvariant()}", NoteId = "ipip-ipv6-note",
-            CalicoOnly = true, Show = Calico(d => d.EncapsulationMode.ToString()), Change = (d, v, _) => d.ChangeEncapsulationMode((EncapsulationMode)v),
+            Aliases = ["ipInIpMode"], Control = FieldControl.Choice, TestId = "ipip-mode", OptionId = v => $"ipip-{v.ToLowerInvariant()}",
+            NoteId = "ipip-ipv6-note", CalicoOnly = true, Show = Calico(d => d.EncapsulationMode.ToString()),
+            Change = (d, v, _) => d.ChangeEncapsulationMode((EncapsulationMode)v),
         },
         new(nameof(ClusterDraft.Bgp), nameof(Messages.FieldBgp), WizardStep.Network)
-            { Control = FieldControl.Switch, TestId = "bgp-enabled", CalicoOnly = true, Advanced = v => v is false, Show = Calico(d => d.Bgp ? null : Messages.ShowDisabled) },
+        {
+            Control = FieldControl.Switch, TestId = "bgp-enabled", CalicoOnly = true, Advanced = v => v is false,
+            Show = Calico(d => d.Bgp ? null : Messages.ShowDisabled),
+        },
         new(nameof(ClusterDraft.NatOutgoing), nameof(Messages.FieldNatOutgoing), WizardStep.Network)
         {
             Control = FieldControl.Switch, TestId = "nat-outgoing", NoteId = "nat-locked-reason", CalicoOnly = true, LockedOff = NatLocked, Fieldset = Nat,
@@ -104,9 +119,11 @@ public static class DraftFields
         },
         new(nameof(ClusterDraft.NatOutgoingV6), nameof(Messages.FieldNatOutgoingV6), WizardStep.Network)
         {
-            Control = FieldControl.Switch, TestId = "nat-outgoing-v6", NoteId = "nat-locked-reason", HelpName = nameof(Messages.HelpNatOutgoingV6), Fieldset = Nat,
-            CalicoOnly = true, Family = FieldFamily.DualStackIPv6, LockedOff = NatLocked, FollowsWhenAbsent = nameof(ClusterDraft.NatOutgoing),
-            Show = Calico(d => d.IsDualStack ? d.NatOutgoingV6 ? Messages.ShowEnabled : Messages.ShowDisabled : null), ToSpec = d => d.IsDualStack ? d.NatOutgoingV6 : null,
+            Control = FieldControl.Switch, TestId = "nat-outgoing-v6", NoteId = "nat-locked-reason", HelpName = nameof(Messages.HelpNatOutgoingV6),
+            Fieldset = Nat, CalicoOnly = true, Family = FieldFamily.DualStackIPv6, LockedOff = NatLocked,
+            FollowsWhenAbsent = nameof(ClusterDraft.NatOutgoing),
+            Show = Calico(d => d.IsDualStack ? d.NatOutgoingV6 ? Messages.ShowEnabled : Messages.ShowDisabled : null),
+            ToSpec = d => d.IsDualStack ? d.NatOutgoingV6 : null,
             FromSpec = s => s.Calico is { } c ? c.NatOutgoingV6 ?? c.NatOutgoing : null,
             Render = (c, network) => { if (network.IpPools.Count > 1) network.IpPools[1].NatOutgoing = Enabled(c.NatOutgoingV6 ?? c.NatOutgoing); },
         },
@@ -137,7 +154,8 @@ public static class DraftFields
         },
         new(nameof(ClusterDraft.NodeAddressDetectionValue), nameof(Messages.FieldNodeAddressDetection), WizardStep.Network)
         {
-            Aliases = ["interfaceDetectionValue"], TestId = "detect-value", CalicoOnly = true, MaxLength = InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1),
+            Aliases = ["interfaceDetectionValue"], TestId = "detect-value", CalicoOnly = true,
+            MaxLength = InputLimits.MaxSkipPatterns * (GoRegex.MaxLength + 1),
             AppliesWhen = (d => NeedsValue(d.NodeAddressDetection), nameof(Messages.IgnoredByDetectionMethod)),
             ToSpec = d => NeedsValue(d.NodeAddressDetection) ? d.NodeAddressDetectionValue.Trim() : null,
         },
@@ -291,7 +309,8 @@ public static class DraftFields
     {
         var constructor = typeof(T).GetConstructors().MaxBy(c => c.GetParameters().Length)!;
         var arguments = constructor.GetParameters().Select(p => values.TryGetValue(p.Name!, out var v) ? v
-            : p.HasDefaultValue ? p.DefaultValue : throw new InvalidOperationException($"{typeof(T).Name}.{p.Name} has no field in the draft field map.")).ToArray();
+            : p.HasDefaultValue ? p.DefaultValue
+            : throw new InvalidOperationException($"{typeof(T).Name}.{p.Name} has no field in the draft field map.")).ToArray();
         return (T)constructor.Invoke(arguments);
     }
 
@@ -311,7 +330,10 @@ public static class DraftFields
             }
     }
 
-    /// <summary>A draft read from JSON written before a field existed: it follows the field it then shared (see <see cref="DraftField.FollowsWhenAbsent"/>).</summary>
+    /// <summary>
+    /// A draft read from JSON written before a field existed: it follows the field it then shared (see
+    /// <see cref="DraftField.FollowsWhenAbsent"/>).
+    /// </summary>
     public static bool Follows(DraftField field, Func<string, bool> present) =>
         field.FollowsWhenAbsent is not null && !present(field.Key) && !field.Aliases.Any(present);
 

@@ -64,7 +64,8 @@ public static class DraftFile
         }
         catch (ArgumentException e)
         {
-            return (null, Unreadable(0, Input.YamlReasons.Say(e.Message.Contains("same key", StringComparison.Ordinal) ? "Encountered duplicate key name" : e.Message)));
+            return (null, Unreadable(0, Input.YamlReasons.Say(
+                e.Message.Contains("same key", StringComparison.Ordinal) ? "Encountered duplicate key name" : e.Message)));
         }
         var spec = new Spec();
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return (spec, null);

@@ -34,7 +34,8 @@ public static partial class Duplicates
             if (!original.Ok) continue;
             var what = RangeSuggester.WhatOf(draft, kind, family);
             var suggestion = await planner.SuggestAsync(new SuggestRequest(draft.Provider, draft.L2Network, kind, family, source.PlannedNodes, null,
-                RangeSuggester.AvoidFor(draft, field), original.Value!.PrefixLength, Text.Format(Messages.DuplicateRangeSize, source.Name, UsedRange.Words(what))), cancellationToken);
+                RangeSuggester.AvoidFor(draft, field), original.Value!.PrefixLength,
+                Text.Format(Messages.DuplicateRangeSize, source.Name, UsedRange.Words(what))), cancellationToken);
             if (suggestion.Cidr is { } cidr) DraftFields.Set(draft, field, cidr.ToString());
             suggested.Add((field, suggestion));
         }

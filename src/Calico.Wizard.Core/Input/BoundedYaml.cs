@@ -13,13 +13,19 @@ namespace Calico.Wizard.Core.Input;
 /// </summary>
 public static class BoundedYaml
 {
-    /// <param name="what">The document as a message names it, in the current UI language (<see cref="Messages.DocumentSpec"/>, <see cref="Messages.DocumentPolicy"/>).</param>
+    /// <param name="what">
+    /// The document as a message names it, in the current UI language (<see cref="Messages.DocumentSpec"/>,
+    /// <see cref="Messages.DocumentPolicy"/>).
+    /// </param>
     /// <returns>Why the document is refused, or null when the real parser may read it (its syntax errors are its own to report).</returns>
     public static string? Check(string text, int maxBytes, string what) => Scan(text, maxBytes, what).Refused;
 
     /// <summary>What one walk over a document's events found.</summary>
     /// <param name="Refused">Why the document is refused, or null.</param>
-    /// <param name="TopLevel">The top-level mapping's scalar values by key (<c>apiVersion</c>, <c>kind</c>): what a document says it is, read without building it.</param>
+    /// <param name="TopLevel">
+    /// The top-level mapping's scalar values by key (<c>apiVersion</c>, <c>kind</c>): what a document says it is, read
+    /// without building it.
+    /// </param>
     /// <param name="RootIsMapping">Whether the document is a mapping (a Kubernetes object is): otherwise the deserializer names what it is instead.</param>
     public sealed record Result(string? Refused, IReadOnlyDictionary<string, string> TopLevel, bool RootIsMapping = false);
 

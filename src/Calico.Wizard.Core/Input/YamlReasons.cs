@@ -35,21 +35,24 @@ public static partial class YamlReasons
     private static partial Regex InvalidCast();
 
     /// <summary>A .NET type name as the library writes it: a namespace-qualified name, maybe generic, maybe assembly-qualified.</summary>
-    [GeneratedRegex(@"(?:System|k8s|Calico|YamlDotNet)\.[A-Za-z0-9_.+`]+(?:\[\[.*?\]\])?(?:, [A-Za-z0-9_.]+, Version=[0-9.]+, Culture=[A-Za-z]+, PublicKeyToken=[a-z0-9]+)?")]
+    [GeneratedRegex(@"(?:System|k8s|Calico|YamlDotNet)\.[A-Za-z0-9_.+`]+(?:\[\[.*?\]\])?" +
+        @"(?:, [A-Za-z0-9_.]+, Version=[0-9.]+, Culture=[A-Za-z]+, PublicKeyToken=[a-z0-9]+)?")]
     private static partial Regex TypeName();
 
     /// <summary>What a value of a .NET type looks like in YAML, in the current language.</summary>
     public static string Shape(string type) => type switch
     {
         _ when type.StartsWith("System.String", StringComparison.Ordinal) => Messages.ShapeText,
-        _ when type.StartsWith("System.Boolean", StringComparison.Ordinal) || type.Contains("[[System.Boolean", StringComparison.Ordinal) => Messages.ShapeBoolean,
+        _ when type.StartsWith("System.Boolean", StringComparison.Ordinal)
+            || type.Contains("[[System.Boolean", StringComparison.Ordinal) => Messages.ShapeBoolean,
         _ when type.StartsWith("System.Int", StringComparison.Ordinal) || type.Contains("[[System.Int", StringComparison.Ordinal) => Messages.ShapeNumber,
         _ when type.Contains("List`1[[System.String", StringComparison.Ordinal) => Messages.ShapeTextList,
         _ when type.Contains("List`1", StringComparison.Ordinal) => Messages.ShapeList,
         _ when type.Contains("Dictionary`2", StringComparison.Ordinal) => Messages.ShapeMapping,
         _ when type.StartsWith("Calico.Wizard.Core.Drafts.DraftFile+Spec", StringComparison.Ordinal) => Messages.ShapeSpec,
         _ when type.StartsWith("k8s.", StringComparison.Ordinal) => Messages.ShapeMapping,
-        _ when type.Contains("[[Calico.Wizard.Core.Drafts.", StringComparison.Ordinal) || type.StartsWith("Calico.Wizard.Core.Drafts.", StringComparison.Ordinal) => Messages.ShapeChoice,
+        _ when type.Contains("[[Calico.Wizard.Core.Drafts.", StringComparison.Ordinal)
+            || type.StartsWith("Calico.Wizard.Core.Drafts.", StringComparison.Ordinal) => Messages.ShapeChoice,
         _ => Messages.ShapeOther,
     };
 

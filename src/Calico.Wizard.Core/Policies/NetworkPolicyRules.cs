@@ -246,5 +246,6 @@ public static partial class NetworkPolicyRules
 
     public static string Describe(V1LabelSelector s) =>
         string.Join(", ", (s.MatchLabels ?? new Dictionary<string, string>()).Select(kv => $"{kv.Key}={kv.Value}")
-            .Concat((s.MatchExpressions ?? []).OfType<V1LabelSelectorRequirement>().Select(e => $"{e.Key} {e.OperatorProperty} ({string.Join(",", e.Values ?? [])})")));
+            .Concat((s.MatchExpressions ?? []).OfType<V1LabelSelectorRequirement>()
+                .Select(e => $"{e.Key} {e.OperatorProperty} ({string.Join(",", e.Values ?? [])})")));
 }

@@ -36,7 +36,8 @@ public static class PolicyForm
         {
             var parts = item.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var (protocol, rest) = parts.Length == 2 ? (parts[0].ToUpperInvariant(), parts[1])
-                : parts[0].All(c => char.IsAsciiDigit(c) || c == '-') ? ("TCP", parts[0]) : (parts[0].ToUpperInvariant() is "TCP" or "UDP" or "SCTP" ? (parts[0].ToUpperInvariant(), "") : ("TCP", parts[0]));
+                : parts[0].All(c => char.IsAsciiDigit(c) || c == '-') ? ("TCP", parts[0])
+                : (parts[0].ToUpperInvariant() is "TCP" or "UDP" or "SCTP" ? (parts[0].ToUpperInvariant(), "") : ("TCP", parts[0]));
             var port = new V1NetworkPolicyPort { Protocol = protocol };
             var dash = rest.IndexOf('-');
             if (dash > 0 && rest[..dash].All(char.IsAsciiDigit) && int.TryParse(rest[(dash + 1)..], out var end))

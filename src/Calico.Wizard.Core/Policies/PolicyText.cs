@@ -24,7 +24,8 @@ public static class PolicyText
             // What the document says it is comes from the gate's own walk: it is deserialized once, as a NetworkPolicy.
             var (apiVersion, kind) = (scan.TopLevel.GetValueOrDefault("apiVersion"), scan.TopLevel.GetValueOrDefault("kind"));
             if (scan.RootIsMapping && (apiVersion != ApiVersion || kind != Kind))
-                return new(null, Text.Format(Messages.PolicyWrongKind, ApiVersion, Kind, $"{apiVersion ?? Messages.PolicyNoApiVersion} {kind ?? Messages.PolicyNoKind}"));
+                return new(null, Text.Format(Messages.PolicyWrongKind, ApiVersion, Kind,
+                    $"{apiVersion ?? Messages.PolicyNoApiVersion} {kind ?? Messages.PolicyNoKind}"));
             var policy = KubernetesYaml.Deserialize<V1NetworkPolicy>(yaml, strict: true); // a list or a scalar: the deserializer names the YAML error
             return policy is not null ? new(policy, null)
                 : scan.RootIsMapping ? new(null, Messages.PolicyEmpty)

@@ -45,8 +45,10 @@ public sealed class ProviderMatrix
         // hit; a pattern that engine cannot run is a configuration error found at start-up, not on a keystroke.
         foreach (var p in Providers)
             if (p.Encapsulations.FirstOrDefault(e => !Drafts.Encapsulations.All.Contains(e)) is { } unknown)
-                throw new InvalidOperationException($"Providers: {p.Name} permits encapsulation '{unknown}', which is not one of {string.Join(", ", Drafts.Encapsulations.All)}.");
-        spaces = Providers.ToDictionary(p => p, p => (IReadOnlyList<System.Net.IPNetwork>)(p.AddressSpaces.Count > 0 ? p.AddressSpaces : Addresses.PlanningOptions.DefaultSpaces)
+                throw new InvalidOperationException(
+                    $"Providers: {p.Name} permits encapsulation '{unknown}', which is not one of {string.Join(", ", Drafts.Encapsulations.All)}.");
+        spaces = Providers.ToDictionary(p => p, p =>
+            (IReadOnlyList<System.Net.IPNetwork>)(p.AddressSpaces.Count > 0 ? p.AddressSpaces : Addresses.PlanningOptions.DefaultSpaces)
             .Select(text =>
             {
                 var parsed = Addresses.StrictCidr.ParseRange(text, text.Contains(':') ? NetworkStack.IPv6 : NetworkStack.IPv4);

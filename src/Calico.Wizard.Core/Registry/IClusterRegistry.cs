@@ -6,7 +6,10 @@ namespace Calico.Wizard.Core.Registry;
 public sealed record RegisteredCluster(Guid DraftId, string Name, string L2Network, IPNetwork ContainersCidr, IPNetwork ServicesCidr,
     IPNetwork? ContainersCidrV6 = null, IPNetwork? ServicesCidrV6 = null)
 {
-    /// <summary>Every range the cluster holds, named by a <see cref="Addresses.UsedRange"/> word (a message says it with <see cref="Addresses.UsedRange.Words"/>): one pair, or two on dual-stack.</summary>
+    /// <summary>
+    /// Every range the cluster holds, named by a <see cref="Addresses.UsedRange"/> word (a message says it with
+    /// <see cref="Addresses.UsedRange.Words"/>): one pair, or two on dual-stack.
+    /// </summary>
     public IEnumerable<(string Name, IPNetwork Cidr)> Ranges
     {
         get
@@ -43,7 +46,8 @@ public interface IClusterRegistry
     async Task<Addresses.NetworkUsage> UsageAsync(string provider, string l2Network, CancellationToken cancellationToken = default) =>
         RegisteredCluster.UsageOf(await OnNetworkAsync(provider, l2Network, cancellationToken));
 
-    async Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default) =>
+    async Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(
+        string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default) =>
         (await OnNetworkAsync(provider, l2Network, cancellationToken))
             .Where(c => c.Ranges.Any(r => Addresses.StrictCidr.Overlap(r.Cidr, range))).ToArray();
 }

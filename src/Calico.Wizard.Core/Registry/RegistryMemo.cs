@@ -29,8 +29,10 @@ public sealed class RegistryMemo(IClusterRegistry inner) : IClusterRegistry
     public Task<RegisteredCluster?> FindByNameAsync(string name, CancellationToken cancellationToken = default) =>
         RememberAsync($"name\n{name}", () => inner.FindByNameAsync(name, cancellationToken));
 
-    public Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default) =>
-        RememberAsync($"overlap\n{provider}\n{l2Network.Trim().ToLowerInvariant()}\n{range}", () => inner.OverlappingAsync(provider, l2Network, range, cancellationToken));
+    public Task<IReadOnlyList<RegisteredCluster>> OverlappingAsync(
+        string provider, string l2Network, IPNetwork range, CancellationToken cancellationToken = default) =>
+        RememberAsync($"overlap\n{provider}\n{l2Network.Trim().ToLowerInvariant()}\n{range}",
+            () => inner.OverlappingAsync(provider, l2Network, range, cancellationToken));
 
     private async Task<T> RememberAsync<T>(string key, Func<Task<T>> ask)
     {

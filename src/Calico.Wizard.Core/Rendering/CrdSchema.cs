@@ -170,14 +170,17 @@ public sealed class CrdSchema
         foreach (var segment in Segments(pointer))
         {
             if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(segment, out var next)) current = next;
-            else if (current.ValueKind == JsonValueKind.Array && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < current.GetArrayLength()) current = current[i];
+            else if (current.ValueKind == JsonValueKind.Array
+                && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < current.GetArrayLength())
+                current = current[i];
             else return null;
         }
         return current;
     }
 
     private static IEnumerable<string> Segments(string pointer) =>
-        pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal));
+        pointer.Split('/', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal));
 
     /// <summary>"/spec/calicoNetwork/ipPools/0/name" → "spec.calicoNetwork.ipPools[0].name", as the API server writes field paths.</summary>
     public static string FieldPath(string pointer) =>

@@ -96,9 +96,10 @@ public static class ManifestRenderer
     {
         try
         {
-            return Documents(yaml).SelectMany(document => KubernetesYaml.LoadAllFromString(document, KindsWeRender)).Select(o => o is IKubernetesObject<V1ObjectMeta> k
-                ? new RenderedObject(k.ApiVersion, k.Kind, k.Metadata.NamespaceProperty, k.Metadata.Name, o)
-                : throw new YamlDotNet.Core.YamlException("a document holds something other than a Kubernetes object")).ToArray();
+            return Documents(yaml).SelectMany(document => KubernetesYaml.LoadAllFromString(document, KindsWeRender))
+                .Select(o => o is IKubernetesObject<V1ObjectMeta> k
+                    ? new RenderedObject(k.ApiVersion, k.Kind, k.Metadata.NamespaceProperty, k.Metadata.Name, o)
+                    : throw new YamlDotNet.Core.YamlException("a document holds something other than a Kubernetes object")).ToArray();
         }
         catch (InvalidOperationException e)
         {
@@ -124,13 +125,18 @@ public static class ManifestRenderer
         var v6Only = spec.NetworkStack == NetworkStack.IPv6;
         var pools = new List<IpPoolSpec>();
         if (!v6Only)
-            pools.Add(new IpPoolSpec { Name = "default-ipv4-ippool", Cidr = spec.ContainersCidr.ToString(), BlockSize = calico.BlockSize, Encapsulation = calico.Encapsulation });
+            pools.Add(new IpPoolSpec
+            {
+                Name = "default-ipv4-ippool", Cidr = spec.ContainersCidr.ToString(), BlockSize = calico.BlockSize, Encapsulation = calico.Encapsulation,
+            });
         if ((v6Only ? spec.ContainersCidr : spec.ContainersCidrV6) is { } v6Cidr)
             pools.Add(new IpPoolSpec
             {
                 Name = "default-ipv6-ippool",
                 Cidr = v6Cidr.ToString(),
-                BlockSize = v6Only ? calico.BlockSize : calico.BlockSizeV6 ?? throw new ArgumentException("a dual-stack spec needs the IPv6 block size", nameof(spec)),
+                BlockSize = v6Only
+                    ? calico.BlockSize
+                    : calico.BlockSizeV6 ?? throw new ArgumentException("a dual-stack spec needs the IPv6 block size", nameof(spec)),
                 Encapsulation = Encapsulations.OfIPv6Pool(calico.Overlay, calico.EncapsulationMode),
             });
         var installation = new TigeraInstallation
@@ -158,7 +164,8 @@ public static class ManifestRenderer
         var primary = Detection(calico.NodeAddressDetection, calico.NodeAddressDetectionValue);
         if (v6Only) network.NodeAddressAutodetectionV6 = primary;
         else network.NodeAddressAutodetectionV4 = primary;
-        if (spec.NetworkStack == NetworkStack.DualStack) network.NodeAddressAutodetectionV6 = Detection(calico.NodeAddressDetectionV6, calico.NodeAddressDetectionValueV6);
+        if (spec.NetworkStack == NetworkStack.DualStack)
+            network.NodeAddressAutodetectionV6 = Detection(calico.NodeAddressDetectionV6, calico.NodeAddressDetectionValueV6);
         foreach (var field in DraftFields.All) field.Render?.Invoke(calico, network); // the settings each field's description writes itself
         return new RenderedObject(installation.ApiVersion, installation.Kind, null, "default", installation);
     }
@@ -183,7 +190,8 @@ public static class ManifestRenderer
             {
                 Network = spec.ContainersCidr.ToString(),
                 EnableIPv6 = true,
-                IPv6Network = spec.ContainersCidrV6?.ToString() ?? throw new ArgumentException("a dual-stack spec needs the IPv6 Containers CIDR", nameof(spec)),
+                IPv6Network = spec.ContainersCidrV6?.ToString()
+                    ?? throw new ArgumentException("a dual-stack spec needs the IPv6 Containers CIDR", nameof(spec)),
                 Backend = new { Type = "vxlan" },
             },
             _ => new { Network = spec.ContainersCidr.ToString(), Backend = new { Type = "vxlan" } },

@@ -92,7 +92,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
         {
             if (!Enum.IsDefined(backend)) { ctx.AddFailure(Messages.ChooseBackend); return; }
             if (matrix.Find(ctx.InstanceToValidate.Provider) is { } p && !matrix.BackendsFor(p.Name).Contains(backend))
-                ctx.AddFailure(Text.Format(Messages.CalicoNotOffered, p.Name, p.CalicoUnavailableReason ?? Messages.SeeProviderMatrix)); // the reason is the provider's configuration, as written
+                ctx.AddFailure(Text.Format(Messages.CalicoNotOffered, p.Name,
+                    p.CalicoUnavailableReason ?? Messages.SeeProviderMatrix)); // the reason is the provider's configuration, as written
         });
 
         RuleFor(d => d.NetworkPolicies).Custom((policies, ctx) => CheckPolicies(policies ?? [], ctx));
@@ -109,7 +110,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 else if (draft.IsDualStack && mode != EncapsulationMode.Never && draft.Overlay == Overlay.IpInIp)
                     Warn(ctx, Messages.DualStackIpInIpWarning);
                 else if (matrix.Find(draft.Provider) is { } p && !p.Permits(draft.Encapsulation))
-                    ctx.AddFailure(Text.Format(Messages.ProviderEncapsulation, p.Name, string.Join(", ", p.Encapsulations), draft.Encapsulation, Describe(p.Encapsulations[0])));
+                    ctx.AddFailure(Text.Format(Messages.ProviderEncapsulation, p.Name, string.Join(", ", p.Encapsulations), draft.Encapsulation,
+                        Describe(p.Encapsulations[0])));
                 if (mode == EncapsulationMode.Never && draft.MachineKind == MachineKind.Virtual)
                     Warn(ctx, Messages.EncapsulationOffWarning);
                 if (mode != EncapsulationMode.Never && draft.Overlay == Overlay.IpInIp && draft.Provider == "AWS")
@@ -158,7 +160,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                     if (!Enum.IsDefined(method)) ctx.AddFailure(Messages.ChooseDetectionMethodIPv6);
                 });
                 RuleFor(d => d.NodeAddressDetectionValueV6).Custom((value, ctx) =>
-                    Fail(ctx, NodeAddressDetectionRule.CheckFor(ctx.InstanceToValidate, ctx.InstanceToValidate.NodeAddressDetectionV6, value, NetworkStack.IPv6)));
+                    Fail(ctx, NodeAddressDetectionRule.CheckFor(
+                        ctx.InstanceToValidate, ctx.InstanceToValidate.NodeAddressDetectionV6, value, NetworkStack.IPv6)));
             });
             RuleFor(d => d.Mtu).Custom((text, ctx) =>
             {
@@ -166,7 +169,13 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 if (draft.MtuAuto) return; // Calico detects it from the node network, overhead included
                 var min = draft.HasIPv6 ? MinIPv6Mtu : MinMtu;
                 var mtu = WholeNumber.Parse(text, min, MaxMtu, Messages.UnitBytes);
-                if (!mtu.Ok) { ctx.AddFailure(draft.HasIPv6 && WholeNumber.OutOfRange(text, min, MaxMtu) ? Text.Format(Messages.MtuIPv6Minimum, mtu.Error, MinIPv6Mtu) : mtu.Error!); return; }
+                if (!mtu.Ok)
+                {
+                    ctx.AddFailure(draft.HasIPv6 && WholeNumber.OutOfRange(text, min, MaxMtu)
+                        ? Text.Format(Messages.MtuIPv6Minimum, mtu.Error, MinIPv6Mtu)
+                        : mtu.Error!);
+                    return;
+                }
                 var underlay = WholeNumber.Parse(draft.NodeNetworkMtu, MinMtu, MaxNodeNetworkMtu, "");
                 if (!Enum.IsDefined(draft.Overlay) || !Enum.IsDefined(draft.EncapsulationMode)) return;
                 var overhead = Encapsulations.Overhead(draft.Overlay, draft.EncapsulationMode, draft.NetworkStack);
@@ -184,7 +193,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
                 if (!Enum.IsDefined(method)) ctx.AddFailure(Messages.ChooseDetectionMethod);
             });
             RuleFor(d => d.NodeAddressDetectionValue).Custom((value, ctx) =>
-                Fail(ctx, NodeAddressDetectionRule.CheckFor(ctx.InstanceToValidate, ctx.InstanceToValidate.NodeAddressDetection, value, ctx.InstanceToValidate.NetworkStack)));
+                Fail(ctx, NodeAddressDetectionRule.CheckFor(
+                    ctx.InstanceToValidate, ctx.InstanceToValidate.NodeAddressDetection, value, ctx.InstanceToValidate.NetworkStack)));
             RuleFor(d => d.Backend).Custom((_, ctx) =>
                 Warn(ctx, ctx.InstanceToValidate.Bgp ? Messages.CalicoPortsBgpWarning : Messages.CalicoPortsWarning));
         });
@@ -201,7 +211,10 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             if (reading.Parsed.Policy is not { } policy) { ctx.AddFailure(path, reading.Parsed.YamlError!); continue; }
             foreach (var e in reading.Errors) ctx.AddFailure(path, e.ToString());
             foreach (var h in reading.Hints.Concat(Policies.NetworkPolicyRules.FamilyWarnings(policy, ctx.InstanceToValidate.NetworkStack)))
-                ctx.AddFailure(new ValidationFailure(path, $"{policy.Metadata?.NamespaceProperty}/{policy.Metadata?.Name}: {h.Message}") { Severity = Severity.Warning });
+                ctx.AddFailure(new ValidationFailure(path, $"{policy.Metadata?.NamespaceProperty}/{policy.Metadata?.Name}: {h.Message}")
+                {
+                    Severity = Severity.Warning,
+                });
             var key = $"{policy.Metadata?.NamespaceProperty}/{policy.Metadata?.Name}";
             if (seen.TryGetValue(key, out var first))
                 ctx.AddFailure(path, Text.Format(Messages.PolicyDefinedTwice, key, first + 1));

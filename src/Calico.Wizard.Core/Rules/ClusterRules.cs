@@ -34,10 +34,14 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
         return await WithRegistryAsync(draft, contentCheck, null, cancellationToken);
     }
 
-    /// <summary>The wizard's check on every change: nothing kept by hash (every keystroke is new content), but its memos read each policy text and registry answer once.</summary>
+    /// <summary>
+    /// The wizard's check on every change: nothing kept by hash (every keystroke is new content), but its memos read
+    /// each policy text and registry answer once.
+    /// </summary>
     /// <param name="registry">The registry the rules ask instead of the one this was built with (a wizard's memo of its answers).</param>
     /// <param name="policies">The wizard's policies, each text read once across checks.</param>
-    public async Task<DraftCheck> CheckAsync(ClusterDraft draft, IClusterRegistry? registry, Policies.PolicyMemo? policies = null, CancellationToken cancellationToken = default)
+    public async Task<DraftCheck> CheckAsync(ClusterDraft draft, IClusterRegistry? registry, Policies.PolicyMemo? policies = null,
+        CancellationToken cancellationToken = default)
     {
         if (Bounds(draft) is { } refused) return refused;
         var contentCheck = await CheckContentAsync(draft, policies, cancellationToken);
@@ -63,7 +67,8 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
     }
 
     /// <summary>The content check with the registry's answers added: each field's content errors first, as before the split.</summary>
-    private async Task<DraftCheck> WithRegistryAsync(ClusterDraft draft, DraftCheck contentCheck, IClusterRegistry? registry, CancellationToken cancellationToken)
+    private async Task<DraftCheck> WithRegistryAsync(ClusterDraft draft, DraftCheck contentCheck, IClusterRegistry? registry,
+        CancellationToken cancellationToken)
     {
         var context = new ValidationContext<ClusterDraft>(draft);
         if (registry is not null) context.RootContextData[ClusterDraftValidator.RegistryKey] = registry;
@@ -76,7 +81,8 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
     {
         var context = ValidationContext<ClusterDraft>.CreateWithOptions(draft, o => o.IncludeProperties(property));
         var registryContext = ValidationContext<ClusterDraft>.CreateWithOptions(draft, o => o.IncludeProperties(property));
-        var errors = (await content.ValidateAsync(context, cancellationToken)).Errors.Concat((await fleet.ValidateAsync(registryContext, cancellationToken)).Errors);
+        var errors = (await content.ValidateAsync(context, cancellationToken)).Errors
+            .Concat((await fleet.ValidateAsync(registryContext, cancellationToken)).Errors);
         return errors.Where(e => e.Severity == Severity.Error).Select(e => e.ErrorMessage).ToArray();
     }
 
@@ -102,7 +108,11 @@ public sealed class ClusterRules(ProviderMatrix matrix, IClusterRegistry registr
         foreach (var f in failures)
         {
             if (f.Severity != Severity.Error) { bounded.Add(f); continue; }
-            if (f is { ErrorCode: MoreCode, CustomState: int counted }) { more[f.PropertyName] = more.GetValueOrDefault(f.PropertyName) + counted; continue; } // bounded before
+            if (f is { ErrorCode: MoreCode, CustomState: int counted }) // bounded before
+            {
+                more[f.PropertyName] = more.GetValueOrDefault(f.PropertyName) + counted;
+                continue;
+            }
             var count = shown.GetValueOrDefault(f.PropertyName);
             if (count < MaxErrorsPerField) { bounded.Add(f); shown[f.PropertyName] = count + 1; }
             else more[f.PropertyName] = more.GetValueOrDefault(f.PropertyName) + 1;

@@ -72,7 +72,11 @@ public static partial class NodeAddressDetectionRule
     public static string? CheckAgainstPodRanges(ClusterDraft draft, NodeAddressDetection method, string? text, NetworkStack family)
     {
         var v6Fields = draft.IsDualStack && family == NetworkStack.IPv6;
-        var ranges = new[] { (Name: RangeKind.Containers, v6Fields ? draft.ContainersCidrV6 : draft.ContainersCidr), (Name: RangeKind.Services, v6Fields ? draft.ServicesCidrV6 : draft.ServicesCidr) }
+        var ranges = new[]
+            {
+                (Name: RangeKind.Containers, v6Fields ? draft.ContainersCidrV6 : draft.ContainersCidr),
+                (Name: RangeKind.Services, v6Fields ? draft.ServicesCidrV6 : draft.ServicesCidr),
+            }
             .Select(r => (Name: r.Item1, Cidr: StrictCidr.Parse(r.Item2, family))).Where(r => r.Cidr.Ok).ToList();
         var value = (text ?? "").Trim();
         if (method == NodeAddressDetection.Cidrs)
@@ -81,7 +85,8 @@ public static partial class NodeAddressDetectionRule
             {
                 if (StrictCidr.Parse(item, family) is not { Ok: true } cidr) continue;
                 if (ranges.FirstOrDefault(r => r.Cidr.Ok && StrictCidr.Overlap(r.Cidr.Value, cidr.Value)) is { Cidr.Ok: true } clash)
-                    return Text.Format(clash.Name == RangeKind.Containers ? Messages.DetectionCidrInContainers : Messages.DetectionCidrInServices, cidr.Value, clash.Cidr.Value);
+                    return Text.Format(clash.Name == RangeKind.Containers ? Messages.DetectionCidrInContainers : Messages.DetectionCidrInServices,
+                        cidr.Value, clash.Cidr.Value);
                 if (NodeNetworkRule.OutsideNodeNetwork(draft, cidr.Value) is { } outside) return outside;
             }
         }

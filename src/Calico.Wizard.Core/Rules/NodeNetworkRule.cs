@@ -28,7 +28,10 @@ public static class NodeNetworkRule
         return (networks, null);
     }
 
-    /// <summary>The node subnet <paramref name="range"/> (the pods' or the services') overlaps, named for the operator, or null when it is clear of all.</summary>
+    /// <summary>
+    /// The node subnet <paramref name="range"/> (the pods' or the services') overlaps, named for the operator, or null
+    /// when it is clear of all.
+    /// </summary>
     public static string? Clash(ClusterDraft draft, IPNetwork range, Addresses.RangeKind what)
     {
         var (networks, error) = Parse(draft.NodeNetworks, draft.NetworkStack);

@@ -21,11 +21,16 @@ public sealed class RegistryRules : AbstractValidator<ClusterDraft>
             if (HostName.CheckDns1123Label(name ?? "", LabelKind.ClusterName) is not null) return; // the content rules name the problem
             var existing = await Registry(ctx, defaultRegistry).FindByNameAsync(name!, ct);
             if (existing is not null && existing.DraftId != ctx.InstanceToValidate.Id)
-                ctx.AddFailure(new ValidationFailure(ctx.PropertyPath, Text.Format(Messages.NameTaken, name)) { ErrorCode = ClusterDraftValidator.NameTakenCode });
+                ctx.AddFailure(new ValidationFailure(ctx.PropertyPath, Text.Format(Messages.NameTaken, name))
+                {
+                    ErrorCode = ClusterDraftValidator.NameTakenCode,
+                });
         });
         // The stack's ranges; on dual-stack these are the IPv4 ones and the V6 fields hold the IPv6 ones.
-        RuleFor(d => d.ContainersCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
-        RuleFor(d => d.ServicesCidr).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
+        RuleFor(d => d.ContainersCidr).CustomAsync((cidr, ctx, ct) =>
+            CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
+        RuleFor(d => d.ServicesCidr).CustomAsync((cidr, ctx, ct) =>
+            CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, ctx.InstanceToValidate.NetworkStack, ct));
         When(d => d.IsDualStack, () =>
         {
             RuleFor(d => d.ContainersCidrV6).CustomAsync((cidr, ctx, ct) => CheckRegistry(Registry(ctx, defaultRegistry), ctx, cidr, NetworkStack.IPv6, ct));
@@ -34,7 +39,8 @@ public sealed class RegistryRules : AbstractValidator<ClusterDraft>
     }
 
     /// <summary>The seed's prerequisite: no two clusters on one L2 network share a range (of either family).</summary>
-    private static async Task CheckRegistry(IClusterRegistry registry, ValidationContext<ClusterDraft> ctx, string? text, NetworkStack family, CancellationToken ct)
+    private static async Task CheckRegistry(IClusterRegistry registry, ValidationContext<ClusterDraft> ctx, string? text, NetworkStack family,
+        CancellationToken ct)
     {
         var draft = ctx.InstanceToValidate;
         var mine = StrictCidr.Parse(text, family);
@@ -44,8 +50,11 @@ public sealed class RegistryRules : AbstractValidator<ClusterDraft>
             if (other.DraftId == draft.Id) continue;
             if (other.Ranges.FirstOrDefault(r => StrictCidr.Overlap(mine.Value, r.Cidr)) is { Name: not null } clash)
             {
-                ctx.AddFailure(new ValidationFailure(ctx.PropertyPath, Text.Format(Messages.RegistryOverlap, other.Name, UsedRange.Words(clash.Name), clash.Cidr, other.L2Network))
-                    { ErrorCode = ClusterDraftValidator.RegistryOverlapCode });
+                ctx.AddFailure(new ValidationFailure(ctx.PropertyPath,
+                    Text.Format(Messages.RegistryOverlap, other.Name, UsedRange.Words(clash.Name), clash.Cidr, other.L2Network))
+                {
+                    ErrorCode = ClusterDraftValidator.RegistryOverlapCode,
+                });
                 return;
             }
         }

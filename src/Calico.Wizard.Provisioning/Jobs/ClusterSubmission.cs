@@ -44,7 +44,8 @@ public sealed class ClusterSubmission(
     public async Task<SubmitResult> SubmitAsync(ClusterDraft draft, string actor, CancellationToken ct = default)
     {
         if (await OwnerAsync(draft.Id, ct) is { } owner && !SavedDraft.Allows(owner, actor))
-            return new SubmitResult(null, new DraftCheck([]), Forbidden: $"Draft {draft.Id} belongs to {owner}: only they can submit it. Leave the id out for a new cluster.");
+            return new SubmitResult(null, new DraftCheck([]),
+                Forbidden: $"Draft {draft.Id} belongs to {owner}: only they can submit it. Leave the id out for a new cluster.");
         if (await ExistingClusterAsync(draft.Id, ct) is { } existing)
             return await SameAsAsync(existing, draft, ct);
 
@@ -58,7 +59,8 @@ public sealed class ClusterSubmission(
             var target = targets.Resolve(candidate.Target);
             var failures = suggested.Where(s => !s.Suggestion.Found)
                 .Select(s => new FluentValidation.Results.ValidationFailure(s.Field, s.Suggestion.Reason)).ToList();
-            if (targets.Check(candidate.Target) is { } unknown) failures.Add(new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.Target), unknown));
+            if (targets.Check(candidate.Target) is { } unknown)
+                failures.Add(new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.Target), unknown));
             if (failures.Count > 0)
                 check = new DraftCheck([.. check.Failures.Where(f => !suggested.Any(s => !s.Suggestion.Found && s.Field == f.PropertyName)), .. failures]);
             if (!check.IsValid && attempt < MaxAttempts && check.Errors.Any(e => e.ErrorCode == ClusterDraftValidator.RegistryOverlapCode
@@ -74,7 +76,9 @@ public sealed class ClusterSubmission(
             // manifests its worker cannot read.
             var (manifest, unreadable) = check.Manifest; // rendered and read once per draft content (ClusterRules keeps the check)
             if (manifest is null)
-                return new SubmitResult(null, new DraftCheck([new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.NetworkPolicies), unreadable)]), Suggested: suggested);
+                return new SubmitResult(null,
+                    new DraftCheck([new FluentValidation.Results.ValidationFailure(nameof(ClusterDraft.NetworkPolicies), unreadable)]),
+                    Suggested: suggested);
 
             try
             {
@@ -91,7 +95,8 @@ public sealed class ClusterSubmission(
         }
         return new SubmitResult(null, new DraftCheck([]), Busy: lost == StoreConflict.NameTaken
             ? $"The name {draft.Name} was taken by another submission {MaxAttempts} times in a row while this one was checked: submit again."
-            : $"Other clusters kept taking this draft's ranges on {draft.L2Network.Trim()} while it was checked ({MaxAttempts} times): submit again, or choose other ranges.");
+            : $"Other clusters kept taking this draft's ranges on {draft.L2Network.Trim()} while it was checked (" +
+                $"{MaxAttempts} times): submit again, or choose other ranges.");
     }
 
     /// <summary>A short random pause before judging again, so a crowd that lost together does not collide again together.</summary>
@@ -133,10 +138,17 @@ public sealed class ClusterSubmission(
         db.Clusters.Add(cluster);
         db.Jobs.Add(job);
         db.JobLog.Add(new JobLogLine { JobId = job.Id, At = now, Message = $"Submitted {spec.Name} for target {job.Target}" });
-        db.Audit.Add(new AuditEntry { At = now, Actor = actor, Action = AuditAction.Submitted, DraftId = draft.Id, ClusterId = cluster.Id, JobId = job.Id, Detail = $"target {job.Target}" });
+        db.Audit.Add(new AuditEntry
+        {
+            At = now, Actor = actor, Action = AuditAction.Submitted, DraftId = draft.Id, ClusterId = cluster.Id, JobId = job.Id,
+            Detail = $"target {job.Target}",
+        });
         var draftRow = await db.Drafts.SingleOrDefaultAsync(d => d.Id == draft.Id, ct);
         if (draftRow is null)
-            db.Drafts.Add(new DraftRecord { Id = draft.Id, Json = DraftStore.Serialize(draft), Step = (int)WizardStep.Review, UpdatedAt = now, ClusterId = cluster.Id, Owner = actor });
+            db.Drafts.Add(new DraftRecord
+            {
+                Id = draft.Id, Json = DraftStore.Serialize(draft), Step = (int)WizardStep.Review, UpdatedAt = now, ClusterId = cluster.Id, Owner = actor,
+            });
         else draftRow.ClusterId = cluster.Id;
         await db.SaveChangesAsync(ct); // one transaction: all of it, or (a conflict) none of it
         queue.Enqueue(job.Id);

@@ -26,15 +26,19 @@ public sealed class JobCommands(IDbContextFactory<WizardDbContext> dbFactory, Jo
             // Pending: cancelled at once. Conditional, so a worker claiming it at the same moment and this cancel cannot both win.
             var jobs = db.Jobs.Where(j => j.Id == jobId);
             if (await jobs.Where(j => j.State == JobState.Pending).ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.Error, "Cancelled before it started").SetProperty(j => j.FinishedAt, now), ct) > 0)
-                return await RecordAsync(db, jobId, actor, AuditAction.Cancelled, "before it started", "Finished: Cancelled — Cancelled before it started", ct);
+                    .SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.Error, "Cancelled before it started")
+                    .SetProperty(j => j.FinishedAt, now), ct) > 0)
+                return await RecordAsync(db, jobId, actor, AuditAction.Cancelled, "before it started",
+                    "Finished: Cancelled — Cancelled before it started", ct);
             // Running on no replica (its lease ran out: the process died and none took it over yet): ended here.
             if (await jobs.Where(j => j.State == JobState.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now)).ExecuteUpdateAsync(s => s
                     .SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.Error, "Cancelled while no replica ran it")
                     .SetProperty(j => j.FinishedAt, now).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct) > 0)
-                return await RecordAsync(db, jobId, actor, AuditAction.Cancelled, "while no replica ran it", "Finished: Cancelled — Cancelled while no replica ran it", ct);
+                return await RecordAsync(db, jobId, actor, AuditAction.Cancelled, "while no replica ran it",
+                    "Finished: Cancelled — Cancelled while no replica ran it", ct);
             // Running on a replica: asked once. The owner stops it at once when it is this process, else on its next heartbeat.
-            if (await jobs.Where(j => j.State == JobState.Running && !j.CancelRequested).ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), ct) > 0)
+            if (await jobs.Where(j => j.State == JobState.Running && !j.CancelRequested)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), ct) > 0)
                 return await RecordAsync(db, jobId, actor, AuditAction.Cancelled, "while running", "Cancel requested", ct);
             return false;
         }, ct);
@@ -47,7 +51,10 @@ public sealed class JobCommands(IDbContextFactory<WizardDbContext> dbFactory, Jo
     /// <summary>Runs a failed or cancelled job again from its first unfinished step, with the same spec.</summary>
     public Task<bool> RetryAsync(Guid jobId, CancellationToken ct = default) => RetryAsync(jobId, Actor.System, ct);
 
-    /// <returns>False when the job is not failed or cancelled (another request retried it first), is not its cluster's newest, or its cluster has another job queued or running.</returns>
+    /// <returns>
+    /// False when the job is not failed or cancelled (another request retried it first), is not its cluster's newest,
+    /// or its cluster has another job queued or running.
+    /// </returns>
     public async Task<bool> RetryAsync(Guid jobId, string actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -60,7 +67,8 @@ public sealed class JobCommands(IDbContextFactory<WizardDbContext> dbFactory, Jo
                 if (await db.Jobs.Where(j => j.Id == jobId && (j.State == JobState.Failed || j.State == JobState.Cancelled)
                         && !db.Jobs.Any(n => n.ClusterId == j.ClusterId && n.CreatedAt > j.CreatedAt)).ExecuteUpdateAsync(s => s
                         .SetProperty(j => j.State, JobState.Pending).SetProperty(j => j.Error, (string?)null).SetProperty(j => j.FinishedAt, (DateTime?)null)
-                        .SetProperty(j => j.CancelRequested, false).SetProperty(j => j.Attempts, 0).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct) == 0)
+                        .SetProperty(j => j.CancelRequested, false).SetProperty(j => j.Attempts, 0)
+                        .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct) == 0)
                     return false;
                 await db.Set<JobStep>().Where(s => s.JobId == jobId && s.State != StepState.Succeeded && s.State != StepState.Skipped)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, StepState.Pending), ct);
@@ -87,7 +95,10 @@ public sealed class JobCommands(IDbContextFactory<WizardDbContext> dbFactory, Jo
         var last = await db.Jobs.AsNoTracking().Where(j => j.ClusterId == clusterId).OrderByDescending(j => j.CreatedAt).FirstOrDefaultAsync(ct);
         if (last is null || last.State is JobState.Pending or JobState.Running) return null;
         var now = Now;
-        var job = new ProvisioningJob { Id = Guid.NewGuid(), ClusterId = clusterId, Target = last.Target, State = JobState.Pending, CreatedAt = now, ManifestYaml = last.ManifestYaml };
+        var job = new ProvisioningJob
+        {
+            Id = Guid.NewGuid(), ClusterId = clusterId, Target = last.Target, State = JobState.Pending, CreatedAt = now, ManifestYaml = last.ManifestYaml,
+        };
         db.Jobs.Add(job);
         db.JobLog.Add(new JobLogLine { JobId = job.Id, At = now, Message = $"Run again on target {job.Target}" });
         db.Audit.Add(new AuditEntry { At = now, Actor = actor, Action = AuditAction.RunAgain, ClusterId = clusterId, JobId = job.Id });

@@ -21,7 +21,8 @@ public sealed class JobLease : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private Task heartbeat = Task.CompletedTask;
 
-    private JobLease(IDbContextFactory<WizardDbContext> dbFactory, Replica replica, ProvisioningOptions settings, TimeProvider time, ILogger logger, Guid jobId, CancellationTokenSource job) =>
+    private JobLease(IDbContextFactory<WizardDbContext> dbFactory, Replica replica, ProvisioningOptions settings, TimeProvider time, ILogger logger,
+        Guid jobId, CancellationTokenSource job) =>
         (this.dbFactory, this.replica, this.settings, this.time, this.logger, this.jobId, this.job) = (dbFactory, replica, settings, time, logger, jobId, job);
 
     /// <summary>The replica the lease is written to.</summary>
@@ -33,8 +34,8 @@ public sealed class JobLease : IAsyncDisposable
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>Claims a pending job, or a running one whose lease expired (or is this replica's); null when another replica holds it.</summary>
-    public static async Task<JobLease?> ClaimAsync(IDbContextFactory<WizardDbContext> dbFactory, Replica replica, ProvisioningOptions settings, TimeProvider time,
-        ILogger logger, Guid jobId, CancellationTokenSource job, CancellationToken ct)
+    public static async Task<JobLease?> ClaimAsync(IDbContextFactory<WizardDbContext> dbFactory, Replica replica, ProvisioningOptions settings,
+        TimeProvider time, ILogger logger, Guid jobId, CancellationTokenSource job, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var until = now + settings.LeaseDuration;
@@ -45,7 +46,8 @@ public sealed class JobLease : IAsyncDisposable
         var outcome = await ClusterStates.InTransactionAsync(db, async () =>
         {
             var claimed = await db.Jobs
-                .Where(j => j.Id == jobId && (j.State == JobState.Pending || (j.State == JobState.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now || j.LeaseOwner == owner))))
+                .Where(j => j.Id == jobId && (j.State == JobState.Pending
+                    || (j.State == JobState.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now || j.LeaseOwner == owner))))
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running).SetProperty(j => j.StartedAt, j => j.StartedAt ?? now)
                     .SetProperty(j => j.LeaseOwner, owner).SetProperty(j => j.LeaseExpiresAt, until).SetProperty(j => j.Attempts, j => j.Attempts + 1), ct);
             if (claimed == 0) return Claim.Lost;
@@ -54,7 +56,8 @@ public sealed class JobLease : IAsyncDisposable
             {
                 var step = await db.Set<JobStep>().AsNoTracking().Where(s => s.JobId == jobId && s.State == StepState.Running)
                     .OrderBy(s => s.Index).Select(s => s.Name).FirstOrDefaultAsync(ct);
-                var error = $"gave up after {settings.MaxAttempts} attempts: the worker stopped {(step is null ? "before the first step" : $"during '{step}'")} each time " +
+                var error = $"gave up after {settings.MaxAttempts} attempts: the worker stopped " +
+                            $"{(step is null ? "before the first step" : $"during '{step}'")} each time " +
                             "without finishing it (a crash, a restart or a step that takes its process down). Retry runs it again from that step.";
                 await StepRunner.FailRunningAsync(db, jobId, owner, error, "the worker stopped during this step", now, ct); // just claimed: ours
                 logger.LogWarning("Provisioning job {JobId} gave up after {Attempts} attempts", jobId, settings.MaxAttempts);

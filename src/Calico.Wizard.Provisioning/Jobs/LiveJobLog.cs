@@ -10,7 +10,8 @@ namespace Calico.Wizard.Provisioning.Jobs;
 /// </summary>
 internal sealed class LiveJobLog : IAsyncDisposable
 {
-    private readonly Channel<(string Line, TaskCompletionSource? Flushed)> lines = Channel.CreateUnbounded<(string, TaskCompletionSource?)>(new() { SingleReader = true });
+    private readonly Channel<(string Line, TaskCompletionSource? Flushed)> lines =
+        Channel.CreateUnbounded<(string, TaskCompletionSource?)>(new() { SingleReader = true });
     private readonly IDbContextFactory<WizardDbContext> dbFactory;
     private readonly JobNotifier notifier;
     private readonly TimeProvider time;

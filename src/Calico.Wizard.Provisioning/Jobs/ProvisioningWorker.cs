@@ -29,7 +29,9 @@ public sealed class ProvisioningWorker(
             replica.Alive();
             try
             {
-                IReadOnlyList<Guid> candidates = await queue.NextAsync(settings.PollInterval, stoppingToken) is { } queued ? [queued] : await ClaimableAsync(stoppingToken);
+                IReadOnlyList<Guid> candidates = await queue.NextAsync(settings.PollInterval, stoppingToken) is { } queued
+                    ? [queued]
+                    : await ClaimableAsync(stoppingToken);
                 foreach (var jobId in candidates)
                 {
                     try { await RunAsync(jobId, stoppingToken); }

@@ -20,7 +20,8 @@ public static partial class Secrets
     [GeneratedRegex(@"(?i)\b(bearer|basic)(?:\s+|%20|\+|\s*[:=]\s*)[A-Za-z0-9\-._~+/%]+=*")]
     private static partial Regex AuthorizationValue();
 
-    [GeneratedRegex(@"(?i)(""?\b(?:token|client-key-data|client-certificate-data|certificate-authority-data|password|client-secret)""?\s*[:=]\s*""?)[^\s"",}]+")]
+    [GeneratedRegex(
+        @"(?i)(""?\b(?:token|client-key-data|client-certificate-data|certificate-authority-data|password|client-secret)""?\s*[:=]\s*""?)[^\s"",}]+")]
     private static partial Regex CredentialField();
 
     [GeneratedRegex(@"-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|\z)")]
@@ -56,7 +57,8 @@ public static partial class Secrets
     public static string Scrub(string text)
     {
         var scrubbed = knownValues is { } known ? known.Replace(text, "[redacted]") : text;
-        return PemBlock().Replace(CredentialField().Replace(AuthorizationValue().Replace(scrubbed, "$1 [redacted]"), "$1[redacted]"), "[certificate data redacted]");
+        return PemBlock().Replace(
+            CredentialField().Replace(AuthorizationValue().Replace(scrubbed, "$1 [redacted]"), "$1[redacted]"), "[certificate data redacted]");
     }
 
     public static string? ScrubOrNull(string? text) => text is null ? null : Scrub(text);

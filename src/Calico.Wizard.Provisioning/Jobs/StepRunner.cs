@@ -73,7 +73,8 @@ public sealed class StepRunner(
     /// handling come here: a throw the runner did not expect, and a claim past <see cref="ProvisioningOptions.MaxAttempts"/>.
     /// </summary>
     /// <returns>False when the job is no longer this replica's to end.</returns>
-    internal static async Task<bool> FailRunningAsync(WizardDbContext db, Guid jobId, string owner, string error, string stepMessage, DateTime now, CancellationToken ct = default)
+    internal static async Task<bool> FailRunningAsync(WizardDbContext db, Guid jobId, string owner, string error, string stepMessage, DateTime now,
+        CancellationToken ct = default)
     {
         error = Secrets.Scrub(error);
         stepMessage = Secrets.Scrub(stepMessage);
@@ -82,7 +83,8 @@ public sealed class StepRunner(
                 .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct) == 0)
             return false;
         await db.Set<JobStep>().Where(s => s.JobId == jobId && s.State == StepState.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, StepState.Failed).SetProperty(x => x.Message, stepMessage).SetProperty(x => x.FinishedAt, now), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, StepState.Failed).SetProperty(x => x.Message, stepMessage)
+                .SetProperty(x => x.FinishedAt, now), ct);
         db.JobLog.Add(new JobLogLine { JobId = jobId, At = now, Message = $"Finished: Failed — {error}" });
         await ClusterStates.CopyNewestJobStateAsync(db, jobId, ct);
         await db.SaveChangesAsync(ct);
@@ -174,7 +176,8 @@ public sealed class StepRunner(
     {
         var check = await rules.CheckAsync(spec.ToDraft(), ct);
         if (!check.IsValid)
-            throw new InvalidOperationException("The spec breaks the rules: " + string.Join(" ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
+            throw new InvalidOperationException(
+                "The spec breaks the rules: " + string.Join(" ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
         return check.Warnings.Any() ? $"valid, with {check.Warnings.Count()} warning(s)" : "valid";
     }
 

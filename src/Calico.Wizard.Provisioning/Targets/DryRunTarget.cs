@@ -31,8 +31,10 @@ public sealed class DryRunTarget(Microsoft.Extensions.Options.IOptions<Jobs.Prov
         var installations = objects.Where(o => o.Kind == Tigera.InstallationKind).ToList();
         var violations = installations.SelectMany(o => InstallationSchema.Vendored.Check(o.Body).Select(v => $"{o.Key}: {v}")).ToList();
         if (violations.Count > 0)
-            throw new InvalidOperationException($"The Tigera operator's Installation CRD ({InstallationSchema.Source}) refuses: {string.Join("; ", violations)}.");
-        return $"{string.Join(", ", installations.Select(o => o.Key))} valid against the Installation CRD of {InstallationSchema.Source} (every field declared, types and enums as the API server checks them)";
+            throw new InvalidOperationException(
+                $"The Tigera operator's Installation CRD ({InstallationSchema.Source}) refuses: {string.Join("; ", violations)}.");
+        return $"{string.Join(", ", installations.Select(o => o.Key))} valid against the Installation CRD of {InstallationSchema.Source} " +
+            "(every field declared, types and enums as the API server checks them)";
     }
 
     private async Task<StepOutcome> Delayed(CancellationToken ct, string message)

@@ -17,12 +17,14 @@ public static class KubernetesConnection
         KubernetesClientConfiguration config;
         try
         {
-            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(target.Kubeconfig, string.IsNullOrWhiteSpace(target.Context) ? null : target.Context);
+            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(target.Kubeconfig,
+                string.IsNullOrWhiteSpace(target.Context) ? null : target.Context);
         }
         catch (Exception e)
         {
             // The library's message can quote the file; say what failed, never what is in it.
-            throw new ProvisioningException($"The kubeconfig of target '{target.Name}' could not be loaded ({e.GetType().Name}): check that {target.Kubeconfig} exists, is readable and has context '{target.Context ?? "(current)"}'.");
+            throw new ProvisioningException($"The kubeconfig of target '{target.Name}' could not be loaded (" +
+                $"{e.GetType().Name}): check that {target.Kubeconfig} exists, is readable and has context '{target.Context ?? "(current)"}'.");
         }
         // Whatever a server, proxy or library echoes of these into an error is redacted before it is stored or shown.
         foreach (var credential in new[] { config.AccessToken, config.Password, config.ClientCertificateKeyData })

@@ -63,7 +63,8 @@ public sealed class ServerSideApply(IKubernetes client)
         bool dryRun = false, string fieldManager = FieldManager)
     {
         if (!Known.TryGetValue((apiVersion, kind), out var r))
-            throw new ProvisioningException($"{apiVersion} {kind} '{name}' cannot be applied: the provisioner applies only {string.Join(", ", Known.Keys.Select(k => k.Kind).Distinct())}.");
+            throw new ProvisioningException($"{apiVersion} {kind} '{name}' cannot be applied: the provisioner applies only " +
+                $"{string.Join(", ", Known.Keys.Select(k => k.Kind).Distinct())}.");
         if (r.Namespaced && string.IsNullOrEmpty(ns))
             throw new ProvisioningException($"{kind} '{name}' needs a namespace.");
         var patch = new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch);
@@ -72,19 +73,27 @@ public sealed class ServerSideApply(IKubernetes client)
         {
             object result = (r.Group, kind) switch
             {
-                ("", "Namespace") => await client.CoreV1.PatchNamespaceAsync(patch, name, dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
-                ("", "ServiceAccount") => await client.CoreV1.PatchNamespacedServiceAccountAsync(patch, name, ns, dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
-                ("", "ConfigMap") => await client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, ns, dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
-                ("", "Service") => await client.CoreV1.PatchNamespacedServiceAsync(patch, name, ns, dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
-                ("", "Secret") => await client.CoreV1.PatchNamespacedSecretAsync(patch, name, ns, dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
-                _ when r.Namespaced => await client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, r.Group, r.Version, ns, r.Plural, name, dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
-                _ => await client.CustomObjects.PatchClusterCustomObjectAsync(patch, r.Group, r.Version, r.Plural, name, dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
+                ("", "Namespace") => await client.CoreV1.PatchNamespaceAsync(patch, name,
+                    dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
+                ("", "ServiceAccount") => await client.CoreV1.PatchNamespacedServiceAccountAsync(patch, name, ns,
+                    dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
+                ("", "ConfigMap") => await client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, ns,
+                    dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
+                ("", "Service") => await client.CoreV1.PatchNamespacedServiceAsync(patch, name, ns,
+                    dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
+                ("", "Secret") => await client.CoreV1.PatchNamespacedSecretAsync(patch, name, ns,
+                    dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
+                _ when r.Namespaced => await client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, r.Group, r.Version, ns, r.Plural, name,
+                    dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
+                _ => await client.CustomObjects.PatchClusterCustomObjectAsync(patch, r.Group, r.Version, r.Plural, name,
+                    dryRun: dry, fieldManager: fieldManager, fieldValidation: Strict, force: true, cancellationToken: ct),
             };
             return ResultOf(JsonNode.Parse(KubernetesJson.Serialize(result))?.AsObject() ?? []);
         }
         catch (HttpOperationException e)
         {
-            throw new ProvisioningException($"{(dryRun ? "The dry run of" : "Applying")} {kind} {(ns is null ? "" : ns + "/")}{name} failed: {KubernetesConnection.Describe(e)}.");
+            throw new ProvisioningException(
+                $"{(dryRun ? "The dry run of" : "Applying")} {kind} {(ns is null ? "" : ns + "/")}{name} failed: {KubernetesConnection.Describe(e)}.");
         }
     }
 

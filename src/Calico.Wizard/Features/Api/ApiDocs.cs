@@ -24,9 +24,10 @@ public static class ApiDocs
             {
                 Title = "Calico Wizard API",
                 Version = "v1",
-                Description = "Create a cluster's Calico network from a draft, watch its provisioning, retry, cancel or run it again, and plan free address ranges. " +
-                              "Every rule the wizard checks is checked here, with the same messages. Every error is a ProblemDetails body (RFC 9457); " +
-                              "a rule broken answers 422 with errors per field. With sign-in on, creating and the job actions need the operator role.",
+                Description = "Create a cluster's Calico network from a draft, watch its provisioning, retry, cancel or run it again, " +
+                              "and plan free address ranges. Every rule the wizard checks is checked here, with the same messages. " +
+                              "Every error is a ProblemDetails body (RFC 9457); a rule broken answers 422 with errors per field. " +
+                              "With sign-in on, creating and the job actions need the operator role.",
             };
             return Task.CompletedTask;
         });
@@ -41,7 +42,8 @@ public static class ApiDocs
             {
                 // the request guards' answers, the same for every state-changing request
                 operation.Responses ??= [];
-                operation.Responses.TryAdd("403", Problem("Cross-origin request refused (a browser page of another site), or the operator role is missing when sign-in is on."));
+                operation.Responses.TryAdd("403",
+                    Problem("Cross-origin request refused (a browser page of another site), or the operator role is missing when sign-in is on."));
             }
             if (operation.OperationId == "CreateCluster" && context.Document is { } document)
             {
@@ -53,7 +55,10 @@ public static class ApiDocs
                     Required = true,
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
-                        ["application/json"] = new() { Schema = new OpenApiSchemaReference(nameof(ClusterDraft), document), Example = JsonNode.Parse(ExampleDraft) },
+                        ["application/json"] = new()
+                        {
+                            Schema = new OpenApiSchemaReference(nameof(ClusterDraft), document), Example = JsonNode.Parse(ExampleDraft),
+                        },
                     },
                 };
             }
@@ -121,7 +126,8 @@ public static class ApiDocs
                 continue;
             }
             if (DraftFields.All.FirstOrDefault(f => f.Key == key) is not { } field) continue;
-            p.Description = $"{field.Label} ({field.Step} step)." + (field.Aliases.Count > 0 ? $" Also read under its earlier key {string.Join(", ", field.Aliases)}." : "")
+            p.Description = $"{field.Label} ({field.Step} step)."
+                + (field.Aliases.Count > 0 ? $" Also read under its earlier key {string.Join(", ", field.Aliases)}." : "")
                 + (field.CalicoOnly ? " Calico only." : "") + (field.Family == FieldFamily.DualStackIPv6 ? " Dual-stack only." : "")
                 + (field.Use == FieldUse.Layout ? " The wizard's layout, not part of the cluster." : "");
             if (p.Type?.HasFlag(JsonSchemaType.String) == true && p.Enum is not { Count: > 0 }) p.MaxLength = field.MaxLength;

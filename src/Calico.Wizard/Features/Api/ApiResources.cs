@@ -40,7 +40,10 @@ public sealed record ClusterListResource(IReadOnlyList<ClusterRow> Items, int To
 /// <summary>What a retry, cancel or run-again did: the job it acted on (a run again starts a new one) and its state now.</summary>
 public sealed record JobActionResource(Guid ClusterId, Guid JobId, JobState State);
 
-/// <summary>The cluster a valid draft made, what each <c>suggest</c> range became, and the rules' warnings (a key that does not apply is named there as ignored).</summary>
+/// <summary>
+/// The cluster a valid draft made, what each <c>suggest</c> range became, and the rules' warnings (a key that does not
+/// apply is named there as ignored).
+/// </summary>
 public sealed record SubmittedResource(Guid ClusterId, IReadOnlyList<SuggestedRangeResource> Suggested, IReadOnlyList<WarningResource> Warnings);
 
 /// <param name="Field">The draft's key the warning is about (dataplane, natOutgoingV6, …).</param>

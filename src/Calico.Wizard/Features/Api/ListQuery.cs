@@ -18,7 +18,8 @@ public sealed record ListQuery(ClusterFilter Filter, ClusterOrder Order, int Ski
 
     public const string Description =
         "Query (all optional): name (a prefix, any case), provider, network (the L2 network, VPC or virtual network), " +
-        "state (Pending, Running, Succeeded, Failed, Cancelled: the newest job's, as every answer names it; the older Queued and Ready are still accepted for Pending and Succeeded), " +
+        "state (Pending, Running, Succeeded, Failed, Cancelled: the newest job's, as every answer names it; " +
+        "the older Queued and Ready are still accepted for Pending and Succeeded), " +
         "sort (created, name, provider, network, state; default created), order (desc, the default, or asc), " +
         "skip (default 0) and take (1–100, default 25). next is the query of the following page.";
 
@@ -44,7 +45,8 @@ public sealed record ListQuery(ClusterFilter Filter, ClusterOrder Order, int Ski
         {
             state = ListView.StateNamed(stateText); // the states' names, and the two older words still accepted
             if (state is null)
-                return Bad("state", $"state must be one of {string.Join(", ", Enum.GetNames<JobState>())} (or {string.Join(", ", ListView.OldStateWords.Select(w => w.Word))}).");
+                return Bad("state", $"state must be one of {string.Join(", ", Enum.GetNames<JobState>())} (or " +
+                    $"{string.Join(", ", ListView.OldStateWords.Select(w => w.Word))}).");
         }
 
         var sortText = Text("sort");
@@ -55,7 +57,8 @@ public sealed record ListQuery(ClusterFilter Filter, ClusterOrder Order, int Ski
 
         var skip = WholeNumber.Parse(Text("skip") is { Length: > 0 } s ? s : "0", 0, MaxSkip, "");
         if (!skip.Ok) return Bad("skip", $"skip: {skip.Error}");
-        var take = WholeNumber.Parse(Text("take") is { Length: > 0 } t ? t : DefaultTake.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, ClusterQueries.MaxPageSize, "");
+        var take = WholeNumber.Parse(Text("take") is { Length: > 0 } t ? t : DefaultTake.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            1, ClusterQueries.MaxPageSize, "");
         if (!take.Ok) return Bad("take", $"take: {take.Error}");
 
         return new ListQuery(new ClusterFilter(name, provider, network, state), new ClusterOrder(by, orderText != "asc"), skip.Value, take.Value);

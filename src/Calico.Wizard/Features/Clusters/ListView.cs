@@ -38,10 +38,13 @@ public sealed record ListView
     /// <summary>The sort of a grid column (its property's name); newest first for anything else.</summary>
     public static ClusterSort SortOf(string? column) => Sorts.FirstOrDefault(s => s.Column == column).Sort;
 
-    public static ListView Parse(string? name, string? provider, string? network, string? state, string? page, string? size, string? sort, ProviderMatrix matrix) => new()
+    public static ListView Parse(string? name, string? provider, string? network, string? state, string? page, string? size, string? sort,
+        ProviderMatrix matrix) => new()
     {
         Name = Clean(name, 63)?.ToLowerInvariant(),
-        Provider = Clean(provider, 64) is { } p ? matrix.Providers.FirstOrDefault(o => string.Equals(o.Name, p, StringComparison.OrdinalIgnoreCase))?.Name : null,
+        Provider = Clean(provider, 64) is { } p
+            ? matrix.Providers.FirstOrDefault(o => string.Equals(o.Name, p, StringComparison.OrdinalIgnoreCase))?.Name
+            : null,
         Network = Clean(network, ProviderMatrix.MaxNetworkLength),
         State = StateNamed(state),
         PageIndex = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPage ? n - 1 : 0,

@@ -20,7 +20,10 @@ public sealed class WizardOptions
     /// <summary>A tab hidden or untouched this long pauses its circuit (the server frees it); zero: never.</summary>
     public TimeSpan PauseAfter { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The most circuits (open, unpaused tabs) one client may hold at once: a signed-in operator, or an address without sign-in. Zero: no limit.</summary>
+    /// <summary>
+    /// The most circuits (open, unpaused tabs) one client may hold at once: a signed-in operator, or an address without
+    /// sign-in. Zero: no limit.
+    /// </summary>
     public int MaxCircuitsPerClient { get; set; } = 50;
 }
 

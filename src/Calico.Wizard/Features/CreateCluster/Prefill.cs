@@ -17,7 +17,8 @@ public static class Prefill
     public static (DraftFile.Spec? Spec, string? Error) FromQuery(string uri)
     {
         var query = QueryHelpers.ParseQuery(new Uri(uri).Query);
-        var fields = query.Where(q => !PassThrough.Contains(q.Key, StringComparer.OrdinalIgnoreCase) && !string.Equals(q.Key, DuplicateKey, StringComparison.OrdinalIgnoreCase)).ToList();
+        var fields = query.Where(q => !PassThrough.Contains(q.Key, StringComparer.OrdinalIgnoreCase)
+            && !string.Equals(q.Key, DuplicateKey, StringComparison.OrdinalIgnoreCase)).ToList();
         if (fields.Count == 0) return (null, null);
         // The query's keys are the spec file's keys; reading it through the spec reader refuses unknown keys the same way.
         var yaml = string.Join("\n", fields.Select(q => $"{q.Key}: {System.Text.Json.JsonSerializer.Serialize(q.Value.ToString())}"));

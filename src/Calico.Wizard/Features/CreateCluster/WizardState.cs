@@ -51,7 +51,10 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
     /// <summary>Raised after the draft was written: only "Draft saved" shows it, so the steps are not drawn again.</summary>
     public event Action? Saved;
 
-    /// <summary>Opens a draft: the stored one, or a new one (with <paramref name="prefill"/> laid over PMK's defaults) that is stored on its first change.</summary>
+    /// <summary>
+    /// Opens a draft: the stored one, or a new one (with <paramref name="prefill"/> laid over PMK's defaults) that is
+    /// stored on its first change.
+    /// </summary>
     /// <returns>The cluster id when this draft was already submitted.</returns>
     /// <param name="duplicateOf">A cluster whose settings a new draft starts from (a new name and free ranges suggested).</param>
     public async Task<Guid?> LoadAsync(Guid draftId, DraftFile.Spec? prefill = null, Guid? duplicateOf = null)
@@ -155,7 +158,8 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
             if (Provider is not { } p || Draft.L2Network.Trim().Length == 0) return null;
             // The key is the text the picture is drawn from: nothing is parsed unless it changed (this runs on every render).
             var fields = RangeSuggester.RangeFields(Draft).ToArray();
-            var key = string.Join("\n", fields.Select(f => DraftFields.Get(Draft, f.Field)).Append(Draft.NodeNetworks).Append(Draft.NetworkStack.ToString()).Append(p.Name).Append(Draft.L2Network.Trim()));
+            var key = string.Join("\n", fields.Select(f => DraftFields.Get(Draft, f.Field))
+                .Append(Draft.NodeNetworks).Append(Draft.NetworkStack.ToString()).Append(p.Name).Append(Draft.L2Network.Trim()));
             if (mapKey is not { } k || !ReferenceEquals(k.Item1, usage) || k.Item2 != key)
             {
                 var mine = fields
@@ -163,7 +167,8 @@ public sealed class WizardState(ClusterRules rules, DraftStore store, AuditLog a
                     .Where(x => x.parsed.Ok)
                     .Select(x => new UsedRange(x.parsed.Value!, "this draft", RangeSuggester.WhatOf(Draft, x.f.Kind, x.f.Family)))
                     .ToArray();
-                map = AddressMap.Build(Draft.L2Network.Trim(), rules.Matrix.AddressSpacesOf(p), usage, mine, NodeNetworkRule.Parse(Draft.NodeNetworks, Draft.NetworkStack).Networks);
+                map = AddressMap.Build(Draft.L2Network.Trim(), rules.Matrix.AddressSpacesOf(p), usage, mine,
+                    NodeNetworkRule.Parse(Draft.NodeNetworks, Draft.NetworkStack).Networks);
                 mapKey = (usage, key);
             }
             return map;

@@ -95,7 +95,11 @@ public sealed class EmbedChannel(IJSRuntime js, IReadOnlyCollection<string> allo
             fields.Remove("locale");
             if (locale is not null && Localization.Languages.Find(locale) is null)
             {
-                await PostAsync("error", new { message = $"locale '{(locale.Length > 16 ? locale[..16] : locale)}' is not offered: use one of {string.Join(", ", Localization.Languages.Supported.Select(c => c.Name))}." });
+                await PostAsync("error", new
+                {
+                    message = $"locale '{(locale.Length > 16 ? locale[..16] : locale)}' is not offered: use one of " +
+                        $"{string.Join(", ", Localization.Languages.Supported.Select(c => c.Name))}.",
+                });
                 return;
             }
             if (fields.Count > 0)

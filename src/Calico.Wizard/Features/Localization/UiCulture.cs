@@ -54,7 +54,9 @@ public sealed class UiCulture
     public void Start(string uri) => culture ??= FromQuery(uri) ?? Ambient;
 
     public static CultureInfo? FromQuery(string uri) =>
-        Uri.TryCreate(uri, UriKind.Absolute, out var u) && QueryHelpers.ParseQuery(u.Query).TryGetValue("culture", out var c) ? Languages.Find(c.ToString()) : null;
+        Uri.TryCreate(uri, UriKind.Absolute, out var u) && QueryHelpers.ParseQuery(u.Query).TryGetValue("culture", out var c)
+            ? Languages.Find(c.ToString())
+            : null;
 
     /// <summary>Runs <paramref name="work"/> with this culture as the ambient one, and restores the previous.</summary>
     public async Task RunAsync(Func<Task> work)
@@ -111,7 +113,8 @@ public sealed class UiTextLocalizer(UiCulture culture) : IStringLocalizer<UiText
     }
 
     public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) =>
-        (UiText.Resources.GetResourceSet(culture.Culture, createIfNotExists: true, tryParents: includeParentCultures) ?? throw new MissingManifestResourceException())
+        (UiText.Resources.GetResourceSet(culture.Culture, createIfNotExists: true, tryParents: includeParentCultures)
+            ?? throw new MissingManifestResourceException())
             .Cast<System.Collections.DictionaryEntry>().Select(e => new LocalizedString((string)e.Key, (string)e.Value!));
 }
 

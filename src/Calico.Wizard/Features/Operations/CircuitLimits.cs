@@ -34,7 +34,8 @@ public sealed class CircuitLimits : IDisposable
     /// <summary>Whether the client already holds every circuit it may: the page says so instead of a wizard that never connects.</summary>
     public bool IsFull(HttpContext context) => Max > 0 && limiter.GetStatistics(ClientOf(context))?.CurrentAvailablePermits == 0;
 
-    public const string Message = "This browser already has the most wizard tabs open that the server allows for one operator: close one of them (or let it pause), then reload this page.";
+    public const string Message = "This browser already has the most wizard tabs open that the server allows for one operator: " +
+        "close one of them (or let it pause), then reload this page.";
 
     /// <summary>A permit for one more circuit of this client, held until disposed; not acquired when it holds every one it may.</summary>
     public ValueTask<RateLimitLease> EnterAsync(HttpContext context) => limiter.AcquireAsync(ClientOf(context), 1, context.RequestAborted);

@@ -30,7 +30,8 @@ public static class ProxyHeaders
         if (!proxy.Enabled) return;
         // Parsed here, so a typo stops the start with the key that holds it rather than trusting nobody (or everybody).
         var networks = proxy.KnownNetworks.Select((n, i) => Network(n) is { } net ? net
-            : throw new InvalidOperationException($"{Section}:KnownNetworks:{i} is '{n}', not a network in CIDR notation (e.g. 10.244.0.0/16, with no host bits set).")).ToArray();
+            : throw new InvalidOperationException(
+                $"{Section}:KnownNetworks:{i} is '{n}', not a network in CIDR notation (e.g. 10.244.0.0/16, with no host bits set).")).ToArray();
         var proxies = proxy.KnownProxies.Select((p, i) => IPAddress.TryParse(p, out var ip) ? ip
             : throw new InvalidOperationException($"{Section}:KnownProxies:{i} is '{p}', not an IP address.")).ToArray();
         builder.Services.Configure<ForwardedHeadersOptions>(o =>

@@ -121,7 +121,8 @@ public static class RequestGuards
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var open = addresses.Where(a => !SignIn.IsLoopback(a)).ToArray();
         if (open.Length == 0) return;
-        logger.LogCritical("Refusing to serve {Addresses} without sign-in: configure Authentication:Authority, listen on 127.0.0.1 only, or set Authentication:AllowAnonymousOnNetwork=true behind your own gate", string.Join(", ", open));
+        logger.LogCritical("Refusing to serve {Addresses} without sign-in: configure Authentication:Authority, listen on 127.0.0.1 only, " +
+            "or set Authentication:AllowAnonymousOnNetwork=true behind your own gate", string.Join(", ", open));
         Environment.ExitCode = 1;
         app.Lifetime.StopApplication();
     }

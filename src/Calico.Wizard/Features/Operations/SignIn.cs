@@ -42,7 +42,8 @@ public static class SignIn
         {
             RefuseNetworkWithoutSignIn(builder, options);
             builder.Services.AddAuthentication();
-            builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, p => p.RequireAssertion(_ => true)); // loopback only: the machine's user is the operator
+            // loopback only: the machine's user is the operator
+            builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, p => p.RequireAssertion(_ => true));
             return;
         }
         // An embedded wizard is a third-party frame: its cookies must be SameSite=None, which browsers accept only
@@ -116,12 +117,14 @@ public static class SignIn
     private static void RefuseNetworkWithoutSignIn(WebApplicationBuilder builder, SignInOptions options)
     {
         if (options.AllowAnonymousOnNetwork) return;
-        var urls = (builder.Configuration["urls"] ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:5000").Split(';', StringSplitOptions.RemoveEmptyEntries);
+        var urls = (builder.Configuration["urls"] ?? builder.Configuration["Urls"] ?? "http://127.0.0.1:5000")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries);
         var open = urls.Where(u => !IsLoopback(u)).ToArray();
         if (open.Length > 0)
             throw new InvalidOperationException(
                 $"Refusing to listen on {string.Join(", ", open)} without sign-in: anyone who can reach it could provision clusters. " +
-                "Configure Authentication:Authority (OpenID Connect), listen on 127.0.0.1 only, or set Authentication:AllowAnonymousOnNetwork=true behind your own gate.");
+                "Configure Authentication:Authority (OpenID Connect), listen on 127.0.0.1 only, " +
+                "or set Authentication:AllowAnonymousOnNetwork=true behind your own gate.");
     }
 
     internal static bool IsLoopback(string url)

@@ -24,14 +24,21 @@ public sealed partial class UiTextResourcesTests
     private static readonly HashSet<string> SameInGerman =
         ["Cluster", "Name", "Namespace", "Namespaces", "Pods", "Services", "Backend", "Status", "Detail", "CIDRs"];
 
-    [GeneratedRegex("""(?:\bT\[|\bK\()\s*"((?:[^"\\]|\\.)*)"\s*[\],)]""")]
+    /// <summary>A key as the sources write it: one literal, or literals joined with + where one would not fit in a line.</summary>
+    [GeneratedRegex("""(?:\bT\[|\bK\()\s*("(?:[^"\\]|\\.)*"(?:\s*\+\s*"(?:[^"\\]|\\.)*")*)\s*[\],)]""")]
     private static partial Regex UsedKey();
+
+    [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex Literal();
+
+    private static string KeyOf(Match used) =>
+        string.Concat(Literal().Matches(used.Groups[1].Value).Select(l => Regex.Unescape(l.Groups[1].Value)));
 
     private static IEnumerable<(string File, string Key)> KeysInSources() =>
         Directory.EnumerateFiles(Source, "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
-            .SelectMany(f => UsedKey().Matches(File.ReadAllText(f)).Select(m => (Path.GetRelativePath(Source, f), Regex.Unescape(m.Groups[1].Value))));
+            .SelectMany(f => UsedKey().Matches(File.ReadAllText(f)).Select(m => (Path.GetRelativePath(Source, f), KeyOf(m))));
 
     [Fact]
     public void Every_key_the_sources_use_is_in_every_language()
