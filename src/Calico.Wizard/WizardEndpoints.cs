@@ -97,8 +97,8 @@ public static class WizardEndpoints
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 return Results.Problem(statusCode: e.StatusCode, title: "The draft is too large",
-                    detail: Invariant($"A draft is at most {InputLimits.MaxRequestBytes / 1024:N0} KB ({InputLimits.MaxPolicies} policies of {
-                        InputLimits.MaxPolicyBytes / 1024} KB each at most)."));
+                    detail: Invariant($"A draft is at most {InputLimits.MaxRequestBytes / 1024:N0} KB (") +
+                        Invariant($"{InputLimits.MaxPolicies} policies of {InputLimits.MaxPolicyBytes / 1024} KB each at most)."));
             }
             catch (JsonException e)
             {

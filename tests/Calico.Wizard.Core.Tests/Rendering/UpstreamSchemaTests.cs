@@ -31,6 +31,8 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
         {
             var (minBlock, maxBlock) = BlockCapacity.Range(stack);
             int?[] mtus = [stack == NetworkStack.IPv4 ? ClusterDraftValidator.MinMtu : ClusterDraftValidator.MinIPv6Mtu, ClusterDraftValidator.MaxMtu, null];
+            // One loop per axis, stacked flat so the product reads as the list it is (dotnet format would nest each one deeper).
+#pragma warning disable format
             foreach (var overlay in Enum.GetValues<Overlay>())
             foreach (var mode in Enum.GetValues<EncapsulationMode>())
             foreach (var nat in new[] { true, false })
@@ -63,6 +65,7 @@ public sealed class UpstreamSchemaTests(ITestOutputHelper output)
                 });
                 yield return ($"Calico {stack} {overlay} {mode} nat={nat} bgp={bgp} {detection} {dataplane} /{block} mtu {mtu?.ToString(CultureInfo.InvariantCulture) ?? "auto"}", draft);
             }
+#pragma warning restore format
             var azure = ProviderMatrix.Seed.Find("Azure")!;
             yield return ($"Flannel {stack} on Azure", TestDrafts.On(stack, d => d.ChangeProvider(azure, ProviderMatrix.Seed.BackendsFor("Azure"))));
         }

@@ -40,17 +40,17 @@ public sealed record ListView
 
     public static ListView Parse(string? name, string? provider, string? network, string? state, string? page, string? size, string? sort,
         ProviderMatrix matrix) => new()
-    {
-        Name = Clean(name, 63)?.ToLowerInvariant(),
-        Provider = Clean(provider, 64) is { } p
-            ? matrix.Providers.FirstOrDefault(o => string.Equals(o.Name, p, StringComparison.OrdinalIgnoreCase))?.Name
-            : null,
-        Network = Clean(network, ProviderMatrix.MaxNetworkLength),
-        State = StateNamed(state),
-        PageIndex = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPage ? n - 1 : 0,
-        Size = int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var z) && PageSizes.Contains(z) ? z : PageSizes[0],
-        Order = ParseSort(sort),
-    };
+        {
+            Name = Clean(name, 63)?.ToLowerInvariant(),
+            Provider = Clean(provider, 64) is { } p
+                ? matrix.Providers.FirstOrDefault(o => string.Equals(o.Name, p, StringComparison.OrdinalIgnoreCase))?.Name
+                : null,
+            Network = Clean(network, ProviderMatrix.MaxNetworkLength),
+            State = StateNamed(state),
+            PageIndex = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPage ? n - 1 : 0,
+            Size = int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var z) && PageSizes.Contains(z) ? z : PageSizes[0],
+            Order = ParseSort(sort),
+        };
 
     private static ClusterOrder ParseSort(string? sort)
     {
