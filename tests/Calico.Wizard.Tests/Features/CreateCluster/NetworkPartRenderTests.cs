@@ -26,7 +26,7 @@ public sealed class NetworkPartRenderTests : WizardTestContext
         // Every part on the page: Calico's options, the dual-stack ones and Advanced open.
         var cut = await RenderWizardAsync(ValidDraft(d => { d.ChangeNetworkStack(NetworkStack.DualStack); d.AdvancedOpen = true; }), WizardStep.Network);
         var parts = cut.FindComponent<NetworkStep>().FindComponents<IComponent>().Where(IsPart).ToList();
-        Assert.Equal(15, parts.Count);
+        Assert.Equal(16, parts.Count); // with the switches drawn from the field map (DescribedSwitches)
         var before = parts.ToDictionary(p => p.Instance.GetType().Name, p => p.RenderCount);
         var field = cut.FindComponents<WizardTextField>().Single(f => f.Instance.Property == nameof(ClusterDraft.ContainersCidr));
         var fieldBefore = field.RenderCount;
@@ -112,5 +112,26 @@ public sealed class NetworkPartRenderTests : WizardTestContext
             var shown = Bgp;
             return EventCallback.Factory.Create<bool>(this, v => Changed = v != shown);
         }
+    }
+
+    [Fact]
+    public async Task The_ipv6_pools_nat_switch_is_drawn_from_its_description_on_dual_stack_only_and_locked_with_never()
+    {
+        var cut = await RenderWizardAsync(ValidDraft(), WizardStep.Network);
+        Assert.False(cut.Has("nat-outgoing-v6")); // IPv4: one pool, one switch
+
+        await cut.ByTestId("advanced-toggle").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
+        await cut.ByTestId("dual-stack").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = true });
+        cut.WaitForAssertion(() => Assert.Contains("IPv6 NAT Outgoing: on", cut.ByTestId("nat").Text()));
+        var state = cut.FindComponent<NetworkStep>().Instance.State;
+
+        await cut.ByTestId("nat-outgoing-v6").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = false });
+        cut.WaitForAssertion(() => Assert.Contains("IPv6 NAT Outgoing: off", cut.ByTestId("nat").Text()));
+        Assert.True(state.Draft.NatOutgoing); // its own switch: the IPv4 pool's stays on
+        Assert.False(state.Draft.NatOutgoingV6);
+
+        await cut.ClickAsync("ipip-never"); // the seed's lock holds both pools
+        cut.WaitForAssertion(() => Assert.True(cut.ByTestId("nat-outgoing-v6").IsDisabled()));
+        Assert.False(state.Draft.NatOutgoing);
     }
 }
