@@ -43,7 +43,7 @@ public sealed record JobActionResource(Guid ClusterId, Guid JobId, JobState Stat
 /// <summary>The cluster a valid draft made, what each <c>suggest</c> range became, and the rules' warnings (a key that does not apply is named there as ignored).</summary>
 public sealed record SubmittedResource(Guid ClusterId, IReadOnlyList<SuggestedRangeResource> Suggested, IReadOnlyList<WarningResource> Warnings);
 
-/// <param name="Field">The draft's key the warning is about (dataplane, natOutgoingV6, …).</param>
+/// <param name="Field">The draft's key the warning is about (dataplane, blockSizeV6, …).</param>
 public sealed record WarningResource(string Field, string Message);
 
 /// <param name="Field">The draft's key (containersCidr, servicesCidr, containersCidrV6, servicesCidrV6).</param>
