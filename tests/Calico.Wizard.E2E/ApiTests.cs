@@ -117,6 +117,19 @@ public sealed class ApiTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_draft_of_the_last_release_is_read_and_a_key_that_does_not_apply_comes_back_as_a_warning()
+    {
+        using var http = Api(slow.BaseUrl);
+        // Draft() speaks the last release's keys (ipInIpMode, underlayMtu, interfaceDetection): read as the fields they became
+        var flannel = new Dictionary<string, object?>(
+            System.Text.Json.JsonSerializer.SerializeToElement(Draft(WizardDriver.UniqueName("api-ign"), 40)).EnumerateObject().Select(p => KeyValuePair.Create(p.Name, (object?)p.Value)))
+        { ["backend"] = "Flannel", ["dataplane"] = "Bpf" };
+        var created = await JsonAsync(await http.PostAsJsonAsync("api/clusters", flannel), HttpStatusCode.Created);
+        var warning = Assert.Single(created.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("field").GetString() == "dataplane");
+        Assert.Equal("Dataplane (Bpf) is ignored: it applies only to Calico, and the backend is Flannel.", warning.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task The_list_pages_and_filters_on_the_server_and_names_a_query_it_cannot_read()
     {
         using var http = Api(fixture.App.BaseUrl);

@@ -79,6 +79,7 @@ public sealed class HeadlessTests(BrowserFixture fixture)
             overlay: Vxlan
             ipInIpMode: Always
             bgp: false
+            natOutgoingV6: false
             mtuAuto: true
             interfaceDetection: Kubernetes
             interfaceDetectionV6: Cidrs
@@ -102,6 +103,30 @@ public sealed class HeadlessTests(BrowserFixture fixture)
         await Expect(yaml).ToContainTextAsync("kubernetes: NodeInternalIP");
         await Expect(yaml).ToContainTextAsync("- fd00:192:80::/64");
         await Expect(yaml).Not.ToContainTextAsync("mtu:");
+        // the IPv6 pool's own NAT Outgoing (issue 28): the robot switched it off, the IPv4 pool keeps PMK's on
+        var pools = (await yaml.InnerTextAsync()).Split("- name: ");
+        Assert.Contains("natOutgoing: Enabled", Assert.Single(pools, p => p.StartsWith("default-ipv4-ippool", StringComparison.Ordinal)));
+        Assert.Contains("natOutgoing: Disabled", Assert.Single(pools, p => p.StartsWith("default-ipv6-ippool", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_key_that_does_not_apply_is_reported_as_ignored_and_the_cluster_is_still_made()
+    {
+        var spec = await SpecFileAsync($"""
+            name: {WizardDriver.UniqueName("flan")}
+            provider: BareOS
+            l2Network: rack-flannel-ignored
+            containersCidr: 10.86.0.0/16
+            servicesCidr: 10.87.0.0/16
+            backend: Flannel
+            dataplane: Bpf
+            """);
+
+        var (exit, output) = await RunAsync("--url", fixture.App.BaseUrl.ToString(), "--spec", spec);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("Ignored dataplane: Dataplane (Bpf) is ignored: it applies only to Calico, and the backend is Flannel.", output);
+        Assert.Contains("Submitted: ", output);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public static class DraftFields
 {
     private static readonly NumberFormatInfo Invariant = NumberFormatInfo.InvariantInfo;
 
-    /// <summary>The NAT Outgoing fieldset: the pools' switches (IPv4 or the stack's own, and dual-stack's IPv6).</summary>
+    /// <summary>The NAT Outgoing fieldset's switches drawn from their descriptions (the stack's own pool has its markup; dual-stack's IPv6 pool's is drawn).</summary>
     public const string Nat = "nat";
 
     /// <summary>The fields a fieldset draws from their descriptions that apply to the draft, in the map's order.</summary>
@@ -113,7 +113,7 @@ public static class DraftFields
         },
         new(nameof(ClusterDraft.NatOutgoing), nameof(Messages.FieldNatOutgoing), WizardStep.Network)
         {
-            Control = FieldControl.Switch, TestId = "nat-outgoing", NoteId = "nat-locked-reason", CalicoOnly = true, LockedOff = NatLocked, Fieldset = Nat,
+            Control = FieldControl.Switch, TestId = "nat-outgoing", NoteId = "nat-locked-reason", CalicoOnly = true, LockedOff = NatLocked,
             Show = Calico(d => d.NatOutgoing ? Messages.ShowEnabled : Messages.ShowDisabled),
             Render = (c, network) => network.IpPools[0].NatOutgoing = Enabled(c.NatOutgoing), // the stack's own pool: IPv4, or the IPv6-only one
         },

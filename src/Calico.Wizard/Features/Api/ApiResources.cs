@@ -46,7 +46,7 @@ public sealed record JobActionResource(Guid ClusterId, Guid JobId, JobState Stat
 /// </summary>
 public sealed record SubmittedResource(Guid ClusterId, IReadOnlyList<SuggestedRangeResource> Suggested, IReadOnlyList<WarningResource> Warnings);
 
-/// <param name="Field">The draft's key the warning is about (dataplane, natOutgoingV6, …).</param>
+/// <param name="Field">The draft's key the warning is about (dataplane, blockSizeV6, …).</param>
 public sealed record WarningResource(string Field, string Message);
 
 /// <param name="Field">The draft's key (containersCidr, servicesCidr, containersCidrV6, servicesCidrV6).</param>

@@ -28,6 +28,15 @@ public sealed class StoreAtRestTests
             await using (var app = new AppReplica(new Dictionary<string, string?> { ["Storage:SqlitePath"] = path }))
             {
                 app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("perms").Protect("a write"); // the key ring is written
+                // a connection of its own (not pooled): another test's ClearAllPools closing the app's last connection would
+                // remove the WAL beside the database; a reader on a WAL database keeps (or creates) it, with the database's mode
+                using var reader = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+                reader.Open();
+                using (var read = reader.CreateCommand())
+                {
+                    read.CommandText = "SELECT count(*) FROM sqlite_master";
+                    read.ExecuteScalar();
+                }
                 Assert.True(File.Exists(path + "-wal"), "the test needs the WAL file SQLite writes beside the database");
                 Assert.Equal(SqliteFiles.FolderMode, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
                 Assert.Equal(SqliteFiles.FolderMode, File.GetUnixFileMode(Path.Combine(root.FullName, "data")));
