@@ -22,7 +22,10 @@ public static class DraftFields
 {
     private static readonly NumberFormatInfo Invariant = NumberFormatInfo.InvariantInfo;
 
-    /// <summary>The NAT Outgoing fieldset's switches drawn from their descriptions (the stack's own pool has its markup; dual-stack's IPv6 pool's is drawn).</summary>
+    /// <summary>
+    /// The NAT Outgoing fieldset's switches drawn from their descriptions (the stack's own pool has its markup;
+    /// dual-stack's IPv6 pool's is drawn).
+    /// </summary>
     public const string Nat = "nat";
 
     /// <summary>The fields a fieldset draws from their descriptions that apply to the draft, in the map's order.</summary>
