@@ -204,16 +204,15 @@ public static class DraftFields
 
     public static WizardStep StepOf(string propertyName) => Find(propertyName)?.Step ?? WizardStep.Review;
 
-    private static readonly (DraftField Field, System.Reflection.PropertyInfo Property)[] TextFields = All
-        .Select(f => (f, typeof(ClusterDraft).GetProperty(f.Property)!)).Where(p => p.Item2.PropertyType == typeof(string)).ToArray();
+    private static readonly DraftField[] TextFields = All.Where(f => f.Type == typeof(string)).ToArray();
 
     /// <summary>A text field's value by its property name (the range fields the address planner fills, a spec's "suggest").</summary>
-    public static string Get(ClusterDraft draft, string property) => (string)TextProperty(property).GetValue(draft)!;
+    public static string Get(ClusterDraft draft, string property) => (string)TextField(property).Get(draft)!;
 
-    public static void Set(ClusterDraft draft, string property, string value) => TextProperty(property).SetValue(draft, value);
+    public static void Set(ClusterDraft draft, string property, string value) => TextField(property).Set(draft, value);
 
-    private static System.Reflection.PropertyInfo TextProperty(string property) =>
-        TextFields.FirstOrDefault(t => t.Field.Property == property).Property ?? throw new ArgumentException($"{property} is not a text field of the draft.");
+    private static DraftField TextField(string property) =>
+        TextFields.FirstOrDefault(f => f.Property == property) ?? throw new ArgumentException($"{property} is not a text field of the draft.");
 
     /// <summary>
     /// The bounds every input meets before any rule parses it: text fields by their length, policies by their
@@ -221,8 +220,8 @@ public static class DraftFields
     /// </summary>
     public static IEnumerable<(string Property, string Message)> OutOfBounds(ClusterDraft draft)
     {
-        foreach (var (field, property) in TextFields)
-            if (property.GetValue(draft) is string { Length: var length } && length > field.MaxLength)
+        foreach (var field in TextFields)
+            if (field.Get(draft) is string { Length: var length } && length > field.MaxLength)
                 yield return (field.Property, Text.Format(Messages.FieldTooLong, field.MaxLength, length));
         var policies = draft.NetworkPolicies;
         if (policies is null)
@@ -243,7 +242,7 @@ public static class DraftFields
     /// not part of a cluster.
     /// </summary>
     public static IReadOnlyList<string> Differences(ClusterDraft a, ClusterDraft b) => All
-        .Where(f => f.Property != nameof(ClusterDraft.Target) && (f.Show is not null || f.Property == nameof(ClusterDraft.NetworkPolicies)))
+        .Where(f => f.Use != FieldUse.Deploy && (f.Show is not null || f.Property == nameof(ClusterDraft.NetworkPolicies)))
         .Where(f => Comparable(f, a) != Comparable(f, b)).Select(f => f.Label).Distinct().ToArray();
 
     private static string? Comparable(DraftField field, ClusterDraft d) => field.Property == nameof(ClusterDraft.NetworkPolicies)
@@ -274,12 +273,19 @@ public static class DraftFields
     /// </summary>
     public static IEnumerable<(DraftField Field, string Message)> Ignored(ClusterDraft draft)
     {
-        var defaults = new ClusterDraft();
-        defaults.ChangeNetworkStack(draft.NetworkStack);
+        var defaults = DefaultsOn.GetValueOrDefault(draft.NetworkStack) ?? DefaultsOn[NetworkStack.IPv4]; // a stack no enum names is refused by its rule
         foreach (var field in All)
             if (WhyNotApplies(field, draft) is { } why && !Same(field.Get(draft), field.Get(defaults)))
                 yield return (field, Text.Format(Messages.FieldIgnored, field.Label, Shown(field.Get(draft)), why));
     }
+
+    /// <summary>A new draft on each stack (its defaults), made once: the rules ask on every key and only read them.</summary>
+    private static readonly Dictionary<NetworkStack, ClusterDraft> DefaultsOn = Enum.GetValues<NetworkStack>().ToDictionary(stack => stack, stack =>
+    {
+        var draft = new ClusterDraft();
+        draft.ChangeNetworkStack(stack);
+        return draft;
+    });
 
     private static bool Same(object? a, object? b) => a is string sa && b is string sb ? sa.Trim() == sb.Trim() : Equals(a, b);
 
@@ -351,9 +357,12 @@ public static class DraftFields
     /// <summary>Turns off every switch that applies and that its lock holds off (both pools' NAT Outgoing once the mode is Never).</summary>
     public static void ApplyLocks(ClusterDraft draft)
     {
-        foreach (var field in All)
-            if (field.LockedOff?.Invoke(draft) == true && field.Get(draft) is true && WhyNotApplies(field, draft) is null) field.Set(draft, false);
+        foreach (var field in LockedButOn(draft).ToList()) field.Set(draft, false);
     }
+
+    /// <summary>The switches that apply and are on while their lock holds them off: what the rules refuse and <see cref="ApplyLocks"/> turns off.</summary>
+    public static IEnumerable<DraftField> LockedButOn(ClusterDraft draft) =>
+        All.Where(f => f.LockedOff?.Invoke(draft) == true && f.Get(draft) is true && WhyNotApplies(f, draft) is null);
 
     /// <summary>The seed: "When selecting [Never], NAT Outgoing will be disabled."</summary>
     private static bool NatLocked(ClusterDraft d) => d.EncapsulationMode == EncapsulationMode.Never;

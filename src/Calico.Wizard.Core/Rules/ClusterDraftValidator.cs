@@ -145,9 +145,8 @@ public sealed class ClusterDraftValidator : AbstractValidator<ClusterDraft>
             // the seed's lock, on every switch whose description it holds (both pools' NAT Outgoing)
             RuleFor(d => d).Custom((draft, ctx) =>
             {
-                foreach (var field in DraftFields.All)
-                    if (field.LockedOff?.Invoke(draft) == true && field.Get(draft) is true && DraftFields.WhyNotApplies(field, draft) is null)
-                        ctx.AddFailure(new ValidationFailure(field.Property, Messages.NatOutgoingWithNever));
+                foreach (var field in DraftFields.LockedButOn(draft))
+                    ctx.AddFailure(new ValidationFailure(field.Property, Messages.NatOutgoingWithNever));
             });
             RuleFor(d => d.BlockSize).Custom((text, ctx) =>
                 Fail(ctx, BlockError(ctx.InstanceToValidate, text, ctx.InstanceToValidate.ContainersCidr, ctx.InstanceToValidate.NetworkStack)));
